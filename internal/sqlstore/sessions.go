@@ -1,0 +1,138 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	ba "github.com/betterauth-go/betterauth"
+)
+
+// CreateSession inserts sess. Missing id, token and timestamps are filled in
+// as Better Auth's createSession does (expiresAt = now + 7 days,
+// ipAddress/userAgent "" when unknown).
+func (s *Store) CreateSession(ctx context.Context, sess *ba.Session) error {
+	now := s.nowUTC()
+	if sess.ID == "" {
+		sess.ID = ba.GenerateID()
+	}
+	if sess.Token == "" {
+		sess.Token = ba.GenerateToken()
+	}
+	if sess.CreatedAt.IsZero() {
+		sess.CreatedAt = now
+	}
+	if sess.UpdatedAt.IsZero() {
+		sess.UpdatedAt = sess.CreatedAt
+	}
+	if sess.ExpiresAt.IsZero() {
+		sess.ExpiresAt = sess.CreatedAt.Add(ba.DefaultSessionExpiresIn)
+	}
+	if sess.IPAddress == nil {
+		empty := ""
+		sess.IPAddress = &empty
+	}
+	if sess.UserAgent == nil {
+		empty := ""
+		sess.UserAgent = &empty
+	}
+	sess.CreatedAt, sess.UpdatedAt, sess.ExpiresAt = ba.Truncate(sess.CreatedAt), ba.Truncate(sess.UpdatedAt), ba.Truncate(sess.ExpiresAt)
+	return insert(ctx, s, s.session, "create session", s.q.sessionInsert, sess)
+}
+
+// GetSession returns the session with this id.
+func (s *Store) GetSession(ctx context.Context, id string) (*ba.Session, error) {
+	return getOne(ctx, s, s.session, "get session", s.q.sessionByID, id)
+}
+
+// GetSessionByToken returns the session with this token, expired or not.
+func (s *Store) GetSessionByToken(ctx context.Context, token string) (*ba.Session, error) {
+	return getOne(ctx, s, s.session, "get session by token", s.q.sessionByToken, token)
+}
+
+// GetSessionAndUser returns the session with this token and its user in one
+// query, expired or not: the caller decides (see Session.IsExpired).
+func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Session, *ba.User, error) {
+	var sess ba.Session
+	var user ba.User
+	targets := append(s.session.targets(&sess), s.user.targets(&user)...)
+	if err := s.queryOne(ctx, s.q.sessionAndUserByToken, []any{token}, targets); err != nil {
+		return nil, nil, s.wrap("get session and user", err)
+	}
+	return &sess, &user, nil
+}
+
+// ListActiveSessions returns the user's unexpired sessions, newest first.
+func (s *Store) ListActiveSessions(ctx context.Context, userID string) ([]ba.Session, error) {
+	return getMany(ctx, s, s.session, "list active sessions", s.q.sessionsActiveByUser, userID, s.kind.Time(s.nowUTC()))
+}
+
+// UpdateSession applies the set fields of up to the session with this
+// token, sets updatedAt and returns the updated session.
+func (s *Store) UpdateSession(ctx context.Context, token string, up ba.SessionUpdate) (*ba.Session, error) {
+	const op = "update session"
+	k, c := s.kind, s.session
+	var sets []set
+	if up.ExpiresAt != nil {
+		sets = append(sets, set{c.col("expiresAt"), k.Time(*up.ExpiresAt)})
+	}
+	for _, f := range []struct {
+		name string
+		v    ba.Nullable[string]
+	}{{"ipAddress", up.IPAddress}, {"userAgent", up.UserAgent}, {"impersonatedBy", up.ImpersonatedBy}, {"activeOrganizationId", up.ActiveOrganizationID}, {"activeTeamId", up.ActiveTeamID}} {
+		if !f.v.Set {
+			continue
+		}
+		if !c.has(f.name) {
+			return nil, s.wrap(op, fmt.Errorf("%w: %s needs its plugin in the schema", ba.ErrInvalid, f.name))
+		}
+		var val any
+		if f.v.Value != nil {
+			val = *f.v.Value
+		}
+		sets = append(sets, set{c.col(f.name), val})
+	}
+	for _, name := range sortedFieldNames(up.Fields) {
+		i, ok := c.byName[name]
+		if !ok || !ba.IsCustomField(ba.ModelSession, name) {
+			return nil, s.wrap(op, ba.FieldErrors{name: "is not a custom field of session"})
+		}
+		v, err := k.encodeField(c.cols[i].Field, up.Fields[name])
+		if err != nil {
+			return nil, s.wrap(op, ba.FieldErrors{name: err.Error()})
+		}
+		sets = append(sets, set{c.cols[i].quoted, v})
+	}
+	sets = append(sets, set{c.col("updatedAt"), k.Time(s.nowUTC())})
+	q, args := c.updateSQL(sets, c.col("token"))
+	args[len(args)-1] = token
+	if err := s.execExpectOne(ctx, op, q, args...); err != nil {
+		return nil, err
+	}
+	return s.GetSessionByToken(ctx, token)
+}
+
+// DeleteSession deletes the session with this id.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	return s.execExpectOne(ctx, "delete session", s.q.sessionDeleteByID, id)
+}
+
+// DeleteSessionByToken deletes the session with this token (sign-out).
+func (s *Store) DeleteSessionByToken(ctx context.Context, token string) error {
+	return s.execExpectOne(ctx, "delete session by token", s.q.sessionDeleteByToken, token)
+}
+
+// InvalidateUserSessions deletes every session of the user and returns how
+// many there were (Better Auth's revoke-sessions).
+func (s *Store) InvalidateUserSessions(ctx context.Context, userID string) (int64, error) {
+	n, err := s.drv.DB.Exec(ctx, s.q.sessionsDeleteByUser, userID)
+	if err != nil {
+		return 0, s.wrap("invalidate user sessions", err)
+	}
+	return n, nil
+}
+
+// DeleteExpiredSessions deletes sessions that expired before now, in
+// batches of Options.BatchSize, and returns how many it deleted.
+func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	return s.deleteBatched(ctx, "delete expired sessions", s.q.sessionsDeleteExpired, s.kind.Time(s.nowUTC()))
+}

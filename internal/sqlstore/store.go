@@ -1,0 +1,260 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	ba "github.com/betterauth-go/betterauth"
+)
+
+// Options configure a store.
+type Options struct {
+	// Schema describes the tables; the zero value is Better Auth's default
+	// core schema.
+	Schema ba.Schema
+	// Now returns the current time; time.Now by default. Expiry checks and
+	// timestamps use it, so tests can move time without sleeping.
+	Now func() time.Time
+	// BatchSize is how many expired rows DeleteExpired* removes per
+	// statement; 1000 by default. Small batches keep each lock short.
+	BatchSize int
+}
+
+// Store reads and writes Better Auth's tables. It is safe for concurrent
+// use when its DB is (a pool is; a single connection or transaction is not).
+type Store struct {
+	drv       Driver
+	kind      Kind
+	schema    *ba.ResolvedSchema
+	now       func() time.Time
+	batchSize int
+
+	user         *codec[ba.User]
+	session      *codec[ba.Session]
+	account      *codec[ba.Account]
+	verification *codec[ba.Verification]
+	organization *codec[ba.Organization]
+	member       *codec[ba.Member]
+	jwks         *codec[ba.JWK]
+
+	q queries
+}
+
+// New builds a store and all of its SQL from the schema.
+func New(drv Driver, opts Options) (*Store, error) {
+	schema, err := opts.Schema.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{drv: drv, kind: drv.Kind, schema: schema, now: opts.Now, batchSize: opts.BatchSize}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.batchSize <= 0 {
+		s.batchSize = 1000
+	}
+	k := drv.Kind
+	if s.user, err = newCodec(k, schema.Table(ba.ModelUser), userAccessor, userFields); err != nil {
+		return nil, err
+	}
+	if s.session, err = newCodec(k, schema.Table(ba.ModelSession), sessionAccessor, sessionFields); err != nil {
+		return nil, err
+	}
+	if s.account, err = newCodec[ba.Account](k, schema.Table(ba.ModelAccount), accountAccessor, nil); err != nil {
+		return nil, err
+	}
+	if s.verification, err = newCodec[ba.Verification](k, schema.Table(ba.ModelVerification), verificationAccessor, nil); err != nil {
+		return nil, err
+	}
+	if t := schema.Table(ba.ModelOrganization); t != nil {
+		if s.organization, err = newCodec[ba.Organization](k, t, organizationAccessor, nil); err != nil {
+			return nil, err
+		}
+		if s.member, err = newCodec[ba.Member](k, schema.Table(ba.ModelMember), memberAccessor, nil); err != nil {
+			return nil, err
+		}
+	}
+	if t := schema.Table(ba.ModelJWKS); t != nil {
+		if s.jwks, err = newCodec[ba.JWK](k, t, jwkAccessor, nil); err != nil {
+			return nil, err
+		}
+	}
+	s.q = buildQueries(s)
+	return s, nil
+}
+
+// Schema returns the resolved schema the store was built from.
+func (s *Store) Schema() *ba.ResolvedSchema { return s.schema }
+
+// Kind returns the store's SQL dialect.
+func (s *Store) Kind() Kind { return s.kind }
+
+// WithTx runs fn with a store bound to one transaction: every call on the
+// store passed to fn is part of it. It commits when fn returns nil.
+func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
+	err := s.drv.DB.InTx(ctx, func(db DB) error {
+		tx := *s
+		tx.drv.DB = db
+		return fn(&tx)
+	})
+	if err != nil {
+		return s.wrap("transaction", err)
+	}
+	return nil
+}
+
+// wrap turns an error into one that names the operation and matches one of
+// betterauth's sentinels; driver types never escape.
+func (s *Store) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *storeError
+	if errors.As(err, &se) {
+		return err // already wrapped further down
+	}
+	for _, sentinel := range []error{ba.ErrNotFound, ba.ErrDuplicate, ba.ErrInvalid, ba.ErrUnavailable} {
+		if errors.Is(err, sentinel) {
+			var fe ba.FieldErrors
+			if errors.As(err, &fe) {
+				return &storeError{op: op, sentinel: sentinel, msg: fe.Error(), fields: fe}
+			}
+			return &storeError{op: op, sentinel: sentinel, msg: err.Error()}
+		}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &storeError{op: op, sentinel: ba.ErrUnavailable, msg: err.Error(), ctxErr: err}
+	}
+	sentinel, msg := s.drv.Classify(err)
+	return &storeError{op: op, sentinel: sentinel, msg: msg}
+}
+
+// storeError is what every store method returns on failure: the operation,
+// a sentinel for errors.Is, and a message free of driver types.
+type storeError struct {
+	op       string
+	sentinel error
+	msg      string
+	fields   ba.FieldErrors
+	ctxErr   error
+}
+
+func (e *storeError) Error() string {
+	return fmt.Sprintf("betterauth: %s: %s", e.op, e.msg)
+}
+
+func (e *storeError) Is(target error) bool {
+	return target == e.sentinel || (e.ctxErr != nil && errors.Is(e.ctxErr, target))
+}
+
+func (e *storeError) As(target any) bool {
+	if fe, ok := target.(*ba.FieldErrors); ok && e.fields != nil {
+		*fe = e.fields
+		return true
+	}
+	return false
+}
+
+func (s *Store) nowUTC() time.Time { return ba.Truncate(s.now()) }
+
+// queryRows runs q and calls each for every row.
+func (s *Store) queryRows(ctx context.Context, q string, args []any, each func(Rows) error) error {
+	rows, err := s.drv.DB.Query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// queryOne runs q and scans the first row; ErrNotFound when there is none.
+func (s *Store) queryOne(ctx context.Context, q string, args []any, targets []any) error {
+	found := false
+	err := s.queryRows(ctx, q, args, func(r Rows) error {
+		if found {
+			return nil
+		}
+		found = true
+		return r.Scan(targets...)
+	})
+	if err != nil {
+		return err
+	}
+	if !found {
+		return ba.ErrNotFound
+	}
+	return nil
+}
+
+func getOne[M any](ctx context.Context, s *Store, c *codec[M], op, q string, args ...any) (*M, error) {
+	var m M
+	if err := s.queryOne(ctx, q, args, c.targets(&m)); err != nil {
+		return nil, s.wrap(op, err)
+	}
+	return &m, nil
+}
+
+func getMany[M any](ctx context.Context, s *Store, c *codec[M], op, q string, args ...any) ([]M, error) {
+	var out []M
+	err := s.queryRows(ctx, q, args, func(r Rows) error {
+		var m M
+		if err := r.Scan(c.targets(&m)...); err != nil {
+			return err
+		}
+		out = append(out, m)
+		return nil
+	})
+	if err != nil {
+		return nil, s.wrap(op, err)
+	}
+	return out, nil
+}
+
+func insert[M any](ctx context.Context, s *Store, c *codec[M], op, q string, m *M) error {
+	args, err := c.values(m)
+	if err != nil {
+		return s.wrap(op, err)
+	}
+	if _, err := s.drv.DB.Exec(ctx, q, args...); err != nil {
+		return s.wrap(op, err)
+	}
+	return nil
+}
+
+// execExpectOne runs an UPDATE or DELETE that must hit one row.
+func (s *Store) execExpectOne(ctx context.Context, op, q string, args ...any) error {
+	n, err := s.drv.DB.Exec(ctx, q, args...)
+	if err != nil {
+		return s.wrap(op, err)
+	}
+	if n == 0 {
+		return s.wrap(op, ba.ErrNotFound)
+	}
+	return nil
+}
+
+// deleteBatched repeats a batched DELETE until a batch removes fewer rows
+// than the batch size, so no statement holds locks on many rows.
+func (s *Store) deleteBatched(ctx context.Context, op, q string, cutoff any) (int64, error) {
+	var total int64
+	for {
+		n, err := s.drv.DB.Exec(ctx, q, cutoff, s.batchSize)
+		if err != nil {
+			return total, s.wrap(op, err)
+		}
+		total += n
+		if n < int64(s.batchSize) {
+			return total, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return total, s.wrap(op, err)
+		}
+	}
+}

@@ -1,0 +1,147 @@
+// Package mysql stores Better Auth's tables in MySQL or MariaDB through
+// go-sql-driver/mysql.
+//
+// Values are written as Better Auth's Kysely adapter writes them on MySQL:
+// timestamp(3) in UTC, booleans as 1/0. The connection's time_zone must be
+// UTC ('+00:00'), as Better Auth's must be: Open sets it; with your own
+// *sql.DB add time_zone=%27%2B00%3A00%27 to the DSN.
+//
+// MySQL ignores inline REFERENCES … ON DELETE CASCADE (MariaDB honours
+// them), so DeleteUser removes sessions and accounts explicitly, as Better
+// Auth does.
+//
+//	db, err := mysql.Open(ctx, "mysql://user:pass@127.0.0.1:3306/app")
+//	store, err := mysql.New(db, mysql.Options{})
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	gomysql "github.com/go-sql-driver/mysql"
+
+	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/sqlstore"
+)
+
+// DBTX is a *sql.DB, *sql.Conn or *sql.Tx.
+type DBTX = sqlstore.StdDBTX
+
+// Options configure a Store: the schema (Better Auth's default when zero),
+// the clock and the batch size of expired-row cleanup.
+type Options = sqlstore.Options
+
+// Store reads and writes Better Auth's tables in MySQL/MariaDB.
+type Store struct {
+	*sqlstore.Store
+}
+
+// New builds a Store on db; all SQL is built here, once, from the schema.
+func New(db DBTX, opts Options) (*Store, error) {
+	s, err := sqlstore.New(sqlstore.Driver{DB: sqlstore.Std(db), Kind: sqlstore.MySQL, Classify: classify}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{s}, nil
+}
+
+// ParseURL turns mysql://user:pass@host:port/db?param=value into a
+// go-sql-driver config with the settings Better Auth interop needs: UTC
+// session time zone, parseTime, loc=UTC. The error never contains the
+// password.
+func ParseURL(rawURL string) (*gomysql.Config, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "mysql" {
+		return nil, errors.New("invalid MySQL URL (expected mysql://user:password@host:port/database)")
+	}
+	if u.Host == "" {
+		return nil, errors.New("invalid MySQL URL: missing host (expected mysql://user:password@host:port/database)")
+	}
+	db := strings.TrimPrefix(u.Path, "/")
+	if db == "" || strings.Contains(db, "/") {
+		return nil, errors.New("invalid MySQL URL: missing database name (expected mysql://user:password@host:port/database)")
+	}
+	cfg := gomysql.NewConfig()
+	cfg.Net = "tcp"
+	cfg.Addr = u.Host
+	if u.Port() == "" {
+		cfg.Addr = net.JoinHostPort(u.Hostname(), "3306")
+	}
+	cfg.DBName = db
+	if u.User != nil {
+		cfg.User = u.User.Username()
+		cfg.Passwd, _ = u.User.Password()
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	cfg.Params = map[string]string{"time_zone": "'+00:00'"}
+	for k, vs := range u.Query() {
+		if len(vs) == 0 {
+			continue
+		}
+		switch k {
+		case "tls":
+			cfg.TLSConfig = vs[0]
+		case "charset":
+			cfg.Params["charset"] = vs[0]
+		default:
+			return nil, fmt.Errorf("invalid MySQL URL: unsupported parameter %q", k)
+		}
+	}
+	return cfg, nil
+}
+
+// Open connects to a mysql:// URL (see ParseURL) and checks it with a ping.
+func Open(ctx context.Context, rawURL string) (*sql.DB, error) {
+	cfg, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := gomysql.NewConnector(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("invalid MySQL URL: %s", strings.ReplaceAll(err.Error(), cfg.Passwd, "***"))
+	}
+	db := sql.OpenDB(conn)
+	db.SetConnMaxLifetime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		_, msg := classify(err)
+		return nil, fmt.Errorf("connect to MySQL at %s/%s: %s", cfg.Addr, cfg.DBName, msg)
+	}
+	return db, nil
+}
+
+func classify(err error) (error, string) {
+	var myErr *gomysql.MySQLError
+	if errors.As(err, &myErr) {
+		switch myErr.Number {
+		case 1062:
+			return ba.ErrDuplicate, "duplicate value violates a unique key"
+		case 1048, 1364:
+			return ba.ErrInvalid, "missing value for a required column"
+		case 1452:
+			return ba.ErrInvalid, "referenced row does not exist"
+		case 1406, 1292, 1366, 3140:
+			return ba.ErrInvalid, "invalid value: " + myErr.Message
+		case 1146, 1054:
+			return ba.ErrUnavailable, myErr.Message + " — run `betterauth migrate` or check DATABASE_URL"
+		case 1045:
+			return ba.ErrUnavailable, "access denied"
+		case 1049:
+			return ba.ErrUnavailable, "unknown database"
+		}
+		return ba.ErrUnavailable, fmt.Sprintf("%s (error %d)", myErr.Message, myErr.Number)
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, gomysql.ErrInvalidConn) {
+		return ba.ErrUnavailable, "database unreachable"
+	}
+	return ba.ErrUnavailable, "database error"
+}

@@ -1,0 +1,136 @@
+// Package postgres stores Better Auth's tables in PostgreSQL through pgx v5.
+//
+// A Store works with a *pgxpool.Pool, a *pgx.Conn or a pgx.Tx (anything with
+// pgx's Exec/Query/QueryRow), reads and writes rows exactly as Better Auth's
+// Kysely adapter does (timestamptz, native booleans, jsonb), and has the same
+// API as the mysql and sqlite stores.
+//
+//	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
+//	store, err := postgres.New(pool, postgres.Options{})
+//	sess, user, err := store.GetSessionAndUser(ctx, token)
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/sqlstore"
+)
+
+// DBTX is what a Store needs: a pool, a connection or a transaction.
+type DBTX interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Options configure a Store: the schema (Better Auth's default when zero),
+// the clock and the batch size of expired-row cleanup.
+type Options = sqlstore.Options
+
+// Store reads and writes Better Auth's tables in PostgreSQL.
+type Store struct {
+	*sqlstore.Store
+}
+
+// New builds a Store on db; all SQL is built here, once, from the schema.
+func New(db DBTX, opts Options) (*Store, error) {
+	s, err := sqlstore.New(sqlstore.Driver{DB: pgxDB{db}, Kind: sqlstore.Postgres, Classify: classify}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{s}, nil
+}
+
+// Open connects a pool to a postgres:// URL and checks it with a ping. The
+// error never contains the password.
+func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, errors.New("invalid PostgreSQL URL (expected postgres://user:password@host:port/database)")
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", cfg.ConnConfig.Host, ba.ErrUnavailable)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		_, msg := classify(err)
+		return nil, fmt.Errorf("connect to PostgreSQL at %s:%d/%s: %s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database, msg)
+	}
+	return pool, nil
+}
+
+type pgxDB struct{ db DBTX }
+
+func (p pgxDB) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	tag, err := p.db.Exec(ctx, sql, args...)
+	return tag.RowsAffected(), err
+}
+
+func (p pgxDB) Query(ctx context.Context, sql string, args ...any) (sqlstore.Rows, error) {
+	rows, err := p.db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+type beginner interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+func (p pgxDB) InTx(ctx context.Context, fn func(sqlstore.DB) error) error {
+	b, ok := p.db.(beginner)
+	if !ok {
+		return fn(p)
+	}
+	// pgx.Tx.Begin makes a savepoint, so this nests inside a caller's
+	// transaction too.
+	return pgx.BeginFunc(ctx, b, func(tx pgx.Tx) error { return fn(pgxDB{tx}) })
+}
+
+// classify maps pgx errors to betterauth sentinels with messages that carry
+// no values (PostgreSQL puts row values in Detail, which is left out).
+func classify(err error) (error, string) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case pgErr.Code == "23505":
+			return ba.ErrDuplicate, "duplicate value violates unique constraint " + pgErr.ConstraintName
+		case pgErr.Code == "23502":
+			return ba.ErrInvalid, "missing value for required column " + pgErr.ColumnName
+		case pgErr.Code == "23503":
+			return ba.ErrInvalid, "referenced row does not exist (" + pgErr.ConstraintName + ")"
+		case strings.HasPrefix(pgErr.Code, "22"):
+			return ba.ErrInvalid, "invalid value: " + pgErr.Message
+		case pgErr.Code == "42P01" || pgErr.Code == "42703":
+			return ba.ErrUnavailable, pgErr.Message + " — run `betterauth migrate` or check DATABASE_URL"
+		case pgErr.Code == "28P01" || pgErr.Code == "28000":
+			return ba.ErrUnavailable, "authentication failed"
+		case pgErr.Code == "3D000":
+			return ba.ErrUnavailable, pgErr.Message
+		}
+		return ba.ErrUnavailable, pgErr.Message + " (SQLSTATE " + pgErr.Code + ")"
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) || pgconn.SafeToRetry(err) {
+		return ba.ErrUnavailable, "database unreachable"
+	}
+	var connErr *pgconn.ConnectError
+	if errors.As(err, &connErr) {
+		return ba.ErrUnavailable, "database unreachable"
+	}
+	if errors.Is(err, pgx.ErrTxClosed) || errors.Is(err, pgx.ErrTxCommitRollback) {
+		return ba.ErrUnavailable, "transaction aborted"
+	}
+	return ba.ErrUnavailable, "database error"
+}

@@ -1,0 +1,102 @@
+// Package sqlite stores Better Auth's tables in SQLite through
+// modernc.org/sqlite (pure Go, no cgo).
+//
+// Values are written exactly as Better Auth writes them with better-sqlite3:
+// dates as TEXT "YYYY-MM-DDTHH:MM:SS.mmmZ" (Better Auth compares them as
+// strings, so the layout matters), booleans as 0/1, JSON as TEXT.
+//
+//	db, err := sqlite.Open(ctx, "betterauth.db")
+//	store, err := sqlite.New(db, sqlite.Options{})
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	gosqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/sqlstore"
+)
+
+// DBTX is a *sql.DB, *sql.Conn or *sql.Tx.
+type DBTX = sqlstore.StdDBTX
+
+// Options configure a Store: the schema (Better Auth's default when zero),
+// the clock and the batch size of expired-row cleanup.
+type Options = sqlstore.Options
+
+// Store reads and writes Better Auth's tables in SQLite.
+type Store struct {
+	*sqlstore.Store
+}
+
+// New builds a Store on db; all SQL is built here, once, from the schema.
+func New(db DBTX, opts Options) (*Store, error) {
+	s, err := sqlstore.New(sqlstore.Driver{DB: sqlstore.Std(db), Kind: sqlstore.SQLite, Classify: classify}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{s}, nil
+}
+
+// Open opens (creating if needed) the SQLite file at path with foreign keys
+// on, a 5 s busy timeout and WAL journaling, so that a Node process running
+// Better Auth can use the same file at the same time.
+func Open(ctx context.Context, path string) (*sql.DB, error) {
+	if path == "" {
+		return nil, errors.New("invalid SQLite path: empty")
+	}
+	if strings.ContainsRune(path, 0) {
+		return nil, errors.New("invalid SQLite path: contains a NUL byte")
+	}
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open SQLite database %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open SQLite database %s: %s", path, sanitize(err))
+	}
+	return db, nil
+}
+
+func sanitize(err error) string {
+	var e *gosqlite.Error
+	if errors.As(err, &e) {
+		return gosqlite.ErrorCodeString[e.Code()]
+	}
+	return err.Error()
+}
+
+func classify(err error) (error, string) {
+	var e *gosqlite.Error
+	if errors.As(err, &e) {
+		switch e.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return ba.ErrDuplicate, "duplicate value violates a unique constraint"
+		case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+			return ba.ErrInvalid, "missing value for a required column"
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return ba.ErrInvalid, "referenced row does not exist"
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return ba.ErrUnavailable, "database is locked"
+		}
+		msg := e.Error()
+		if strings.Contains(msg, "no such table") || strings.Contains(msg, "no such column") || strings.Contains(msg, "has no column") {
+			return ba.ErrUnavailable, "schema mismatch — run `betterauth migrate` or check DATABASE_URL"
+		}
+		return ba.ErrUnavailable, "sqlite error: " + gosqlite.ErrorCodeString[e.Code()]
+	}
+	return ba.ErrUnavailable, "database error"
+}
