@@ -85,6 +85,12 @@ func New(drv Driver, opts Options) (*Store, error) {
 	return s, nil
 }
 
+// WithSchema returns a store on the same database with another schema (for
+// example, after enabling a plugin), keeping the other options.
+func (s *Store) WithSchema(schema ba.Schema) (*Store, error) {
+	return New(s.drv, Options{Schema: schema, Now: s.now, BatchSize: s.batchSize})
+}
+
 // Schema returns the resolved schema the store was built from.
 func (s *Store) Schema() *ba.ResolvedSchema { return s.schema }
 

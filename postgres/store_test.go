@@ -1,0 +1,27 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/internal/storetest"
+	"github.com/betterauth-go/betterauth/internal/testdb"
+	"github.com/betterauth-go/betterauth/postgres"
+)
+
+func newStore(t *testing.T, opts sqlstore.Options) *sqlstore.Store {
+	t.Helper()
+	pool, err := postgres.Open(context.Background(), testdb.Postgres(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	s, err := postgres.New(pool, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Store
+}
+
+func TestStore(t *testing.T) { storetest.Run(t, newStore) }

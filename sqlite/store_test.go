@@ -1,0 +1,27 @@
+package sqlite_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/internal/storetest"
+	"github.com/betterauth-go/betterauth/internal/testdb"
+	"github.com/betterauth-go/betterauth/sqlite"
+)
+
+func newStore(t *testing.T, opts sqlstore.Options) *sqlstore.Store {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), testdb.SQLite(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s, err := sqlite.New(db, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Store
+}
+
+func TestStore(t *testing.T) { storetest.Run(t, newStore) }
