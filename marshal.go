@@ -143,3 +143,82 @@ type jsonTime time.Time
 func (t jsonTime) MarshalJSON() ([]byte, error) {
 	return appendJSString(nil, FormatTime(time.Time(t))), nil
 }
+
+// MarshalJSON writes the verification row as Better Auth does (dates as
+// toISOString).
+func (v Verification) MarshalJSON() ([]byte, error) {
+	o := newJSObject()
+	o.str("id", v.ID)
+	o.str("identifier", v.Identifier)
+	o.str("value", v.Value)
+	o.date("expiresAt", v.ExpiresAt)
+	o.date("createdAt", v.CreatedAt)
+	o.date("updatedAt", v.UpdatedAt)
+	return o.bytes(), nil
+}
+
+// MarshalJSON writes the account without its tokens and password hash
+// (Better Auth's returned:false fields).
+func (a Account) MarshalJSON() ([]byte, error) {
+	o := newJSObject()
+	o.str("id", a.ID)
+	o.str("accountId", a.AccountID)
+	o.str("providerId", a.ProviderID)
+	o.str("userId", a.UserID)
+	o.optStr("scope", a.Scope)
+	o.date("createdAt", a.CreatedAt)
+	o.date("updatedAt", a.UpdatedAt)
+	return o.bytes(), nil
+}
+
+// MarshalJSON writes the organization as Better Auth does.
+func (g Organization) MarshalJSON() ([]byte, error) {
+	o := newJSObject()
+	o.str("id", g.ID)
+	o.str("name", g.Name)
+	o.str("slug", g.Slug)
+	o.optStr("logo", g.Logo)
+	o.date("createdAt", g.CreatedAt)
+	o.optStr("metadata", g.Metadata)
+	return o.bytes(), nil
+}
+
+// MarshalJSON writes the member as Better Auth does.
+func (m Member) MarshalJSON() ([]byte, error) {
+	o := newJSObject()
+	o.str("id", m.ID)
+	o.str("organizationId", m.OrganizationID)
+	o.str("userId", m.UserID)
+	o.str("role", m.Role)
+	o.date("createdAt", m.CreatedAt)
+	return o.bytes(), nil
+}
+
+// MarshalJSON writes the invitation as Better Auth does.
+func (i Invitation) MarshalJSON() ([]byte, error) {
+	o := newJSObject()
+	o.str("id", i.ID)
+	o.str("organizationId", i.OrganizationID)
+	o.str("email", i.Email)
+	o.optStr("role", i.Role)
+	if i.TeamID != nil {
+		o.str("teamId", *i.TeamID)
+	}
+	o.str("status", i.Status)
+	o.date("expiresAt", i.ExpiresAt)
+	o.date("createdAt", i.CreatedAt)
+	o.str("inviterId", i.InviterID)
+	return o.bytes(), nil
+}
+
+// MarshalJSON writes the jwks row without its private key.
+func (j JWK) MarshalJSON() ([]byte, error) {
+	o := newJSObject()
+	o.str("id", j.ID)
+	o.str("publicKey", j.PublicKey)
+	o.date("createdAt", j.CreatedAt)
+	o.optDate("expiresAt", j.ExpiresAt)
+	o.optStr("alg", j.Alg)
+	o.optStr("crv", j.Crv)
+	return o.bytes(), nil
+}

@@ -1,0 +1,124 @@
+package dburl
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/mysql"
+	"github.com/betterauth-go/betterauth/postgres"
+	"github.com/betterauth-go/betterauth/sqlite"
+)
+
+// Open connects to the database u names, checks the connection, and builds
+// a store for schema on it. A SQLite file that does not exist is created.
+// The returned function closes the connection. Errors name the host and
+// database (or file) but never the password.
+func Open(ctx context.Context, u URL, schema ba.Schema) (*sqlstore.Store, func(), error) {
+	opts := sqlstore.Options{Schema: schema}
+	switch u.Driver {
+	case Postgres:
+		pool, err := postgres.Open(ctx, u.DSN)
+		if err != nil {
+			return nil, nil, u.scrub(err)
+		}
+		store, err := postgres.New(pool, opts)
+		if err != nil {
+			pool.Close()
+			return nil, nil, err
+		}
+		return store.Store, pool.Close, nil
+	case MySQL:
+		db, err := mysql.Open(ctx, u.DSN)
+		if err != nil {
+			return nil, nil, u.scrub(err)
+		}
+		store, err := mysql.New(db, opts)
+		if err != nil {
+			_ = db.Close()
+			return nil, nil, err
+		}
+		return store.Store, func() { _ = db.Close() }, nil
+	case SQLite:
+		db, err := sqlite.Open(ctx, u.DSN)
+		if err != nil {
+			return nil, nil, err
+		}
+		store, err := sqlite.New(db, opts)
+		if err != nil {
+			_ = db.Close()
+			return nil, nil, err
+		}
+		return store.Store, func() { _ = db.Close() }, nil
+	}
+	return nil, nil, fmt.Errorf("%w: unknown database driver %q", ba.ErrInvalid, u.Driver)
+}
+
+// Missing reports whether u names a SQLite file that does not exist yet
+// (Open would create it). Server databases are never missing here: a
+// database that does not exist on its server is a connection error.
+func (u URL) Missing() bool {
+	if u.Driver != SQLite {
+		return false
+	}
+	_, err := os.Stat(u.DSN)
+	return errors.Is(err, os.ErrNotExist)
+}
+
+// OpenWithoutCreating is Open for commands that must not change anything:
+// when u names a SQLite file that does not exist, it is not created; an
+// empty in-memory database stands in for it, so the store sees a database
+// with no tables.
+func OpenWithoutCreating(ctx context.Context, u URL, schema ba.Schema) (*sqlstore.Store, func(), error) {
+	if !u.Missing() {
+		return Open(ctx, u, schema)
+	}
+	// The sqlite store package registers the "sqlite" driver
+	// (modernc.org/sqlite). One connection, because each connection to
+	// :memory: is a database of its own.
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		return nil, nil, fmt.Errorf("open empty SQLite database: %w", err)
+	}
+	db.SetMaxOpenConns(1)
+	store, err := sqlite.New(db, sqlstore.Options{Schema: schema})
+	if err != nil {
+		_ = db.Close()
+		return nil, nil, err
+	}
+	return store.Store, func() { _ = db.Close() }, nil
+}
+
+// scrub removes the URL's passwords from an error message. The store
+// packages already leave them out; this keeps that true whatever a driver
+// puts in its messages later. errors.Is still sees the original error.
+func (u URL) scrub(err error) error {
+	msg := err.Error()
+	clean := msg
+	for _, secret := range u.secrets() {
+		// A one- or two-character password would match all over the
+		// message; the store packages' messages carry no URL text besides
+		// host, port and database name, so such a password cannot be there
+		// unless it is also one of those.
+		if len(secret) >= 3 {
+			clean = strings.ReplaceAll(clean, secret, "***")
+		}
+	}
+	if clean == msg {
+		return err
+	}
+	return &scrubbedError{msg: clean, err: err}
+}
+
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
