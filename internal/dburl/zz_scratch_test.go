@@ -22,7 +22,7 @@ func TestScratch(t *testing.T) {
 				t.Fatal(err)
 			}
 			applied, err := s.Migrate(context.Background())
-			fmt.Println("==", u.Driver, plugins, len(applied), err)
+			fmt.Println("==", u.Driver, plugins, len(applied), err); for _, a := range applied { fmt.Println("   ", a) }
 			plan, err := s.PlanMigration(context.Background())
 			fmt.Println("  plan after:", plan, err)
 			r, err := s.Check(context.Background())
