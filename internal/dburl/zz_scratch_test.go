@@ -4,44 +4,39 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 )
 
 func TestScratch(t *testing.T) {
-	for _, plugins := range []string{"", "admin,organization,jwt,username,twoFactor,apiKey"} {
-		ps, _ := ba.ParsePlugins(plugins)
-		for _, raw := range []string{"sqlite:" + testdb.SQLite(t), testdb.Postgres(t), testdb.MySQL(t)} {
-			u, err := Parse(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, c, err := Open(context.Background(), u, ba.Schema{Plugins: ps})
-			if err != nil {
-				t.Fatal(err)
-			}
-			applied, err := s.Migrate(context.Background())
-			fmt.Println("==", u.Driver, plugins, len(applied), err); for _, a := range applied { fmt.Println("   ", a) }
-			plan, err := s.PlanMigration(context.Background())
-			fmt.Println("  plan after:", plan, err)
-			r, err := s.Check(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, f := range r.Findings {
-				fmt.Println("  ", f)
-			}
-			fmt.Println("  detected", r.DetectedPlugins, r.Compatible())
-			// Check with default schema
-			s2, c2, _ := Open(context.Background(), u, ba.Schema{})
-			r2, _ := s2.Check(context.Background())
-			fmt.Println("  core-schema check:", len(r2.Findings))
-			for _, f := range r2.Findings {
-				fmt.Println("    ", f)
-			}
-			c2()
-			c()
+	ctx := context.Background()
+	all, _ := ba.ParsePlugins("admin,organization,jwt,username,twoFactor,apiKey")
+	for _, raw := range []string{"sqlite:" + testdb.SQLite(t), testdb.Postgres(t), testdb.MySQL(t)} {
+		u, _ := Parse(raw)
+		s, c, err := Open(ctx, u, ba.Schema{})
+		if err != nil {
+			t.Fatal(err)
 		}
+		_, err = s.Migrate(ctx)
+		now := time.Now()
+		err = s.CreateUser(ctx, &ba.User{ID: "u1", Name: "n", Email: "a@b.c", CreatedAt: now, UpdatedAt: now})
+		fmt.Println("create user:", err)
+		c()
+		s, c, _ = Open(ctx, u, ba.Schema{Plugins: all})
+		applied, err := s.Migrate(ctx)
+		fmt.Println("==", u.Driver, len(applied), err)
+		for _, a := range applied {
+			fmt.Println("   ", a)
+		}
+		r, _ := s.Check(ctx)
+		for _, f := range r.Findings {
+			fmt.Println("  F ", f)
+		}
+		fmt.Println("  detected", r.DetectedPlugins, r.Compatible())
+		plan, err := s.PlanMigration(ctx)
+		fmt.Println("  plan after:", plan, err)
+		c()
 	}
 }
