@@ -33,7 +33,7 @@
 //
 //	init {dialect, url, secret, baseURL?, plugins?, pluginOptions?, additionalFields?,
 //	      cookieCache?, session?, emailAndPassword?, emailVerification?, advanced?,
-//	      rateLimit?, trustedOrigins?, capture?, logLevel?, options?}
+//	      rateLimit?, trustedOrigins?, capture?, logLevel?, secondaryStorage?, options?}
 //	    → {baseURL}
 //	  Creates betterAuth({...}) and waits for auth.$context. dialect is
 //	  "postgres" (url for pg.Pool), "mysql" (mysql://user[:pass]@host[:port]/db,
@@ -53,8 +53,19 @@
 //	      emailVerification.sendVerificationEmail / twoFactor otpOptions.sendOTP
 //	      capturing callbacks. They are opt-in because their mere presence
 //	      changes Better Auth's behaviour. Reset-password emails are always captured.
+//	    secondaryStorage: {redisURL, keyPrefix?, log?} or null/absent (none).
+//	      secondaryStorage = redisStorage({client, keyPrefix}) from
+//	      @better-auth/redis-storage over an ioredis client for redisURL
+//	      (redis://127.0.0.1:6379); init pings Redis and fails if it cannot.
+//	      keyPrefix is passed only when it is a string, so omitting it keeps
+//	      the package default "better-auth:". With secondary storage, Better
+//	      Auth keeps sessions only in Redis and drops the session table from
+//	      its schema, unless session.storeSessionInDatabase is true (session
+//	      options, including preserveSessionInDatabase, pass through as
+//	      above). log: true records every storage call for storageLog.
 //	    options: any JSON object, deep-merged into the options last (escape hatch).
-//	  A second init replaces the instance (and closes the previous pool).
+//	  A second init replaces the instance (and closes the previous pool and
+//	  Redis client).
 //	compileMigrations {throwOnUnsafe?} → {sql}
 //	  getMigrations(auth.options).compileMigrations(): statements joined by ";\n\n"
 //	  plus a final ";" (just ";" when nothing is to be done).
@@ -82,6 +93,11 @@
 //	lastResetEmail → {user, url, token} or null
 //	lastCaptured {kind} → last capture of kind ("resetPassword",
 //	  "verificationEmail" {user,url,token}, "twoFactorOTP" {user,otp}) or null
-//	close → null; closes the pool, then the process exits 0 (it also exits
-//	  on stdin EOF).
+//	storageLog {clear?} → [{op, key, value?, ttl?}]
+//	  The secondary-storage calls (get, set, delete, getAndDelete, increment)
+//	  recorded since init or the previous storageLog, oldest first, when
+//	  init's secondaryStorage.log is true; keys without the prefix, ttl as
+//	  Better Auth passed it (null when absent). Cleared unless clear is false.
+//	close → null; closes the pool and the Redis client, then the process
+//	  exits 0 (it also exits on stdin EOF).
 package batest

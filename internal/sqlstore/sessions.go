@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	ba "github.com/betterauth-go/betterauth"
 )
@@ -135,4 +136,11 @@ func (s *Store) InvalidateUserSessions(ctx context.Context, userID string) (int6
 // batches of Options.BatchSize, and returns how many it deleted.
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	return s.deleteBatched(ctx, "delete expired sessions", s.q.sessionsDeleteExpired, s.kind.Time(s.nowUTC()))
+}
+
+// RefreshSession sets a session's expiresAt (and updatedAt), for sliding
+// sessions (betterauth.SessionRefresher).
+func (s *Store) RefreshSession(ctx context.Context, token string, expiresAt time.Time) error {
+	_, err := s.UpdateSession(ctx, token, ba.SessionUpdate{ExpiresAt: &expiresAt})
+	return err
 }

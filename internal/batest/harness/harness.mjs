@@ -40,10 +40,14 @@ const { serializeSignedCookie } = await import("better-call");
 // --- state -------------------------------------------------------------------
 let auth = null; // the betterAuth instance
 let closeDB = async () => {}; // closes the current pool / database handle
+let closeRedis = async () => {}; // closes the secondary-storage Redis client
 let secret = null;
 let baseURL = "http://localhost:3000";
 // Captured out-of-band messages (emails, OTPs), newest last, by kind.
 const captured = { resetPassword: [], verificationEmail: [], twoFactorOTP: [] };
+// Secondary-storage calls, oldest first, when init's secondaryStorage.log is
+// true (read and cleared by the storageLog op).
+let storageLog = [];
 
 // --- helpers -----------------------------------------------------------------
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -120,6 +124,45 @@ async function openDatabase(dialect, url) {
 	}
 }
 
+// --- secondary storage -------------------------------------------------------
+// openSecondaryStorage builds @better-auth/redis-storage's redisStorage over an
+// ioredis client. keyPrefix is passed only when it is a string, so that
+// omitting it keeps the package's own default ("better-auth:"). With log,
+// every call is recorded in storageLog before it runs.
+async function openSecondaryStorage(cfg) {
+	if (typeof cfg?.redisURL !== "string" || cfg.redisURL === "") throw new Error("init: secondaryStorage.redisURL is required");
+	const { Redis } = await import("ioredis");
+	const { redisStorage } = await import("@better-auth/redis-storage");
+	const client = new Redis(cfg.redisURL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+	// Surface a wrong URL or a stopped server now, not on the first request.
+	client.on("error", (err) => process.stderr.write(`[harness] redis: ${err?.message ?? err}\n`));
+	try {
+		await client.connect();
+		await client.ping();
+	} catch (err) {
+		client.disconnect();
+		throw new Error(`init: secondaryStorage: cannot reach Redis at ${cfg.redisURL}: ${err?.message ?? err}`);
+	}
+	const storage = redisStorage(typeof cfg.keyPrefix === "string" ? { client, keyPrefix: cfg.keyPrefix } : { client });
+	const close = async () => {
+		await client.quit().catch(() => client.disconnect());
+	};
+	if (!cfg.log) return { storage, close };
+	const logged = { ...storage };
+	for (const op of ["get", "set", "delete", "getAndDelete", "increment"]) {
+		logged[op] = async (...args) => {
+			const entry = { op, key: args[0] };
+			if (op === "set") {
+				entry.value = args[1];
+				entry.ttl = args[2] ?? null;
+			} else if (op === "increment") entry.ttl = args[1] ?? null;
+			storageLog.push(entry);
+			return storage[op](...args);
+		};
+	}
+	return { storage: logged, close };
+}
+
 // --- plugins -----------------------------------------------------------------
 function buildPlugins(names, pluginOptions, capture) {
 	const out = [];
@@ -166,20 +209,37 @@ function buildPlugins(names, pluginOptions, capture) {
 const ops = {
 	async init(a) {
 		if (auth) {
-			// Re-initialisation: drop the previous instance and its pool.
+			// Re-initialisation: drop the previous instance, its pool and its
+			// Redis client.
 			await closeDB().catch(() => {});
+			await closeRedis().catch(() => {});
+			closeDB = closeRedis = async () => {};
 			auth = null;
 		}
 		if (typeof a.secret !== "string" || a.secret === "") throw new Error("init: secret is required");
 		secret = a.secret;
 		baseURL = a.baseURL || "http://localhost:3000";
 		for (const k of Object.keys(captured)) captured[k] = [];
+		storageLog = [];
 		const capture = a.capture ?? [];
 		for (const k of capture) {
 			if (!Object.hasOwn(captured, k)) throw new Error(`init: unknown capture kind ${JSON.stringify(k)}`);
 		}
 		const { database, close } = await openDatabase(a.dialect, a.url);
 		closeDB = close;
+		let secondaryStorage;
+		if (a.secondaryStorage) {
+			let opened;
+			try {
+				opened = await openSecondaryStorage(a.secondaryStorage);
+			} catch (err) {
+				await closeDB().catch(() => {});
+				closeDB = async () => {};
+				throw err;
+			}
+			secondaryStorage = opened.storage;
+			closeRedis = opened.close;
+		}
 
 		const options = {
 			database,
@@ -205,6 +265,7 @@ const ops = {
 			advanced: { ...(a.advanced ?? {}), database: { ...(a.advanced?.database ?? {}) } },
 			plugins: buildPlugins(a.plugins, a.pluginOptions, capture),
 		};
+		if (secondaryStorage) options.secondaryStorage = secondaryStorage;
 		if (a.additionalFields) options.user = { additionalFields: a.additionalFields };
 		const session = { ...(a.session ?? {}) };
 		if (a.cookieCache) session.cookieCache = { enabled: true, ...a.cookieCache };
@@ -312,9 +373,16 @@ const ops = {
 		return list.at(-1) ?? null;
 	},
 
+	async storageLog(a) {
+		const out = storageLog;
+		if (a?.clear !== false) storageLog = [];
+		return out;
+	},
+
 	async close() {
 		await closeDB().catch((err) => process.stderr.write(`[harness] close: ${err?.stack || err}\n`));
-		closeDB = async () => {};
+		await closeRedis().catch((err) => process.stderr.write(`[harness] close redis: ${err?.stack || err}\n`));
+		closeDB = closeRedis = async () => {};
 		auth = null;
 		return null;
 	},

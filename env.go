@@ -1,0 +1,5 @@
+package betterauth
+
+import "os"
+
+var getenv = os.Getenv

@@ -1,0 +1,188 @@
+package httpauth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	ba "github.com/betterauth-go/betterauth"
+)
+
+type contextKey struct{}
+
+type state struct {
+	result *ba.Result
+	err    error
+}
+
+// FromContext returns what Verify found: the result, or the error that
+// explains why there is none (ba.ErrNoSession when Verify did not run).
+func FromContext(ctx context.Context) (*ba.Result, error) {
+	st, ok := ctx.Value(contextKey{}).(*state)
+	if !ok {
+		return nil, ba.ErrNoSession
+	}
+	return st.result, st.err
+}
+
+// User returns the verified user, or nil.
+func User(ctx context.Context) *ba.User {
+	if res, _ := FromContext(ctx); res != nil {
+		return res.User
+	}
+	return nil
+}
+
+// Session returns the verified session, or nil.
+func Session(ctx context.Context) *ba.Session {
+	if res, _ := FromContext(ctx); res != nil {
+		return res.Session
+	}
+	return nil
+}
+
+// NewContext returns ctx carrying a verification result, for tests and for
+// custom credential finders.
+func NewContext(ctx context.Context, res *ba.Result, err error) context.Context {
+	return context.WithValue(ctx, contextKey{}, &state{result: res, err: err})
+}
+
+// Verify verifies every request with v and stores the outcome in the
+// context. It never rejects. It adds "Vary: Cookie" (and Authorization
+// when bearer tokens count) since the answer depends on them.
+func Verify(v *ba.Verifier) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Add("Vary", "Cookie")
+			if r.Header.Get("Authorization") != "" {
+				w.Header().Add("Vary", "Authorization")
+			}
+			res, err := v.Verify(r.Context(), r)
+			next.ServeHTTP(w, r.WithContext(NewContext(r.Context(), res, err)))
+		})
+	}
+}
+
+// Error is Better Auth's error body.
+type Error struct {
+	Message string `json:"message"`
+	Code    string `json:"code"`
+}
+
+// WriteError writes a Better-Auth-style JSON error.
+func WriteError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(Error{Message: message, Code: code})
+}
+
+// writeVerifyError maps a Verify error to its answer: 503 when the session
+// store is down (so clients retry instead of signing out), 401 otherwise.
+func writeVerifyError(w http.ResponseWriter, err error) {
+	if errors.Is(err, ba.ErrUnavailable) {
+		w.Header().Set("Retry-After", "1")
+		WriteError(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "Session store unavailable, try again")
+		return
+	}
+	if errors.Is(err, ba.ErrUserBanned) {
+		WriteError(w, http.StatusForbidden, "BANNED_USER", "You have been banned from this application")
+		return
+	}
+	WriteError(w, http.StatusUnauthorized, "UNAUTHORIZED", "Unauthorized")
+}
+
+// Require answers 401 unless Verify found a session (503 when the session
+// store was unreachable, 403 for a banned user).
+func Require(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		res, err := FromContext(r.Context())
+		if res == nil {
+			if err == nil {
+				err = ba.ErrNoSession
+			}
+			writeVerifyError(w, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// HasRole reports whether a comma-separated role list (Better Auth's
+// admin and organization plugins store several roles that way) contains
+// any of roles.
+func HasRole(list string, roles ...string) bool {
+	for _, r := range strings.Split(list, ",") {
+		if slices.Contains(roles, strings.TrimSpace(r)) {
+			return true
+		}
+	}
+	return false
+}
+
+// RequireRole answers 401 without a session and 403 unless the user's
+// admin-plugin role is one of roles.
+func RequireRole(roles ...string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			u := User(r.Context())
+			if u.Role == nil || !HasRole(*u.Role, roles...) {
+				WriteError(w, http.StatusForbidden, "FORBIDDEN", "You are not allowed to access this resource")
+				return
+			}
+			next.ServeHTTP(w, r)
+		}))
+	}
+}
+
+// MemberLookup finds a user's membership of an organization (the
+// organization plugin's member table); the SQL stores implement it.
+type MemberLookup interface {
+	GetMember(ctx context.Context, organizationID, userID string) (*ba.Member, error)
+}
+
+// RequireOrgRole answers 401 without a session and 403 unless the user is a
+// member of the organization named by orgID(r) with one of roles (any role
+// when roles is empty). Membership is read from the member table on every
+// request: session.activeOrganizationId alone proves nothing, since it is
+// only what the client last selected.
+func RequireOrgRole(members MemberLookup, orgID func(*http.Request) string, roles ...string) func(http.Handler) http.Handler {
+	if members == nil || orgID == nil {
+		panic("httpauth: RequireOrgRole needs a MemberLookup and an orgID function")
+	}
+	return func(next http.Handler) http.Handler {
+		return Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			org := orgID(r)
+			if org == "" {
+				WriteError(w, http.StatusForbidden, "NO_ACTIVE_ORGANIZATION", "No organization selected")
+				return
+			}
+			m, err := members.GetMember(r.Context(), org, User(r.Context()).ID)
+			switch {
+			case errors.Is(err, ba.ErrNotFound):
+				WriteError(w, http.StatusForbidden, "USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION", "You are not a member of this organization")
+				return
+			case err != nil:
+				writeVerifyError(w, ba.ErrUnavailable)
+				return
+			}
+			if len(roles) > 0 && !HasRole(m.Role, roles...) {
+				WriteError(w, http.StatusForbidden, "FORBIDDEN", "You are not allowed to access this resource")
+				return
+			}
+			next.ServeHTTP(w, r)
+		}))
+	}
+}
+
+// ActiveOrganization returns the session's activeOrganizationId, for use as
+// RequireOrgRole's orgID. Membership is still checked.
+func ActiveOrganization(r *http.Request) string {
+	if s := Session(r.Context()); s != nil && s.ActiveOrganizationID != nil {
+		return *s.ActiveOrganizationID
+	}
+	return ""
+}

@@ -1,0 +1,352 @@
+package betterauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Errors a Verifier returns. Every failure matches exactly one of them (or
+// ErrUnavailable), so an HTTP layer can map them to status codes.
+var (
+	// ErrNoSession means the request carries no session credential.
+	ErrNoSession = errors.New("betterauth: no session")
+	// ErrSessionNotFound means the credential is well signed but names no
+	// session: it was revoked, signed out or never existed.
+	ErrSessionNotFound = errors.New("betterauth: session not found")
+	// ErrSessionExpired means the session's expiresAt has passed.
+	ErrSessionExpired = errors.New("betterauth: session expired")
+	// ErrUserBanned means the admin plugin's ban is in force for the user.
+	ErrUserBanned = errors.New("betterauth: user banned")
+)
+
+// Credential says where a verified session came from.
+type Credential string
+
+// Credential kinds.
+const (
+	CredentialCookie      Credential = "cookie"       // signed session_token cookie
+	CredentialBearer      Credential = "bearer"       // Authorization: Bearer (bearer plugin)
+	CredentialCookieCache Credential = "cookie-cache" // session_data cookie, no store read
+)
+
+// Result is a verified session.
+type Result struct {
+	Session *Session
+	User    *User
+	// Token is the session token (unsigned).
+	Token string
+	// Credential says how the request presented it.
+	Credential Credential
+}
+
+// CookieConfig names Better Auth's cookies. The zero value is Better Auth's
+// default: "better-auth.session_token", with the "__Secure-" prefix when the
+// base URL is https.
+type CookieConfig struct {
+	// Prefix replaces "better-auth" (Better Auth's advanced.cookiePrefix).
+	Prefix string
+	// SessionTokenName replaces "<prefix>.session_token" entirely (Better
+	// Auth's advanced.cookies.session_token.name); "__Secure-" is still
+	// prepended when secure.
+	SessionTokenName string
+	// SessionDataName replaces "<prefix>.session_data" likewise.
+	SessionDataName string
+	// Secure forces the "__Secure-" prefix on (true) or off (false)
+	// (Better Auth's advanced.useSecureCookies). nil derives it from
+	// BaseURL: https means secure; with no BaseURL both names are accepted
+	// when reading, secure first.
+	Secure *bool
+}
+
+// BearerConfig configures Authorization: Bearer tokens (Better Auth's bearer
+// plugin). Off by default.
+type BearerConfig struct {
+	// Enabled accepts "Authorization: Bearer <token>.<signature>", the
+	// value Better Auth sends in the set-auth-token header.
+	Enabled bool
+	// AllowUnsigned also accepts a raw session token without signature.
+	// Better Auth's bearer plugin does by default (unless requireSignature);
+	// we do not, because a leaked token alone then suffices.
+	AllowUnsigned bool
+}
+
+// VerifierConfig configures a Verifier. Only Sessions is required; secrets
+// come from the environment when not set.
+type VerifierConfig struct {
+	// Secrets, current first. Empty means SecretsFromEnv(). Signed cookies
+	// use only the current (first) secret, as Better Auth does; older ones
+	// serve the JWE cookie cache and encrypted values.
+	Secrets []Secret
+	// Sessions looks sessions up: a SQL store, or Redis secondary storage.
+	Sessions SessionStore
+	// BaseURL is Better Auth's baseURL (BETTER_AUTH_URL); it decides the
+	// "__Secure-" cookie prefix. Default: os.Getenv("BETTER_AUTH_URL").
+	BaseURL string
+	// Cookies names the cookies; Better Auth's defaults when zero.
+	Cookies CookieConfig
+	// Bearer accepts Authorization: Bearer; off by default.
+	Bearer BearerConfig
+	// CookieCache trusts Better Auth's session_data cookie; off by default.
+	CookieCache CookieCacheConfig
+	// IgnoreBans skips the admin plugin's ban check. Better Auth's own
+	// session lookup does not check bans; by default we refuse a banned
+	// user whose ban has not expired, so that an API never serves one.
+	IgnoreBans bool
+	// Refresh extends sessions as Better Auth's updateAge rule does; off by
+	// default (a read-only bridge).
+	Refresh RefreshConfig
+	// Now returns the current time; time.Now by default.
+	Now func() time.Time
+}
+
+// RefreshConfig enables sliding sessions.
+type RefreshConfig struct {
+	// Enabled turns refresh on. The session store must implement
+	// SessionRefresher.
+	Enabled bool
+	// ExpiresIn is session.expiresIn; 7 days by default.
+	ExpiresIn time.Duration
+	// UpdateAge is session.updateAge; 1 day by default.
+	UpdateAge time.Duration
+}
+
+// SessionRefresher is implemented by stores that can extend a session.
+type SessionRefresher interface {
+	RefreshSession(ctx context.Context, token string, expiresAt time.Time) error
+}
+
+// Verifier decides, for each request, which Better Auth session and user it
+// belongs to, exactly as Better Auth would. It is safe for concurrent use.
+type Verifier struct {
+	secrets     []Secret
+	sessions    SessionStore
+	tokenNames  []string
+	dataNames   []string
+	secure      bool
+	bearer      BearerConfig
+	cache       CookieCacheConfig
+	ignoreBans  bool
+	refresh     RefreshConfig
+	now         func() time.Time
+	cookiePrefx string
+}
+
+// NewVerifier checks the configuration and builds a Verifier.
+func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
+	if cfg.Sessions == nil && !cfg.CookieCache.Enabled() {
+		return nil, errors.New("betterauth: VerifierConfig.Sessions is required (a SQL store or Redis)")
+	}
+	secrets := cfg.Secrets
+	if len(secrets) == 0 {
+		var err error
+		if secrets, err = SecretsFromEnv(); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range secrets {
+		if s.Value == "" {
+			return nil, errors.New("betterauth: empty secret")
+		}
+		if s.Value == DefaultSecret {
+			return nil, errors.New("betterauth: refusing Better Auth's well-known default secret; set BETTER_AUTH_SECRET to your app's secret")
+		}
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = getenv("BETTER_AUTH_URL")
+	}
+	v := &Verifier{
+		secrets: secrets, sessions: cfg.Sessions, bearer: cfg.Bearer, cache: cfg.CookieCache,
+		ignoreBans: cfg.IgnoreBans, refresh: cfg.Refresh, now: cfg.Now,
+	}
+	if v.now == nil {
+		v.now = time.Now
+	}
+	if v.refresh.Enabled {
+		if _, ok := cfg.Sessions.(SessionRefresher); !ok {
+			return nil, fmt.Errorf("betterauth: Refresh needs a session store with RefreshSession; %T has none", cfg.Sessions)
+		}
+		if v.refresh.ExpiresIn <= 0 {
+			v.refresh.ExpiresIn = DefaultSessionExpiresIn
+		}
+		if v.refresh.UpdateAge <= 0 {
+			v.refresh.UpdateAge = 24 * time.Hour
+		}
+	}
+	if err := v.cache.validate(); err != nil {
+		return nil, err
+	}
+	prefix := cfg.Cookies.Prefix
+	if prefix == "" {
+		prefix = "better-auth"
+	}
+	v.cookiePrefx = prefix
+	token := cfg.Cookies.SessionTokenName
+	if token == "" {
+		token = prefix + ".session_token"
+	}
+	data := cfg.Cookies.SessionDataName
+	if data == "" {
+		data = prefix + ".session_data"
+	}
+	switch {
+	case cfg.Cookies.Secure != nil:
+		v.secure = *cfg.Cookies.Secure
+		v.tokenNames, v.dataNames = []string{secureName(token, v.secure)}, []string{secureName(data, v.secure)}
+	case cfg.BaseURL != "":
+		v.secure = strings.HasPrefix(cfg.BaseURL, "https://")
+		v.tokenNames, v.dataNames = []string{secureName(token, v.secure)}, []string{secureName(data, v.secure)}
+	default:
+		v.tokenNames = []string{"__Secure-" + token, token}
+		v.dataNames = []string{"__Secure-" + data, data}
+	}
+	return v, nil
+}
+
+func secureName(name string, secure bool) string {
+	if secure {
+		return "__Secure-" + name
+	}
+	return name
+}
+
+// SessionCookieName is the name of the session_token cookie this Verifier
+// writes.
+func (v *Verifier) SessionCookieName() string { return v.tokenNames[0] }
+
+// Secure reports whether cookies carry the __Secure- prefix and Secure.
+func (v *Verifier) Secure() bool { return v.secure }
+
+func (v *Verifier) currentSecret() string { return v.secrets[0].Value }
+
+// Verify finds and checks the session of a request: the signed session
+// cookie (and the cookie cache when enabled), else a bearer token when
+// enabled. It never writes to the response.
+func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Result, error) {
+	token, cred, err := v.credential(r)
+	if err != nil {
+		return nil, err
+	}
+	if cred == CredentialCookie && v.cache.Enabled() {
+		if res, ok := v.fromCookieCache(r, token); ok {
+			return res, nil
+		}
+	}
+	return v.verifyToken(ctx, token, cred)
+}
+
+// VerifyToken checks an unsigned session token against the session store.
+func (v *Verifier) VerifyToken(ctx context.Context, token string) (*Result, error) {
+	if token == "" {
+		return nil, ErrNoSession
+	}
+	return v.verifyToken(ctx, token, "")
+}
+
+// VerifyCookieValue checks a session_token cookie value (signed, possibly
+// URL-encoded) and then the session.
+func (v *Verifier) VerifyCookieValue(ctx context.Context, value string) (*Result, error) {
+	token, err := VerifySigned(value, v.currentSecret())
+	if err != nil {
+		return nil, ErrInvalidSignature
+	}
+	return v.verifyToken(ctx, token, CredentialCookie)
+}
+
+// credential extracts the session token from the cookie or bearer header.
+func (v *Verifier) credential(r *http.Request) (string, Credential, error) {
+	sawCookie := false
+	for _, name := range v.tokenNames {
+		for _, c := range r.Cookies() {
+			if c.Name != name || c.Value == "" {
+				continue
+			}
+			sawCookie = true
+			if token, err := VerifySigned(c.Value, v.currentSecret()); err == nil {
+				return token, CredentialCookie, nil
+			}
+		}
+	}
+	if v.bearer.Enabled {
+		if token, ok, err := v.bearerToken(r); ok || err != nil {
+			return token, CredentialBearer, err
+		}
+	}
+	if sawCookie {
+		return "", "", ErrInvalidSignature
+	}
+	return "", "", ErrNoSession
+}
+
+// bearerToken reads Authorization: Bearer as Better Auth's bearer plugin
+// does: the scheme is case-insensitive; a value with a '.' is a signed token
+// (URL-decoded when it contains '%'); one without is a raw token, accepted
+// only with AllowUnsigned.
+func (v *Verifier) bearerToken(r *http.Request) (string, bool, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return "", false, nil
+	}
+	scheme, value, ok := strings.Cut(strings.TrimSpace(h), " ")
+	if !ok || !strings.EqualFold(scheme, "bearer") {
+		return "", false, nil
+	}
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return "", true, ErrInvalidSignature
+	}
+	if !strings.Contains(value, ".") {
+		if !v.bearer.AllowUnsigned {
+			return "", true, ErrInvalidSignature
+		}
+		return value, true, nil
+	}
+	token, err := VerifySigned(value, v.currentSecret())
+	if err != nil {
+		return "", true, ErrInvalidSignature
+	}
+	return token, true, nil
+}
+
+func (v *Verifier) verifyToken(ctx context.Context, token string, cred Credential) (*Result, error) {
+	if v.sessions == nil {
+		return nil, ErrSessionNotFound
+	}
+	sess, user, err := v.sessions.GetSessionAndUser(ctx, token)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, ErrSessionNotFound
+	case err != nil:
+		if errors.Is(err, ErrUnavailable) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	now := v.now()
+	if sess.IsExpired(now) {
+		return nil, ErrSessionExpired
+	}
+	if !v.ignoreBans && user.IsBanned(now) {
+		return nil, ErrUserBanned
+	}
+	if v.refresh.Enabled && v.shouldRefresh(sess, now) {
+		expires := Truncate(now.Add(v.refresh.ExpiresIn))
+		if err := v.sessions.(SessionRefresher).RefreshSession(ctx, token, expires); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return nil, ErrSessionNotFound
+			}
+			return nil, fmt.Errorf("%w: refresh session: %v", ErrUnavailable, err)
+		}
+		sess.ExpiresAt, sess.UpdatedAt = expires, Truncate(now)
+	}
+	return &Result{Session: sess, User: user, Token: token, Credential: cred}, nil
+}
+
+// shouldRefresh is Better Auth's updateAge rule:
+// expiresAt − expiresIn + updateAge ≤ now.
+func (v *Verifier) shouldRefresh(s *Session, now time.Time) bool {
+	return !s.ExpiresAt.Add(-v.refresh.ExpiresIn).Add(v.refresh.UpdateAge).After(now)
+}
