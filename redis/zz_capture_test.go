@@ -22,6 +22,14 @@ func TestZZCapture(t *testing.T) {
 	r := h.Request(t, "POST", "/api/auth/sign-up/email", map[string]string{"user-agent": "UA/1", "x-forwarded-for": "1.2.3.4"}, map[string]any{"name": "Bob", "email": "Bob@Example.com", "password": "password1234"})
 	t.Logf("signup %d %s %v", r.Status, r.Text, r.SetCookie)
 	var log []map[string]any
+	dump := func(label string) {
+		var log []map[string]any
+		h.MustCall(t, "storageLog", nil, &log)
+		for _, e := range log {
+			b, _ := json.Marshal(e)
+			t.Logf("%s SS %s", label, b)
+		}
+	}
 	h.MustCall(t, "storageLog", nil, &log)
 	for _, e := range log {
 		b, _ := json.Marshal(e)
@@ -55,6 +63,18 @@ func TestZZCapture(t *testing.T) {
 		b, _ := json.Marshal(e)
 		t.Logf("SS %s", b)
 	}
+	g = h.Request(t, "GET", "/api/auth/get-session", map[string]string{"cookie": ck}, nil)
+	t.Logf("get-session %d %s %v", g.Status, g.Text, g.SetCookie)
+	dump("refresh")
+	var tok struct{ Token string }
+	_ = json.Unmarshal(r.Body, &tok)
+	var upd any
+	h.MustCall(t, "internal", map[string]any{"method": "updateSession", "args": []any{tok.Token, map[string]any{"expiresAt": "2026-12-24T00:00:00.000Z", "updatedAt": "2026-11-25T23:59:00.000Z"}}}, &upd)
+	t.Logf("updateSession -> %v", upd)
+	dump("update")
+	so := h.Request(t, "POST", "/api/auth/sign-out", map[string]string{"cookie": batest.CookieHeader(r2.SetCookie)}, map[string]any{})
+	t.Logf("sign-out %d", so.Status)
+	dump("signout")
 	rv := h.Request(t, "POST", "/api/auth/revoke-sessions", map[string]string{"cookie": ck}, map[string]any{})
 	t.Logf("revoke-sessions %d %s %v", rv.Status, rv.Text, rv.SetCookie)
 	h.MustCall(t, "storageLog", nil, &log)

@@ -1,0 +1,5 @@
+package httpauth_test
+
+import "time"
+
+var timeNow = time.Now
