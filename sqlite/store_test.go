@@ -10,7 +10,7 @@ import (
 	"github.com/betterauth-go/betterauth/sqlite"
 )
 
-func newStore(t *testing.T, opts sqlstore.Options) *sqlstore.Store {
+func newStore(t testing.TB, opts sqlstore.Options) *sqlstore.Store {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), testdb.SQLite(t))
 	if err != nil {
@@ -25,3 +25,5 @@ func newStore(t *testing.T, opts sqlstore.Options) *sqlstore.Store {
 }
 
 func TestStore(t *testing.T) { storetest.Run(t, newStore) }
+
+func BenchmarkSessionLookup(b *testing.B) { storetest.BenchmarkSessionLookup(b, newStore) }
