@@ -5,11 +5,11 @@ type queries struct {
 	userInsert, userByID, userByEmail, userDelete string
 
 	sessionInsert, sessionByID, sessionByToken, sessionAndUserByToken string
-	sessionsActiveByUser, sessionDeleteByID, sessionDeleteByToken    string
-	sessionsDeleteByUser, sessionsDeleteExpired                      string
+	sessionsActiveByUser, sessionDeleteByID, sessionDeleteByToken     string
+	sessionsDeleteByUser, sessionsDeleteExpired                       string
 
 	accountInsert, accountByID, accountsByUser, accountByProvider string
-	accountDelete, accountsDeleteByUser, credentialAccount         string
+	accountDelete, accountsDeleteByUser, credentialAccount        string
 
 	verificationInsert, verificationByID, verificationByIdentifier string
 	verificationDelete, verificationDeleteByIdentifier             string

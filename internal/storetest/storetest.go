@@ -555,7 +555,6 @@ func Run(t *testing.T, f Factory) {
 	})
 }
 
-
 func keys[V any](m map[string]V) []string {
 	out := []string{}
 	for k := range m {
