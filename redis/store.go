@@ -1,0 +1,232 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"strconv"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	ba "github.com/betterauth-go/betterauth"
+)
+
+// DefaultKeyPrefix is the key prefix of @better-auth/redis-storage.
+const DefaultKeyPrefix = "better-auth:"
+
+// Options configure a Store. The zero value matches Better Auth 1.7.25's
+// defaults with @better-auth/redis-storage.
+type Options struct {
+	// KeyPrefix is put before every key, as redisStorage's keyPrefix.
+	// Default "better-auth:" (DefaultKeyPrefix).
+	KeyPrefix string
+	// NoKeyPrefix uses no prefix at all, for redisStorage({keyPrefix: ""})
+	// or a hand-written secondaryStorage that stores keys as they are. It
+	// wins over KeyPrefix. Default false.
+	NoKeyPrefix bool
+	// ExpiresIn is Better Auth's session.expiresIn: the lifetime
+	// CreateSession gives a session whose ExpiresAt is zero. Default 7 days.
+	ExpiresIn time.Duration
+	// RevokedBeforeTTL is how long the revoked-sessions-before marker
+	// written by RevokeUserSessions lives. Better Auth uses
+	// max(session.expiresIn, 1 day, admin impersonationSessionDuration);
+	// the default is max(ExpiresIn, 24 h), so set it when the admin plugin's
+	// impersonationSessionDuration is longer. Rounded down to seconds.
+	RevokedBeforeTTL time.Duration
+	// Now returns the current time, for expiry checks and TTLs. Default
+	// time.Now.
+	Now func() time.Time
+}
+
+// Store reads and writes Better Auth's sessions in Redis secondary storage.
+// It is safe for concurrent use.
+type Store struct {
+	client           goredis.UniversalClient
+	prefix           string
+	expiresIn        time.Duration
+	revokedBeforeTTL time.Duration
+	now              func() time.Time
+}
+
+// New returns a Store on client (a *redis.Client, *redis.ClusterClient,
+// failover client or anything else implementing redis.UniversalClient). It
+// panics if client is nil.
+func New(client goredis.UniversalClient, opts Options) *Store {
+	if client == nil {
+		panic("redis.New: nil client")
+	}
+	s := &Store{
+		client:           client,
+		prefix:           opts.KeyPrefix,
+		expiresIn:        opts.ExpiresIn,
+		revokedBeforeTTL: opts.RevokedBeforeTTL,
+		now:              opts.Now,
+	}
+	if s.prefix == "" {
+		s.prefix = DefaultKeyPrefix
+	}
+	if opts.NoKeyPrefix {
+		s.prefix = ""
+	}
+	if s.expiresIn <= 0 {
+		s.expiresIn = ba.DefaultSessionExpiresIn
+	}
+	if s.revokedBeforeTTL < time.Second {
+		s.revokedBeforeTTL = max(s.expiresIn, 24*time.Hour)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// KeyPrefix returns the prefix the store puts before every key.
+func (s *Store) KeyPrefix() string { return s.prefix }
+
+// SessionKey returns the Redis key of the session with this token.
+func (s *Store) SessionKey(token string) string { return s.prefix + token }
+
+// ActiveSessionsKey returns the Redis key of the user's list of sessions.
+func (s *Store) ActiveSessionsKey(userID string) string {
+	return s.prefix + "active-sessions-" + userID
+}
+
+// RevokedBeforeKey returns the Redis key of the user's revocation marker
+// (Better Auth 1.7.16+).
+func (s *Store) RevokedBeforeKey(userID string) string {
+	return s.prefix + "revoked-sessions-before-" + userID
+}
+
+func (s *Store) nowUTC() time.Time { return ba.Truncate(s.now()) }
+
+// ttlSeconds is Better Auth's getTTLSeconds: whole seconds from now until
+// expiresAt, rounded down, never negative.
+func ttlSeconds(expiresAt, now time.Time) int64 {
+	ms := expiresAt.UnixMilli() - now.UnixMilli()
+	if ms <= 0 {
+		return 0
+	}
+	return ms / 1000
+}
+
+// ErrMalformed means a value stored under one of Better Auth's keys is not
+// what Better Auth writes (not JSON, a missing session or user, a bad
+// date, a non-numeric revocation marker). Errors matching it also match
+// betterauth.ErrUnavailable: the store, not the caller, is at fault, so an
+// HTTP layer answers 503 rather than 401.
+var ErrMalformed = errors.New("betterauth/redis: malformed value")
+
+// storeError is what every Store method returns on failure: the operation,
+// a sentinel for errors.Is, and a message; go-redis error types never
+// escape.
+type storeError struct {
+	op        string
+	sentinel  error
+	malformed bool
+	msg       string
+	ctxErr    error
+}
+
+func (e *storeError) Error() string {
+	return fmt.Sprintf("betterauth/redis: %s: %s", e.op, e.msg)
+}
+
+func (e *storeError) Is(target error) bool {
+	switch {
+	case target == e.sentinel:
+		return true
+	case target == ErrMalformed:
+		return e.malformed
+	case e.ctxErr != nil:
+		return errors.Is(e.ctxErr, target)
+	}
+	return false
+}
+
+func newError(op string, sentinel error, format string, args ...any) error {
+	return &storeError{op: op, sentinel: sentinel, msg: fmt.Sprintf(format, args...)}
+}
+
+func malformed(op, key string, format string, args ...any) error {
+	return &storeError{op: op, sentinel: ba.ErrUnavailable, malformed: true, msg: fmt.Sprintf("key %q: ", key) + fmt.Sprintf(format, args...)}
+}
+
+// wrap turns a go-redis error into a storeError matching ErrUnavailable.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *storeError
+	if errors.As(err, &se) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &storeError{op: op, sentinel: ba.ErrUnavailable, msg: err.Error(), ctxErr: err}
+	}
+	var netErr net.Error
+	switch {
+	case errors.As(err, &netErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return &storeError{op: op, sentinel: ba.ErrUnavailable, msg: "redis unreachable: " + err.Error()}
+	case errors.Is(err, goredis.ErrClosed):
+		return &storeError{op: op, sentinel: ba.ErrUnavailable, msg: "redis client closed"}
+	}
+	var redisErr goredis.Error
+	if errors.As(err, &redisErr) {
+		return &storeError{op: op, sentinel: ba.ErrUnavailable, msg: "redis replied: " + err.Error()}
+	}
+	return &storeError{op: op, sentinel: ba.ErrUnavailable, msg: "redis error: " + err.Error()}
+}
+
+// maxWatchAttempts bounds the optimistic-locking retries of one update.
+const maxWatchAttempts = 32
+
+// errRetry is returned by a watch function to start over.
+var errRetry = errors.New("retry")
+
+// watch runs fn in a WATCH transaction on the single key, retrying when
+// another client changed the key before EXEC. One key per transaction
+// keeps it valid on Redis Cluster, where Better Auth's keys for one
+// session hash to different slots.
+func (s *Store) watch(ctx context.Context, op, key string, fn func(tx *goredis.Tx) error) error {
+	for range maxWatchAttempts {
+		err := s.client.Watch(ctx, fn, key)
+		if errors.Is(err, goredis.TxFailedErr) || errors.Is(err, errRetry) {
+			continue
+		}
+		return wrap(op, err)
+	}
+	return newError(op, ba.ErrUnavailable, "key %q: still contended after %d attempts", key, maxWatchAttempts)
+}
+
+// parseMarker reads a revoked-sessions-before value: epoch milliseconds as
+// decimal digits (Better Auth writes String(Date.now())). Like Better
+// Auth's Number(…), it also accepts a fraction or an exponent. A value that
+// is not a number is an error rather than "no marker", so that a damaged
+// marker fails closed.
+func parseMarker(op, key, v string) (float64, error) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, malformed(op, key, "revocation marker %q is not a number", truncate(v))
+	}
+	return f, nil
+}
+
+// formatMarker writes a marker as JavaScript's String(number) does for the
+// values Better Auth stores.
+func formatMarker(ms float64) string {
+	if ms == math.Trunc(ms) && math.Abs(ms) < 1<<53 {
+		return strconv.FormatInt(int64(ms), 10)
+	}
+	return strconv.FormatFloat(ms, 'f', -1, 64)
+}
+
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
