@@ -184,9 +184,6 @@ func wrap(op string, err error) error {
 // maxWatchAttempts bounds the optimistic-locking retries of one update.
 const maxWatchAttempts = 32
 
-// errRetry is returned by a watch function to start over.
-var errRetry = errors.New("retry")
-
 // watch runs fn in a WATCH transaction on the single key, retrying when
 // another client changed the key before EXEC. One key per transaction
 // keeps it valid on Redis Cluster, where Better Auth's keys for one
@@ -194,7 +191,7 @@ var errRetry = errors.New("retry")
 func (s *Store) watch(ctx context.Context, op, key string, fn func(tx *goredis.Tx) error) error {
 	for range maxWatchAttempts {
 		err := s.client.Watch(ctx, fn, key)
-		if errors.Is(err, goredis.TxFailedErr) || errors.Is(err, errRetry) {
+		if errors.Is(err, goredis.TxFailedErr) {
 			continue
 		}
 		return wrap(op, err)

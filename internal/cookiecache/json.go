@@ -37,12 +37,12 @@ const (
 // value is one parsed JSON value and its byte span in the source.
 type value struct {
 	kind       kind
-	start, end int       // src[start:end] is the value's raw text
-	boolean    bool      // kindBool
-	number     float64   // kindNumber; ±Inf when the literal overflows, as in JS
-	str        []uint16  // kindString: UTF-16 code units, escapes resolved
-	members    []member  // kindObject, in source order, duplicates kept
-	elems      []*value  // kindArray
+	start, end int      // src[start:end] is the value's raw text
+	boolean    bool     // kindBool
+	number     float64  // kindNumber; ±Inf when the literal overflows, as in JS
+	str        []uint16 // kindString: UTF-16 code units, escapes resolved
+	members    []member // kindObject, in source order, duplicates kept
+	elems      []*value // kindArray
 }
 
 type member struct {

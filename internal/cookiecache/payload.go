@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 )
 
 // Errors returned by the decoders, wrapped with detail; test with errors.Is.
@@ -234,23 +235,51 @@ func secondsToTime(s float64) time.Time {
 }
 
 // checkEncodable checks what an encoder is given: session and user must be
-// JSON objects that pass Better Auth's schema.
-func checkEncodable(p Payload) error {
-	var b []byte
-	b = append(b, `{"session":`...)
-	b = append(b, p.Session...)
-	b = append(b, `,"user":`...)
-	b = append(b, p.User...)
-	b = append(b, `,"updatedAt":0}`...)
-	v, err := parseJSON(b)
-	if err != nil {
-		return fmt.Errorf("cookiecache: session or user is not valid JSON: %w", err)
+// JSON objects that pass Better Auth's schema, and with canonical set they
+// must also be byte-identical to JSON.stringify's output after Better
+// Auth's date reviver, because Better Auth re-serializes the compact
+// payload before checking its signature.
+func checkEncodable(p Payload, canonical bool) error {
+	if p.UpdatedAt > maxSafeInteger || p.UpdatedAt < -maxSafeInteger {
+		return fmt.Errorf("cookiecache: updatedAt %d is not a safe JavaScript integer", p.UpdatedAt)
 	}
-	if err := checkPayloadSchema(v); err != nil {
+	session, err := parseJSON(p.Session)
+	if err != nil {
+		return fmt.Errorf("cookiecache: session is not valid JSON: %w", err)
+	}
+	user, err := parseJSON(p.User)
+	if err != nil {
+		return fmt.Errorf("cookiecache: user is not valid JSON: %w", err)
+	}
+	version := p.Version
+	if version == "" {
+		version = "1"
+	}
+	data := &value{kind: kindObject, members: []member{
+		{key: utf16.Encode([]rune("session")), val: session},
+		{key: utf16.Encode([]rune("user")), val: user},
+		{key: utf16.Encode([]rune("updatedAt")), val: &value{kind: kindNumber, number: float64(p.UpdatedAt)}},
+		{key: utf16.Encode([]rune("version")), val: &value{kind: kindString, str: utf16.Encode([]rune(version))}},
+	}}
+	if err := checkPayloadSchema(data); err != nil {
 		return fmt.Errorf("cookiecache: payload would fail Better Auth's schema: %w", err)
+	}
+	if canonical {
+		for _, part := range []struct {
+			name string
+			raw  []byte
+			v    *value
+		}{{"session", p.Session, session}, {"user", p.User, user}} {
+			if want := jsCanonical(part.v, true); string(want) != string(part.raw) {
+				return fmt.Errorf("cookiecache: %s is not in JSON.stringify form (Better Auth would re-serialize it as %.200s)", part.name, want)
+			}
+		}
 	}
 	return nil
 }
+
+// maxSafeInteger is Number.MAX_SAFE_INTEGER.
+const maxSafeInteger = 1<<53 - 1
 
 // sessionDataJSON is JSON.stringify(sessionData) minus its closing brace:
 // {"session":…,"user":…,"updatedAt":N,"version":"…". Callers append more

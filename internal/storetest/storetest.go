@@ -612,3 +612,27 @@ func BenchmarkSessionLookup(b *testing.B, f Factory) {
 		}
 	})
 }
+
+// RunListUsers checks paging and search, including LIKE wildcards in the
+// search string.
+func RunListUsers(t *testing.T, f Factory) {
+	ctx := context.Background()
+	clock := NewClock()
+	s := MustMigrate(t, f, sqlstore.Options{Now: clock.Now})
+	for _, e := range []string{"ann@example.com", "bob@example.com", "carl_x@example.com", "dora%@example.com", "eve@other.org"} {
+		clock.Advance(time.Second)
+		if err := s.CreateUser(ctx, &ba.User{Name: strings.ToUpper(e[:1]) + "name", Email: e}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page, total, err := s.ListUsers(ctx, sqlstore.UserQuery{Limit: 2, Offset: 1})
+	if err != nil || total != 5 || len(page) != 2 || page[0].Email != "bob@example.com" {
+		t.Fatalf("page: %v total=%d err=%v", page, total, err)
+	}
+	for search, want := range map[string]int64{"EXAMPLE.COM": 4, "_": 1, "%": 1, "bname": 1, "zzz": 0, "'; drop table user; --": 0} {
+		_, total, err := s.ListUsers(ctx, sqlstore.UserQuery{Search: search})
+		if err != nil || total != want {
+			t.Errorf("search %q: total %d, want %d (%v)", search, total, want, err)
+		}
+	}
+}

@@ -1,0 +1,48 @@
+// Package redis reads and writes Better Auth sessions kept in Redis as
+// secondary storage (Better Auth's secondaryStorage option, usually through
+// @better-auth/redis-storage), byte-compatible with better-auth 1.7.25, so a
+// Go service can verify, create, refresh and revoke the sessions of a
+// TypeScript app that runs Better Auth.
+//
+// With secondary storage, Better Auth keeps sessions only in Redis (the
+// session table is not even part of its schema) under three kinds of key,
+// each after the prefix ("better-auth:" by default):
+//
+//	<token>                            {"session":{…},"user":{…}}       TTL floor((expiresAt − now)/1000) s
+//	active-sessions-<userId>           [{"token":"…","expiresAt":<ms>}] sorted by expiresAt, TTL until the last one
+//	revoked-sessions-before-<userId>   <epoch ms> as digits (1.7.16+)  sessions created earlier are revoked
+//
+// A Store implements betterauth.SessionStore, so it plugs into a
+// betterauth.Verifier, and betterauth.SessionRefresher for sliding
+// sessions. It also creates sessions (CreateSession), extends them
+// (UpdateSession), ends one (DeleteSession) or all of a user's
+// (RevokeUserSessions), lists them (ListSessions) and refreshes the user
+// copy inside them after a user changes (RefreshUser).
+//
+// What it is not: it stores no users, accounts or verification values (those
+// live in the SQL database; see the postgres, mysql and sqlite packages), it
+// never falls back to the database on a miss (with
+// session.storeSessionInDatabase Better Auth does, for sessions written
+// before Redis was added; use a SQL store for those), and it does not read
+// Better Auth's rate-limit or verification keys. Only the
+// @better-auth/redis-storage key layout is supported: a plain
+// prefix + key string per value.
+//
+// Multi-key updates: Better Auth updates the list with an unguarded
+// read-modify-write (GET, then SET), so two of its processes signing the
+// same user in at once can drop a reference. This package updates each key
+// in a WATCH/MULTI transaction of its own (one key per transaction keeps it
+// valid on Redis Cluster), so its own writers never lose one, but a Better
+// Auth write racing a Go write still can. A session missing from the list
+// is not shown by list-sessions and its entry is not deleted by
+// revoke-sessions; since 1.7.16 the revoked-sessions-before marker still
+// refuses it. The marker has millisecond resolution and compares
+// createdAt < marker, so a session created in the very millisecond of a
+// revocation survives it, in Better Auth as here.
+//
+// The smallest use, verifying Better Auth's session cookie against Redis:
+//
+//	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379"})
+//	store := redis.New(rdb, redis.Options{})
+//	v, err := betterauth.NewVerifier(betterauth.VerifierConfig{Sessions: store})
+package redis
