@@ -1,9 +1,12 @@
 package betterauth
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/betterauth-go/betterauth/internal/cookiecache"
 )
 
 // CookieCacheStrategy is Better Auth's session.cookieCache.strategy.
@@ -18,6 +21,12 @@ const (
 
 // CookieCacheConfig configures the session_data cookie cache. The zero
 // value is off: every request reads the session store.
+//
+// With the cache on, a valid, unexpired session_data cookie is trusted
+// without reading the store, as Better Auth trusts it: a session revoked
+// elsewhere stays usable until the cache expires (MaxAge, 5 minutes by
+// default). A forged, expired or foreign-secret cache is ignored and the
+// store is read.
 type CookieCacheConfig struct {
 	// Strategy is compact, jwt or jwe; empty turns the cache off.
 	Strategy CookieCacheStrategy
@@ -26,6 +35,10 @@ type CookieCacheConfig struct {
 	// Version is session.cookieCache.version; "1" by default. A cache of
 	// another version is ignored.
 	Version string
+	// Schema describes the user and session fields in the cache (plugins,
+	// custom fields); Better Auth's default when nil. Writing a cache
+	// (SetCookieCache) uses the schema passed there.
+	Schema *ResolvedSchema
 }
 
 // Enabled reports whether a strategy is set.
@@ -46,7 +59,129 @@ func (c *CookieCacheConfig) validate() error {
 	return nil
 }
 
-// fromCookieCache is filled in with the cookie cache decoder.
+func (v *Verifier) cacheSecrets() []cookiecache.Secret {
+	out := make([]cookiecache.Secret, len(v.secrets))
+	for i, s := range v.secrets {
+		out[i] = cookiecache.Secret{Version: s.Version, Value: s.Value}
+	}
+	return out
+}
+
+// fromCookieCache returns the session in a valid session_data cookie for
+// token, or false when there is none or it does not check out (the caller
+// then reads the store, as Better Auth does).
 func (v *Verifier) fromCookieCache(r *http.Request, token string) (*Result, bool) {
-	return nil, false
+	cookies := r.Cookies()
+	var raw string
+	found := false
+	for _, name := range v.dataNames {
+		if raw, found = cookiecache.Join(cookies, name); found {
+			break
+		}
+	}
+	if !found || raw == "" {
+		return nil, false
+	}
+	now := v.now()
+	var p *cookiecache.Payload
+	var err error
+	switch v.cache.Strategy {
+	case CacheCompact:
+		p, err = cookiecache.DecodeCompact(raw, v.currentSecret(), now)
+	case CacheJWT:
+		p, err = cookiecache.DecodeJWT(raw, v.currentSecret(), now)
+	case CacheJWE:
+		p, err = cookiecache.DecodeJWE(raw, v.cacheSecrets(), now)
+	}
+	if err != nil {
+		return nil, false
+	}
+	version := p.Version
+	if version == "" {
+		version = "1"
+	}
+	if version != v.cache.Version {
+		return nil, false
+	}
+	var sess Session
+	var user User
+	if json.Unmarshal(p.Session, &sess) != nil || json.Unmarshal(p.User, &user) != nil {
+		return nil, false
+	}
+	// The cache must belong to the signed session cookie it came with.
+	if sess.Token != token || sess.IsExpired(now) || user.ID == "" || user.ID != sess.UserID {
+		return nil, false
+	}
+	if !v.ignoreBans && user.IsBanned(now) {
+		return nil, false
+	}
+	if v.cache.Schema != nil {
+		normalizeFields(v.cache.Schema.Table(ModelUser), user.Fields)
+		normalizeFields(v.cache.Schema.Table(ModelSession), sess.Fields)
+	}
+	return &Result{Session: &sess, User: &user, Token: token, Credential: CredentialCookieCache}, true
+}
+
+// normalizeFields gives JSON-decoded custom field values their schema type
+// (dates from strings, numbers to int64 …).
+func normalizeFields(t *Table, f Fields) {
+	if t == nil {
+		return
+	}
+	for _, field := range t.Additional() {
+		if v, ok := f[field.Name]; ok {
+			if nv, err := NormalizeFieldValue(field.Type, v); err == nil {
+				f[field.Name] = nv
+			}
+		}
+	}
+}
+
+// SetCookieCache writes the session_data cookie for sess and user with the
+// configured strategy, exactly as Better Auth's setCookieCache does (split
+// into session_data.0, .1, … when too large), so that Better Auth trusts a
+// cache Go issues. schema must describe the database (plugins, custom
+// fields) as Better Auth's config does. dontRemember omits Max-Age.
+func (v *Verifier) SetCookieCache(w http.ResponseWriter, schema *ResolvedSchema, sess *Session, user *User, dontRemember bool, attrs CookieAttributes) error {
+	if !v.cache.Enabled() {
+		return nil
+	}
+	now := v.now()
+	p := cookiecache.Payload{
+		Session: schema.SessionJSON(sess), User: schema.UserJSON(user),
+		UpdatedAt: now.UnixMilli(), Version: v.cache.Version, Expires: now.Add(v.cache.MaxAge),
+	}
+	maxAge := v.cache.MaxAge
+	if dontRemember {
+		maxAge = -1
+		if v.cache.Strategy == CacheCompact {
+			p.Expires = now.Add(60 * time.Second) // Better Auth's compact fallback
+		}
+	}
+	var value string
+	var err error
+	switch v.cache.Strategy {
+	case CacheCompact:
+		value, err = cookiecache.EncodeCompact(p, v.currentSecret())
+	case CacheJWT:
+		value, err = cookiecache.EncodeJWT(p, v.currentSecret(), now)
+	case CacheJWE:
+		value, err = cookiecache.EncodeJWE(p, v.currentSecret(), now)
+	}
+	if err != nil {
+		return fmt.Errorf("betterauth: encode cookie cache: %w", err)
+	}
+	c := &http.Cookie{Name: v.dataNames[0], Value: value, Path: "/", Domain: attrs.Domain, HttpOnly: true, Secure: v.secure, SameSite: http.SameSiteLaxMode}
+	if maxAge >= 0 {
+		c.MaxAge = int(maxAge / time.Second)
+	}
+	chunks, err := cookiecache.Split(c)
+	if err != nil {
+		// Too large even for 100 chunks: Better Auth skips the cache too.
+		return nil
+	}
+	for _, ch := range chunks {
+		w.Header().Add("Set-Cookie", SerializeCookie(ch.Name, ch.Value, maxAge, v.secure, attrs))
+	}
+	return nil
 }

@@ -73,3 +73,8 @@ func (v *Verifier) ClearSessionCookies(w http.ResponseWriter, attrs CookieAttrib
 func (v *Verifier) cookieName(suffix string) string {
 	return secureName(v.cookiePrefx+"."+suffix, v.secure)
 }
+
+// CookieName returns the full name of one of Better Auth's cookies for this
+// configuration, e.g. CookieName("dont_remember") is
+// "better-auth.dont_remember" (with __Secure- when secure).
+func (v *Verifier) CookieName(suffix string) string { return v.cookieName(suffix) }

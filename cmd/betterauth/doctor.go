@@ -38,7 +38,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	store, closeStore, err := connect(ctx, u, schema, false)
+	store, closeStore, err := connect(ctx, u, schema, true)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func nextSteps(ctx context.Context, store *sqlstore.Store, plugins []ba.Plugin, 
 	var steps []string
 	plan, err := store.PlanMigration(ctx)
 	switch {
-	case errors.Is(err, sqlstore.ErrUnsafeMigration):
+	case errors.Is(err, sqlstore.ErrUnsafeMigration) || errors.Is(err, ba.ErrInvalid):
 		steps = append(steps, fmt.Sprintf("`betterauth migrate` cannot fix this on its own: %v", err))
 	case err != nil:
 		steps = append(steps, fmt.Sprintf("could not plan a migration: %v", err))

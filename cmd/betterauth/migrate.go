@@ -43,7 +43,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *dryRun {
 		return migrateDryRun(ctx, u, schema, stdout)
 	}
-	store, closeStore, err := connect(ctx, u, schema, true)
+	store, closeStore, err := connect(ctx, u, schema, false)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // migrateDryRun prints the plan. Lines that are not SQL are SQL comments,
 // so the output can be saved and fed to the database's shell.
 func migrateDryRun(ctx context.Context, u dburl.URL, schema ba.Schema, stdout io.Writer) error {
-	store, closeStore, err := connect(ctx, u, schema, false)
+	store, closeStore, err := connect(ctx, u, schema, true)
 	if err != nil {
 		return err
 	}
@@ -76,10 +76,10 @@ func migrateDryRun(ctx context.Context, u dburl.URL, schema ba.Schema, stdout io
 	}
 	plan, err := store.PlanMigration(ctx)
 	if err != nil {
-		if errors.Is(err, sqlstore.ErrUnsafeMigration) {
+		if isUnsafe(err) {
 			return failed(fmt.Errorf("migration refused: %w", err))
 		}
-		return fmt.Errorf("plan migration: %w", err)
+		return failed(fmt.Errorf("plan migration: %w", err))
 	}
 	if len(plan) == 0 {
 		fmt.Fprintln(stdout, "-- schema is up to date")
@@ -92,10 +92,19 @@ func migrateDryRun(ctx context.Context, u dburl.URL, schema ba.Schema, stdout io
 	return nil
 }
 
+// isUnsafe reports whether a migration was refused by the plan: a required
+// column without a default for a table that has rows. The plan is the only
+// source of betterauth.ErrInvalid before a statement runs. (The store's
+// error wrapping keeps only the betterauth sentinel, so errors.Is with
+// sqlstore.ErrUnsafeMigration alone does not match yet.)
+func isUnsafe(err error) bool {
+	return errors.Is(err, sqlstore.ErrUnsafeMigration) || errors.Is(err, ba.ErrInvalid)
+}
+
 // migrateError explains what a failed migration left behind.
 func migrateError(u dburl.URL, applied []string, err error, stdout io.Writer) error {
 	switch {
-	case errors.Is(err, sqlstore.ErrUnsafeMigration):
+	case len(applied) == 0 && isUnsafe(err):
 		return failed(fmt.Errorf("migration refused, nothing was changed: %w", err))
 	case u.Driver == dburl.MySQL && len(applied) > 0:
 		// MySQL commits DDL as it goes: what ran before the failure stays.

@@ -182,14 +182,15 @@ func pluginsFlag(plugins []ba.Plugin) string {
 	return " --plugins " + strings.Join(names, ",")
 }
 
-// connect opens the store. With create false, a SQLite file that does not
-// exist is not created (an empty in-memory database stands in for it).
-func connect(ctx context.Context, u dburl.URL, schema ba.Schema, create bool) (*sqlstore.Store, func(), error) {
+// connect opens the store. With readOnly, nothing on disk changes: a SQLite
+// file is opened read-only, and one that does not exist is not created (an
+// empty in-memory database stands in for it).
+func connect(ctx context.Context, u dburl.URL, schema ba.Schema, readOnly bool) (*sqlstore.Store, func(), error) {
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	open := dburl.Open
-	if !create {
-		open = dburl.OpenWithoutCreating
+	if readOnly {
+		open = dburl.OpenReadOnly
 	}
 	store, closeStore, err := open(ctx, u, schema)
 	if err != nil {

@@ -88,7 +88,11 @@ func compactMAC(secret string, msg []byte) []byte {
 }
 
 func millisToTime(ms float64) time.Time {
-	return secondsToTime(ms / 1000)
+	if math.Abs(ms) > maxSafeInteger {
+		return secondsToTime(ms / 1000) // clamps
+	}
+	whole, frac := math.Modf(ms)
+	return time.UnixMilli(int64(whole)).Add(time.Duration(frac * float64(time.Millisecond)))
 }
 
 // EncodeCompact produces the "compact" session_data value Better Auth would

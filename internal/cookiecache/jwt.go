@@ -65,19 +65,16 @@ func DecodeJWT(token, secret string, now time.Time) (*Payload, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: payload: %v", ErrMalformed, err)
 	}
-	return claimsPayload(payload, now, 0)
-}
-
-// claimsPayload checks a decrypted or verified claims set and reads the
-// sessionData out of it.
-func claimsPayload(src []byte, now time.Time, tolerance float64) (*Payload, error) {
-	claims, err := parseJSON(src)
-	if err != nil {
-		return nil, fmt.Errorf("%w: claims: %v", ErrMalformed, err)
-	}
-	if claims.kind != kindObject {
+	claims, err := parseJSON(payload)
+	if err != nil || claims.kind != kindObject {
 		return nil, fmt.Errorf("%w: claims are not a JSON object", ErrMalformed)
 	}
+	return claimsPayload(payload, claims, now, 0)
+}
+
+// claimsPayload checks a verified or decrypted claims set and reads the
+// sessionData out of it.
+func claimsPayload(src []byte, claims *value, now time.Time, tolerance float64) (*Payload, error) {
 	expires, err := checkTimeClaims(claims, now, tolerance)
 	if err != nil {
 		return nil, err
@@ -110,7 +107,7 @@ func decodeJoseBase64(s string) ([]byte, error) {
 // so unlike EncodeCompact the session and user JSON need not be in
 // JSON.stringify form; they must still pass Better Auth's schema.
 func EncodeJWT(p Payload, secret string, now time.Time) (string, error) {
-	claims, err := jwtClaims(p, now, false)
+	claims, err := jwtClaims(p, now, "")
 	if err != nil {
 		return "", err
 	}
@@ -120,9 +117,9 @@ func EncodeJWT(p Payload, secret string, now time.Time) (string, error) {
 	return signingInput + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
 }
 
-// jwtClaims is JSON.stringify of sessionData + iat + exp (+ jti), in the
-// order jose's builders add them.
-func jwtClaims(p Payload, now time.Time, withJTI bool) ([]byte, error) {
+// jwtClaims is JSON.stringify of sessionData + iat + exp (+ jti when not
+// empty), in the order jose's builders add them.
+func jwtClaims(p Payload, now time.Time, jti string) ([]byte, error) {
 	if err := checkEncodable(p, false); err != nil {
 		return nil, err
 	}
@@ -134,14 +131,9 @@ func jwtClaims(p Payload, now time.Time, withJTI bool) ([]byte, error) {
 	b = strconv.AppendInt(b, now.Unix(), 10)
 	b = append(b, `,"exp":`...)
 	b = strconv.AppendInt(b, p.Expires.Unix(), 10)
-	if withJTI {
-		id, err := randomUUID()
-		if err != nil {
-			return nil, err
-		}
-		b = append(b, `,"jti":"`...)
-		b = append(b, id...)
-		b = append(b, '"')
+	if jti != "" {
+		b = append(b, `,"jti":`...)
+		b = appendJSString8(b, jti)
 	}
 	return append(b, '}'), nil
 }

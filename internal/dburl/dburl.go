@@ -225,6 +225,12 @@ func parseSQLite(rest, raw string) (URL, error) {
 	if err != nil {
 		return URL{}, invalid("SQLite URL: bad percent-encoding (write % in a file name as %25)")
 	}
+	// SQLite reads "file://x" as a URI with authority x, so a path
+	// starting with "//" (from sqlite:////x) would not open; it is the
+	// same file as "/x".
+	if strings.HasPrefix(path, "//") {
+		path = "/" + strings.TrimLeft(path, "/")
+	}
 	switch {
 	case path == "" || path == "/":
 		return URL{}, invalid("SQLite URL without a file path")

@@ -40,6 +40,7 @@ func TestParse(t *testing.T) {
 		{"OKSQLiteDotRelative", "sqlite:./data/auth.db", URL{SQLite, "./data/auth.db", "sqlite:./data/auth.db"}},
 		{"OKSQLiteAbsolute", "sqlite:/var/lib/app/auth.db", URL{SQLite, "/var/lib/app/auth.db", "sqlite:/var/lib/app/auth.db"}},
 		{"OKSQLiteURLAbsolute", "sqlite:///var/lib/app/auth.db", URL{SQLite, "/var/lib/app/auth.db", "sqlite:///var/lib/app/auth.db"}},
+		{"OKSQLiteURLExtraSlashes", "sqlite:////var/lib/app/auth.db", URL{SQLite, "/var/lib/app/auth.db", "sqlite:////var/lib/app/auth.db"}},
 		{"OKFileRelative", "file:./dev.db", URL{SQLite, "./dev.db", "file:./dev.db"}},
 		{"OKFileURLAbsolute", "file:///tmp/dev.db", URL{SQLite, "/tmp/dev.db", "file:///tmp/dev.db"}},
 		{"OKSQLitePercentDecoded", "sqlite:my%20app.db", URL{SQLite, "my app.db", "sqlite:my%20app.db"}},

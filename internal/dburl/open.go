@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 
@@ -70,22 +71,37 @@ func (u URL) Missing() bool {
 	return errors.Is(err, os.ErrNotExist)
 }
 
-// OpenWithoutCreating is Open for commands that must not change anything:
-// when u names a SQLite file that does not exist, it is not created; an
-// empty in-memory database stands in for it, so the store sees a database
-// with no tables.
-func OpenWithoutCreating(ctx context.Context, u URL, schema ba.Schema) (*sqlstore.Store, func(), error) {
-	if !u.Missing() {
+// OpenReadOnly is Open for commands that only read (doctor, migrate
+// --dry-run): it changes nothing on disk. A SQLite file is opened read-only
+// (mode=ro), not through sqlite.Open, which switches the file to WAL
+// journaling; a SQLite file that does not exist is not created, and an empty
+// in-memory database stands in for it, so the store sees no tables.
+// PostgreSQL and MySQL are opened as by Open: what stays read-only there is
+// what the caller runs.
+func OpenReadOnly(ctx context.Context, u URL, schema ba.Schema) (*sqlstore.Store, func(), error) {
+	if u.Driver != SQLite {
 		return Open(ctx, u, schema)
 	}
 	// The sqlite store package registers the "sqlite" driver
-	// (modernc.org/sqlite). One connection, because each connection to
-	// :memory: is a database of its own.
-	db, err := sql.Open("sqlite", ":memory:")
-	if err != nil {
-		return nil, nil, fmt.Errorf("open empty SQLite database: %w", err)
+	// (modernc.org/sqlite).
+	dsn := ":memory:"
+	if !u.Missing() {
+		q := url.Values{}
+		q.Add("mode", "ro")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "busy_timeout(5000)")
+		dsn = "file:" + (&url.URL{Path: u.DSN}).EscapedPath() + "?" + q.Encode()
 	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open SQLite database %s: %w", u.DSN, err)
+	}
+	// One connection: each connection to :memory: is a database of its own.
 	db.SetMaxOpenConns(1)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, nil, fmt.Errorf("open SQLite database %s read-only: %w", u.DSN, err)
+	}
 	store, err := sqlite.New(db, sqlstore.Options{Schema: schema})
 	if err != nil {
 		_ = db.Close()

@@ -2,6 +2,7 @@ package dburl
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"strings"
@@ -70,13 +71,13 @@ func TestOpenSQLiteCreatesFile(t *testing.T) {
 	}
 }
 
-func TestOpenWithoutCreating(t *testing.T) {
+func TestOpenReadOnlyMissingFile(t *testing.T) {
 	ctx := testContext(t)
 	u, err := Parse("sqlite:" + testdb.SQLite(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, closeStore, err := OpenWithoutCreating(ctx, u, ba.Schema{})
+	store, closeStore, err := OpenReadOnly(ctx, u, ba.Schema{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,12 +90,63 @@ func TestOpenWithoutCreating(t *testing.T) {
 		t.Errorf("Check on a missing file: %v, want the four core tables missing", report.Findings)
 	}
 	if _, err := os.Stat(u.DSN); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("OpenWithoutCreating created %s (stat: %v)", u.DSN, err)
+		t.Errorf("OpenReadOnly created %s (stat: %v)", u.DSN, err)
 	}
 	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
 		if _, err := os.Stat(u.DSN + suffix); err == nil {
-			t.Errorf("OpenWithoutCreating created %s", u.DSN+suffix)
+			t.Errorf("OpenReadOnly created %s", u.DSN+suffix)
 		}
+	}
+}
+
+func TestOpenReadOnlyKeepsSQLiteFile(t *testing.T) {
+	ctx := testContext(t)
+	path := testdb.SQLite(t)
+	// A file made by another program, in SQLite's default rollback-journal
+	// mode (sqlite.Open would switch it to WAL).
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `create table "user" ("id" text not null primary key)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	u, err := Parse("sqlite:" + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, closeStore, err := OpenReadOnly(ctx, u, ba.Schema{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Migrate(ctx); err == nil {
+		t.Error("Migrate succeeded on a read-only store")
+	}
+	closeStore()
+
+	db, err = sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var mode string
+	if err := db.QueryRowContext(ctx, "pragma journal_mode").Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if mode != "delete" {
+		t.Errorf("journal mode after OpenReadOnly is %q, want it left at delete", mode)
+	}
+	var tables int
+	if err := db.QueryRowContext(ctx, "select count(*) from sqlite_master where type = 'table'").Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 1 {
+		t.Errorf("%d tables after a failed Migrate on a read-only store, want 1", tables)
 	}
 }
 

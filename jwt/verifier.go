@@ -1,0 +1,272 @@
+package jwt
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	jose "github.com/go-jose/go-jose/v4"
+
+	ba "github.com/betterauth-go/betterauth"
+)
+
+// Config configures a Verifier. Keys is required; the rest defaults to what
+// Better Auth's jwt plugin does with its default options.
+type Config struct {
+	// Keys supplies the public keys: NewRemoteJWKS (Better Auth's /jwks
+	// endpoint) or NewStoreJWKS (its jwks table). Required.
+	Keys KeySource
+	// BaseURL is Better Auth's baseURL. Issuer and Audience default to its
+	// origin (scheme://host[:port]), as the jwt plugin's do. Default:
+	// os.Getenv("BETTER_AUTH_URL").
+	BaseURL string
+	// Issuer is the iss every token must carry: the plugin's jwt.issuer.
+	// Default: the origin of BaseURL. Required unless SkipIssuerCheck.
+	Issuer string
+	// Audience is the plugin's jwt.audience. A token passes when its aud
+	// (a string or an array) contains any of these. Default: the origin of
+	// BaseURL. Required unless SkipAudienceCheck.
+	Audience []string
+	// SkipIssuerCheck accepts any iss. Off by default.
+	SkipIssuerCheck bool
+	// SkipAudienceCheck accepts any aud, or none. Off by default; turning
+	// it on lets a token minted for another service in, so only do it when
+	// every token the key set signs is meant for you.
+	SkipAudienceCheck bool
+	// Algorithms are the header algs accepted, a subset of EdDSA, ES256,
+	// ES512, RS256 and PS256 (what the plugin's jwks.keyPairConfig can
+	// generate). Default: EdDSA only, the plugin's default. "none" and
+	// HMAC algorithms are refused here, so a public key can never be used
+	// as an HMAC secret. Each key also verifies only its own algorithm.
+	Algorithms []string
+	// Leeway tolerates clock skew when checking exp and nbf. Default 0, as
+	// Better Auth's own verifyJWT (jose's default clockTolerance).
+	Leeway time.Duration
+	// Now returns the current time; time.Now by default.
+	Now func() time.Time
+}
+
+// Verifier checks JWTs minted by Better Auth's jwt plugin. It is safe for
+// concurrent use.
+type Verifier struct {
+	keys     KeySource
+	issuer   string // "" when not checked
+	audience []string
+	checkAud bool
+	algs     []string
+	leeway   float64 // seconds
+	now      func() time.Time
+}
+
+// maxTokenBytes bounds the work done for one token. Better Auth's tokens
+// hold the user object and are well under 2 KiB.
+const maxTokenBytes = 64 << 10
+
+// sessionCacheType is the typ of the JWTs the plugin's sessionCookieCache
+// option signs with the same keys. They are cookie caches, not access
+// tokens.
+const sessionCacheType = "better-auth.session-cache+jwt"
+
+// New checks cfg and builds a Verifier.
+func New(cfg Config) (*Verifier, error) {
+	if cfg.Keys == nil {
+		return nil, errors.New("betterauth/jwt: Config.Keys is required (NewRemoteJWKS or NewStoreJWKS)")
+	}
+	if cfg.Leeway < 0 {
+		return nil, errors.New("betterauth/jwt: Config.Leeway is negative")
+	}
+	v := &Verifier{keys: cfg.Keys, leeway: cfg.Leeway.Seconds(), now: cfg.Now, checkAud: !cfg.SkipAudienceCheck}
+	if v.now == nil {
+		v.now = time.Now
+	}
+	base := cfg.BaseURL
+	if base == "" {
+		base = os.Getenv("BETTER_AUTH_URL")
+	}
+	origin := ""
+	if base != "" {
+		u, err := url.Parse(base)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return nil, fmt.Errorf("betterauth/jwt: BaseURL %q is not an absolute URL", base)
+		}
+		origin = u.Scheme + "://" + u.Host
+	}
+	if !cfg.SkipIssuerCheck {
+		v.issuer = cfg.Issuer
+		if v.issuer == "" {
+			v.issuer = origin
+		}
+		if v.issuer == "" {
+			return nil, errors.New("betterauth/jwt: set Config.BaseURL (or BETTER_AUTH_URL) or Config.Issuer; SkipIssuerCheck turns the check off")
+		}
+	}
+	if v.checkAud {
+		for _, a := range cfg.Audience {
+			if a != "" {
+				v.audience = append(v.audience, a)
+			}
+		}
+		if len(v.audience) == 0 && origin != "" {
+			v.audience = []string{origin}
+		}
+		if len(v.audience) == 0 {
+			return nil, errors.New("betterauth/jwt: set Config.BaseURL (or BETTER_AUTH_URL) or Config.Audience; SkipAudienceCheck turns the check off")
+		}
+	}
+	v.algs = cfg.Algorithms
+	if len(v.algs) == 0 {
+		v.algs = []string{EdDSA}
+	}
+	for _, a := range v.algs {
+		if _, ok := supported[a]; !ok {
+			return nil, fmt.Errorf("betterauth/jwt: algorithm %q is not allowed (choose among EdDSA, ES256, ES512, RS256, PS256)", a)
+		}
+	}
+	v.algs = slices.Clone(v.algs)
+	return v, nil
+}
+
+// Verify checks token — signature, alg, kid, exp, nbf, iss, aud, sub — and
+// returns its claims. Errors match ErrNoToken, ErrTokenInvalid (and one of
+// the specific verdicts) or betterauth.ErrUnavailable when keys could not
+// be obtained.
+func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
+	if token == "" {
+		return nil, ErrNoToken
+	}
+	if len(token) > maxTokenBytes {
+		return nil, fmt.Errorf("%w: longer than %d bytes", ErrTokenMalformed, maxTokenBytes)
+	}
+	hdr, err := parseHeader(token)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(v.algs, hdr.alg) {
+		return nil, fmt.Errorf("%w: %q (allowed: %s)", ErrAlgorithmNotAllowed, hdr.alg, strings.Join(v.algs, ", "))
+	}
+	if hdr.kid == "" {
+		return nil, fmt.Errorf("%w: the token has no kid", ErrUnknownKey)
+	}
+	keys, err := v.keys.Keys(ctx, hdr.kid)
+	if err != nil {
+		if errors.Is(err, ErrTokenInvalid) || errors.Is(err, ba.ErrUnavailable) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %w", ba.ErrUnavailable, err)
+	}
+	now := v.now()
+	var candidates []Key
+	var retired time.Time
+	algOK := false
+	for _, k := range keys {
+		if k.Algorithm != hdr.alg {
+			continue
+		}
+		algOK = true
+		if !k.NotAfter.IsZero() && !now.Before(k.NotAfter) {
+			retired = k.NotAfter
+			continue
+		}
+		candidates = append(candidates, k)
+	}
+	switch {
+	case !algOK && len(keys) > 0:
+		return nil, fmt.Errorf("%w: token says %q but key %q verifies %s", ErrAlgorithmNotAllowed, hdr.alg, hdr.kid, keys[0].Algorithm)
+	case len(candidates) == 0 && !retired.IsZero():
+		return nil, fmt.Errorf("%w: key %q was retired at %s (expiresAt plus grace period)", ErrUnknownKey, hdr.kid, retired.UTC().Format(time.RFC3339))
+	case len(candidates) == 0:
+		return nil, fmt.Errorf("%w: kid %q", ErrUnknownKey, hdr.kid)
+	}
+	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{supported[hdr.alg]})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrTokenMalformed, err)
+	}
+	var payload []byte
+	for _, k := range candidates {
+		if p, err := jws.Verify(k.Public); err == nil {
+			payload = p
+			break
+		}
+	}
+	if payload == nil {
+		return nil, fmt.Errorf("%w: kid %q", ErrBadSignature, hdr.kid)
+	}
+	return v.checkClaims(payload, now)
+}
+
+type header struct {
+	alg, kid string
+}
+
+// parseHeader reads what Verify needs from the protected header before any
+// key is looked up, and refuses what a Better Auth token never has.
+func parseHeader(token string) (header, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return header{}, fmt.Errorf("%w: not three dot-separated parts", ErrTokenMalformed)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[0])
+	if err != nil {
+		return header{}, fmt.Errorf("%w: header is not base64url: %v", ErrTokenMalformed, err)
+	}
+	fields, err := jsonObject(raw)
+	if err != nil {
+		return header{}, fmt.Errorf("%w: header: %v", ErrTokenMalformed, err)
+	}
+	var h header
+	if err := stringMember(fields, "alg", &h.alg); err != nil || h.alg == "" {
+		return header{}, fmt.Errorf("%w: header has no string alg", ErrTokenMalformed)
+	}
+	if err := stringMember(fields, "kid", &h.kid); err != nil {
+		return header{}, fmt.Errorf("%w: header kid is not a string", ErrTokenMalformed)
+	}
+	for _, name := range []string{"crit", "b64", "jwk", "jku", "x5u", "x5c"} {
+		if _, ok := fields[name]; ok {
+			// Better Auth never sets these; keys come only from the
+			// configured source, never from the token.
+			return header{}, fmt.Errorf("%w: header member %q is not accepted", ErrTokenMalformed, name)
+		}
+	}
+	var typ string
+	if err := stringMember(fields, "typ", &typ); err != nil {
+		return header{}, fmt.Errorf("%w: header typ is not a string", ErrTokenMalformed)
+	}
+	if strings.EqualFold(strings.TrimPrefix(strings.ToLower(typ), "application/"), sessionCacheType) {
+		return header{}, fmt.Errorf("%w: a session cookie-cache JWT is not an access token", ErrTokenMalformed)
+	}
+	return h, nil
+}
+
+// jsonObject decodes a JSON object as JavaScript's strict TextDecoder plus
+// JSON.parse would: invalid UTF-8 is an error, a later duplicate key wins.
+func jsonObject(raw []byte) (map[string]json.RawMessage, error) {
+	if !utf8.Valid(raw) {
+		return nil, errors.New("not valid UTF-8")
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, errors.New("not a JSON object")
+	}
+	if m == nil {
+		return nil, errors.New("not a JSON object")
+	}
+	return m, nil
+}
+
+// stringMember sets *dst to m[name] when it is a JSON string; absent or null
+// leaves it unchanged, another type is an error.
+func stringMember(m map[string]json.RawMessage, name string, dst *string) error {
+	raw, ok := m[name]
+	if !ok || string(raw) == "null" {
+		return nil
+	}
+	return json.Unmarshal(raw, dst)
+}

@@ -1,0 +1,398 @@
+package redis_test
+
+// Tests against Redis alone: expiry, malformed values, an unreachable
+// server, input validation and concurrency.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/redis"
+)
+
+func testUser(now time.Time) *ba.User {
+	return ba.NewUser(ba.UserCreate{Name: "Test", Email: "Test@Example.com"}, now)
+}
+
+func TestOptionsDefaults(t *testing.T) {
+	c := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1"})
+	defer c.Close()
+	s := redis.New(c, redis.Options{})
+	mustEqual(t, "KeyPrefix", s.KeyPrefix(), "better-auth:")
+	mustEqual(t, "SessionKey", s.SessionKey("tok"), "better-auth:tok")
+	mustEqual(t, "ActiveSessionsKey", s.ActiveSessionsKey("u1"), "better-auth:active-sessions-u1")
+	mustEqual(t, "RevokedBeforeKey", s.RevokedBeforeKey("u1"), "better-auth:revoked-sessions-before-u1")
+	mustEqual(t, "custom prefix", redis.New(c, redis.Options{KeyPrefix: "app:"}).SessionKey("t"), "app:t")
+	mustEqual(t, "no prefix", redis.New(c, redis.Options{KeyPrefix: "app:", NoKeyPrefix: true}).SessionKey("t"), "t")
+	defer func() {
+		if recover() == nil {
+			t.Fatal("New(nil) did not panic")
+		}
+	}()
+	redis.New(nil, redis.Options{})
+}
+
+// TestExpiry: a key Redis expired is not found; an entry still stored after
+// its expiresAt is returned for the caller to refuse, and not listed.
+func TestExpiry(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now()
+	s, c, prefix := newStore(t, redis.Options{})
+	u := testUser(now)
+	sess := &ba.Session{}
+	if err := s.CreateSession(ctx, sess, u); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("StoredAfterExpiresAt", func(t *testing.T) {
+		later := sess.ExpiresAt.Add(time.Second)
+		ls := redis.New(c, redis.Options{KeyPrefix: prefix, Now: func() time.Time { return later }})
+		got, _, err := ls.GetSessionAndUser(ctx, sess.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.IsExpired(later) {
+			t.Fatalf("session %+v not expired at %s", got, later)
+		}
+		list, err := ls.ListSessions(ctx, u.ID)
+		if err != nil || len(list) != 0 {
+			t.Fatalf("ListSessions after expiry = %+v, %v", list, err)
+		}
+		mustErr(t, ls.UpdateSession(ctx, sess.Token, later), ba.ErrInvalid)
+	})
+
+	t.Run("ErrNotFound", func(t *testing.T) {
+		if err := c.PExpire(ctx, prefix+sess.Token, time.Millisecond).Err(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+		_, _, err := s.GetSessionAndUser(ctx, sess.Token)
+		mustErr(t, err, ba.ErrNotFound, ba.ErrUnavailable)
+		// The list still names it; ListSessions skips the missing entry.
+		list, err := s.ListSessions(ctx, u.ID)
+		if err != nil || len(list) != 0 {
+			t.Fatalf("ListSessions = %+v, %v", list, err)
+		}
+	})
+
+	t.Run("ShortLived", func(t *testing.T) {
+		short := &ba.Session{ExpiresAt: time.Now().Add(500 * time.Millisecond)}
+		mustErr(t, s.CreateSession(ctx, short, u), ba.ErrInvalid)
+	})
+}
+
+// TestListMaintenance: the active-sessions list is kept as Better Auth
+// keeps it: sorted, expired references dropped, TTL until the last expiry,
+// deleted when empty.
+func TestListMaintenance(t *testing.T) {
+	ctx := context.Background()
+	now := ba.Truncate(time.Now())
+	s, c, prefix := newStore(t, redis.Options{Now: func() time.Time { return now }})
+	u := testUser(now)
+	listKey := prefix + "active-sessions-" + u.ID
+	// A stale reference (expired) and a duplicate, as another writer may leave.
+	stale := fmt.Sprintf(`[{"token":"gone","expiresAt":%d},{"token":"dup","expiresAt":%d},{"token":"dup","expiresAt":%d}]`,
+		now.Add(-time.Hour).UnixMilli(), now.Add(time.Hour).UnixMilli(), now.Add(2*time.Hour).UnixMilli())
+	if err := c.Set(ctx, listKey, stale, time.Hour*3).Err(); err != nil {
+		t.Fatal(err)
+	}
+	long := &ba.Session{ExpiresAt: now.Add(48 * time.Hour)}
+	short := &ba.Session{ExpiresAt: now.Add(24 * time.Hour)}
+	for _, sess := range []*ba.Session{long, short} {
+		if err := s.CreateSession(ctx, sess, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	value, ttl := rawGet(t, c, listKey)
+	mustEqual(t, "list", value, refsJSON("dup", now.Add(time.Hour), "dup", now.Add(2*time.Hour), short.Token, short.ExpiresAt, long.Token, long.ExpiresAt))
+	if ttl > 48*time.Hour || ttl < 48*time.Hour-5*time.Second {
+		t.Fatalf("list TTL %s, want until the latest expiry (48 h)", ttl)
+	}
+	list, err := s.ListSessions(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].Token != short.Token || list[1].Token != long.Token {
+		t.Fatalf("ListSessions = %+v", list)
+	}
+	// Extending short past long moves it last.
+	if err := s.UpdateSession(ctx, short.Token, now.Add(72*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	value, _ = rawGet(t, c, listKey)
+	mustEqual(t, "list after UpdateSession", value, refsJSON("dup", now.Add(time.Hour), "dup", now.Add(2*time.Hour), long.Token, long.ExpiresAt, short.Token, now.Add(72*time.Hour)))
+	got, _, err := s.GetSessionAndUser(ctx, short.Token)
+	if err != nil || !got.ExpiresAt.Equal(now.Add(72*time.Hour)) || !got.UpdatedAt.Equal(now) {
+		t.Fatalf("after UpdateSession: %+v, %v", got, err)
+	}
+	// RevokeUserSessions deletes what the list names (the "dup" entries do
+	// not exist) and the list.
+	n, err := s.RevokeUserSessions(ctx, u.ID)
+	if err != nil || n != 2 {
+		t.Fatalf("RevokeUserSessions = %d, %v; want 2", n, err)
+	}
+	mustNotExist(t, c, listKey)
+}
+
+// TestRevokeKeepsLaterMarker: like Better Auth, a marker already later than
+// now is kept.
+func TestRevokeKeepsLaterMarker(t *testing.T) {
+	ctx := context.Background()
+	s, c, prefix := newStore(t, redis.Options{RevokedBeforeTTL: 90 * time.Minute})
+	key := prefix + "revoked-sessions-before-u1"
+	future := time.Now().Add(time.Hour).UnixMilli()
+	if err := c.Set(ctx, key, fmt.Sprint(future), 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RevokeUserSessions(ctx, "u1"); err != nil {
+		t.Fatal(err)
+	}
+	v, ttl := rawGet(t, c, key)
+	mustEqual(t, "marker", v, fmt.Sprint(future))
+	if ttl > 90*time.Minute || ttl < 89*time.Minute {
+		t.Fatalf("marker TTL %s, want RevokedBeforeTTL", ttl)
+	}
+	_, err := s.RevokeUserSessions(ctx, "")
+	mustErr(t, err, ba.ErrInvalid)
+}
+
+// TestMalformed: values that are not what Better Auth writes are errors
+// matching ErrMalformed and ErrUnavailable, never ErrNotFound or a panic.
+func TestMalformed(t *testing.T) {
+	ctx := context.Background()
+	s, c, prefix := newStore(t, redis.Options{})
+	valid := `"id":"s1","token":"t","userId":"u1","expiresAt":"2999-01-01T00:00:00.000Z","createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-01T00:00:00.000Z"`
+	user := `{"id":"u1","name":"n","email":"e@x.io","emailVerified":false,"image":null,"createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-01T00:00:00.000Z"}`
+	for name, value := range map[string]string{
+		"NotJSON":         "not json",
+		"Array":           "[]",
+		"Empty":           "",
+		"SessionNull":     `{"session":null,"user":` + user + `}`,
+		"NoUser":          `{"session":{` + valid + `}}`,
+		"UserString":      `{"session":{` + valid + `},"user":"u1"}`,
+		"NoUserID":        `{"session":{"id":"s1","token":"t"},"user":` + user + `}`,
+		"BadDate":         `{"session":{` + valid + `,"expiresAt":"tomorrow"},"user":` + user + `}`,
+		"BadUserDate":     `{"session":{` + valid + `},"user":{"id":"u1","createdAt":17}}`,
+		"Trailing":        `{"session":{` + valid + `},"user":` + user + `} x`,
+		"Truncated":       `{"session":{` + valid,
+		"WrongFieldTypes": `{"session":{` + valid + `,"ipAddress":5},"user":` + user + `}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			token := "malformed-" + name
+			if err := c.Set(ctx, prefix+token, value, time.Hour).Err(); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := s.GetSessionAndUser(ctx, token)
+			mustErr(t, err, redis.ErrMalformed, ba.ErrNotFound)
+			mustErr(t, err, ba.ErrUnavailable)
+			mustErr(t, s.UpdateSession(ctx, token, time.Now().Add(time.Hour)), redis.ErrMalformed)
+			// Deleting a malformed entry works (Better Auth leaves it).
+			if err := s.DeleteSession(ctx, token); err != nil {
+				t.Fatal(err)
+			}
+			mustNotExist(t, c, prefix+token)
+		})
+	}
+
+	t.Run("Marker", func(t *testing.T) {
+		u := testUser(time.Now())
+		sess := &ba.Session{}
+		if err := s.CreateSession(ctx, sess, u); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Set(ctx, prefix+"revoked-sessions-before-"+u.ID, "soon", time.Hour).Err(); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := s.GetSessionAndUser(ctx, sess.Token)
+		mustErr(t, err, redis.ErrMalformed, ba.ErrNotFound)
+		_, err = s.ListSessions(ctx, u.ID)
+		mustErr(t, err, redis.ErrMalformed)
+		// Revoking overwrites it, as Better Auth's Number(…) || 0 does.
+		if _, err := s.RevokeUserSessions(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = s.GetSessionAndUser(ctx, sess.Token)
+		mustErr(t, err, ba.ErrNotFound)
+	})
+
+	t.Run("List", func(t *testing.T) {
+		u := testUser(time.Now())
+		listKey := prefix + "active-sessions-" + u.ID
+		if err := c.Set(ctx, listKey, `{"token":"x"}`, time.Hour).Err(); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.ListSessions(ctx, u.ID)
+		mustErr(t, err, redis.ErrMalformed, ba.ErrNotFound)
+		mustErr(t, s.RefreshUser(ctx, u), redis.ErrMalformed)
+		// Writers replace it, as Better Auth does.
+		sess := &ba.Session{}
+		if err := s.CreateSession(ctx, sess, u); err != nil {
+			t.Fatal(err)
+		}
+		v, _ := rawGet(t, c, listKey)
+		mustEqual(t, "list", v, refsJSON(sess.Token, sess.ExpiresAt))
+	})
+
+	t.Run("WrongType", func(t *testing.T) {
+		u := testUser(time.Now())
+		listKey := prefix + "active-sessions-" + u.ID
+		if err := c.HSet(ctx, listKey, "a", "b").Err(); err != nil {
+			t.Fatal(err)
+		}
+		sess := &ba.Session{}
+		err := s.CreateSession(ctx, sess, u)
+		mustErr(t, err, ba.ErrUnavailable, ba.ErrNotFound)
+		// The entry written before the list failed is rolled back.
+		mustNotExist(t, c, prefix+sess.Token)
+	})
+}
+
+// TestUnavailable: with Redis unreachable every method fails with
+// ErrUnavailable, never ErrNotFound (a 503, not a 401).
+func TestUnavailable(t *testing.T) {
+	c := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1", DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
+	defer c.Close()
+	s := redis.New(c, redis.Options{})
+	ctx := context.Background()
+	u := testUser(time.Now())
+	_, _, err := s.GetSessionAndUser(ctx, "token")
+	mustErr(t, err, ba.ErrUnavailable, ba.ErrNotFound, redis.ErrMalformed)
+	mustErr(t, s.CreateSession(ctx, &ba.Session{}, u), ba.ErrUnavailable, ba.ErrNotFound)
+	mustErr(t, s.UpdateSession(ctx, "token", time.Now().Add(time.Hour)), ba.ErrUnavailable, ba.ErrNotFound)
+	mustErr(t, s.DeleteSession(ctx, "token"), ba.ErrUnavailable, ba.ErrNotFound)
+	_, err = s.ListSessions(ctx, u.ID)
+	mustErr(t, err, ba.ErrUnavailable, ba.ErrNotFound)
+	_, err = s.RevokeUserSessions(ctx, u.ID)
+	mustErr(t, err, ba.ErrUnavailable, ba.ErrNotFound)
+	mustErr(t, s.RefreshUser(ctx, u), ba.ErrUnavailable, ba.ErrNotFound)
+
+	t.Run("Canceled", func(t *testing.T) {
+		s, _, _ := newStore(t, redis.Options{})
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		_, _, err := s.GetSessionAndUser(cctx, "token")
+		mustErr(t, err, ba.ErrUnavailable, ba.ErrNotFound)
+		mustErr(t, err, context.Canceled)
+	})
+}
+
+func TestCreateSessionValidation(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := newStore(t, redis.Options{})
+	u := testUser(time.Now())
+	mustErr(t, s.CreateSession(ctx, nil, u), ba.ErrInvalid)
+	mustErr(t, s.CreateSession(ctx, &ba.Session{}, nil), ba.ErrInvalid)
+	mustErr(t, s.CreateSession(ctx, &ba.Session{}, &ba.User{}), ba.ErrInvalid)
+	mustErr(t, s.CreateSession(ctx, &ba.Session{UserID: "someone-else"}, u), ba.ErrInvalid)
+	mustErr(t, s.CreateSession(ctx, &ba.Session{ExpiresAt: time.Now().Add(-time.Hour)}, u), ba.ErrInvalid)
+	_, _, err := s.GetSessionAndUser(ctx, "")
+	mustErr(t, err, ba.ErrNotFound)
+	list, err := s.ListSessions(ctx, "")
+	if err != nil || list == nil || len(list) != 0 {
+		t.Fatalf("ListSessions(\"\") = %#v, %v", list, err)
+	}
+}
+
+// TestRoundTrip: custom and plugin fields survive a Go write and read, and
+// the entry is {"session":…,"user":…} in the models' JSON.
+func TestRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s, c, prefix := newStore(t, redis.Options{})
+	u := testUser(time.Now())
+	role, banned := "admin", false
+	u.Role, u.Banned = &role, &banned
+	u.Fields = ba.Fields{"plan": "pro"}
+	org := "org_1"
+	sess := &ba.Session{ActiveOrganizationID: &org, Fields: ba.Fields{"deviceName": "laptop"}}
+	if err := s.CreateSession(ctx, sess, u); err != nil {
+		t.Fatal(err)
+	}
+	gotS, gotU, err := s.GetSessionAndUser(ctx, sess.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustEqual(t, "session", asMap(t, gotS), asMap(t, sess))
+	mustEqual(t, "user", asMap(t, gotU), asMap(t, u))
+	raw, _ := rawGet(t, c, prefix+sess.Token)
+	sb, _ := json.Marshal(sess)
+	ub, _ := json.Marshal(u)
+	mustEqual(t, "entry", raw, `{"session":`+string(sb)+`,"user":`+string(ub)+`}`)
+}
+
+// TestConcurrentWriters: parallel writers for one user never lose a
+// reference in active-sessions (WATCH/MULTI), unlike Better Auth's
+// unguarded read-modify-write.
+func TestConcurrentWriters(t *testing.T) {
+	ctx := context.Background()
+	s, c, prefix := newStore(t, redis.Options{})
+	u := testUser(time.Now())
+	const n = 24
+	sessions := make([]*ba.Session, n)
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	for i := range sessions {
+		sessions[i] = &ba.Session{ExpiresAt: time.Now().Add(time.Duration(i+1) * time.Hour)}
+		wg.Go(func() {
+			if err := s.CreateSession(ctx, sessions[i], u); err != nil {
+				errs <- err
+				return
+			}
+			if err := s.UpdateSession(ctx, sessions[i].Token, time.Now().Add(time.Duration(n+i+1)*time.Hour)); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	list, err := s.ListSessions(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != n {
+		t.Fatalf("ListSessions has %d sessions, want %d", len(list), n)
+	}
+	for i := range list {
+		if list[i].Token != sessions[i].Token {
+			t.Fatalf("list order: position %d is %s, want %s", i, list[i].Token, sessions[i].Token)
+		}
+	}
+	var refs []json.RawMessage
+	v, _ := rawGet(t, c, prefix+"active-sessions-"+u.ID)
+	if err := json.Unmarshal([]byte(v), &refs); err != nil || len(refs) != n {
+		t.Fatalf("active-sessions has %d references (%v), want %d", len(refs), err, n)
+	}
+	// Concurrent revocation and refresh: nothing is left behind.
+	var wg2 sync.WaitGroup
+	wg2.Go(func() { _, _ = s.RevokeUserSessions(ctx, u.ID) })
+	wg2.Go(func() { _ = s.RefreshUser(ctx, u) })
+	wg2.Wait()
+	for _, sess := range sessions {
+		_, _, err := s.GetSessionAndUser(ctx, sess.Token)
+		mustErr(t, err, ba.ErrNotFound)
+	}
+}
+
+func BenchmarkGetSessionAndUser(b *testing.B) {
+	ctx := context.Background()
+	s, _, _ := newStore(b, redis.Options{})
+	sess := &ba.Session{}
+	if err := s.CreateSession(ctx, sess, testUser(time.Now())); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := s.GetSessionAndUser(ctx, sess.Token); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

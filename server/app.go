@@ -1,0 +1,283 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/httpauth"
+	"github.com/betterauth-go/betterauth/internal/sqlstore"
+)
+
+// getMe returns the signed-in user (UserPrivate: every field of the user).
+func (s *Server) getMe(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.requireSession(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, json.RawMessage(s.schema.UserJSON(res.User)))
+	return nil
+}
+
+// patchMe updates the signed-in user: name, image, username and custom
+// fields. Role, ban and verification fields are not self-editable.
+func (s *Server) patchMe(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.requireSession(r)
+	if err != nil {
+		return err
+	}
+	b, err := readBody(w, r, false)
+	if err != nil {
+		return err
+	}
+	if b.has("email") {
+		return errEmailCannotBeUpdated
+	}
+	up, err := s.userUpdateFromBody(b)
+	if err != nil {
+		return err
+	}
+	user, err := s.store.UpdateUser(r.Context(), res.User.ID, up)
+	if errors.Is(err, ba.ErrDuplicate) {
+		return errUsernameTaken
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.sessions.UserChanged(r.Context(), user); err != nil {
+		return err
+	}
+	writeJSON(w, 200, json.RawMessage(s.schema.UserJSON(user)))
+	return nil
+}
+
+func (s *Server) mySessions(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.requireSession(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.sessions.ListSessions(r.Context(), res.User.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]ba.SessionResponse, len(list))
+	for i := range list {
+		out[i] = list[i].Response(list[i].Token == res.Token)
+	}
+	writeJSON(w, 200, out)
+	return nil
+}
+
+// deleteMySession revokes one of the caller's sessions by id; another
+// user's session id answers 404 like an unknown one.
+func (s *Server) deleteMySession(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.requireSession(r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	list, err := s.sessions.ListSessions(r.Context(), res.User.ID)
+	if err != nil {
+		return err
+	}
+	for _, sess := range list {
+		if sess.ID != id {
+			continue
+		}
+		if err := s.sessions.DeleteSession(r.Context(), sess.Token); err != nil && !errors.Is(err, ba.ErrNotFound) {
+			return err
+		}
+		if sess.Token == res.Token {
+			s.clearCookies(w)
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	return newError(404, "SESSION_NOT_FOUND", "Session not found")
+}
+
+func (s *Server) myAccounts(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.requireSession(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.store.ListAccounts(r.Context(), res.User.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]ba.AccountResponse, len(list))
+	for i := range list {
+		out[i] = list[i].Response()
+	}
+	writeJSON(w, 200, out)
+	return nil
+}
+
+// getUser returns a user's public profile to any signed-in user.
+func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.requireSession(r); err != nil {
+		return err
+	}
+	u, err := s.store.GetUser(r.Context(), r.PathValue("id"))
+	if errors.Is(err, ba.ErrNotFound) {
+		return newError(404, "USER_NOT_FOUND", "User not found")
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, u.Public())
+	return nil
+}
+
+// admin wraps a handler for users whose admin-plugin role includes "admin".
+func (s *Server) admin(h func(http.ResponseWriter, *http.Request, *ba.Result) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		res, err := s.requireSession(r)
+		if err != nil {
+			return err
+		}
+		if res.User.Role == nil || !httpauth.HasRole(*res.User.Role, "admin") {
+			return errForbidden
+		}
+		return h(w, r, res)
+	}
+}
+
+func (s *Server) adminListUsers(w http.ResponseWriter, r *http.Request, _ *ba.Result) error {
+	q := r.URL.Query()
+	limit, offset := 20, 0
+	var err error
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 100 {
+			return validationError("limit must be a number from 1 to 100", map[string]string{"limit": "must be a number from 1 to 100"})
+		}
+	}
+	if v := q.Get("offset"); v != "" {
+		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
+			return validationError("offset must be a number ≥ 0", map[string]string{"offset": "must be a number ≥ 0"})
+		}
+	}
+	users, total, err := s.store.ListUsers(r.Context(), sqlstore.UserQuery{Search: q.Get("search"), Limit: limit, Offset: offset})
+	if err != nil {
+		return err
+	}
+	out := make([]json.RawMessage, len(users))
+	for i := range users {
+		out[i] = s.schema.UserJSON(&users[i])
+	}
+	writeJSON(w, 200, map[string]any{"users": out, "total": total, "limit": limit, "offset": offset})
+	return nil
+}
+
+func (s *Server) targetUser(r *http.Request) (*ba.User, error) {
+	u, err := s.store.GetUser(r.Context(), r.PathValue("id"))
+	if errors.Is(err, ba.ErrNotFound) {
+		return nil, newError(404, "USER_NOT_FOUND", "User not found")
+	}
+	return u, err
+}
+
+// adminBan bans a user, as Better Auth's admin banUser does: banned, the
+// reason, an optional expiry (banExpiresIn seconds), and every session
+// revoked. An admin cannot ban themself.
+func (s *Server) adminBan(w http.ResponseWriter, r *http.Request, res *ba.Result) error {
+	target, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	b, err := readBody(w, r, true)
+	if err != nil {
+		return err
+	}
+	reason := b.optStr("banReason")
+	if reason == nil {
+		reason = b.optStr("reason")
+	}
+	expiresIn := b.optNumber("banExpiresIn")
+	if err := b.err(); err != nil {
+		return err
+	}
+	if target.ID == res.User.ID {
+		return newError(400, "YOU_CANNOT_BAN_YOURSELF", "You cannot ban yourself")
+	}
+	if expiresIn != nil && (*expiresIn <= 0 || *expiresIn > 100*365*24*3600) {
+		return validationError("banExpiresIn must be a positive number of seconds", map[string]string{"banExpiresIn": "must be a positive number of seconds"})
+	}
+	yes := true
+	up := ba.UserUpdate{Banned: &yes, BanReason: ba.Nullable[string]{Set: true, Value: reason}, BanExpires: ba.Null[time.Time]()}
+	if reason == nil {
+		up.BanReason = ba.Value("No reason")
+	}
+	if expiresIn != nil {
+		up.BanExpires = ba.Value(s.now().Add(time.Duration(*expiresIn * float64(time.Second))))
+	}
+	user, err := s.store.UpdateUser(r.Context(), target.ID, up)
+	if err != nil {
+		return err
+	}
+	if _, err := s.sessions.RevokeUserSessions(r.Context(), target.ID); err != nil {
+		return err
+	}
+	writeJSON(w, 200, jsonObject("user", json.RawMessage(s.schema.UserJSON(user))))
+	return nil
+}
+
+func (s *Server) adminUnban(w http.ResponseWriter, r *http.Request, _ *ba.Result) error {
+	target, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	no := false
+	user, err := s.store.UpdateUser(r.Context(), target.ID, ba.UserUpdate{Banned: &no, BanReason: ba.Null[string](), BanExpires: ba.Null[time.Time]()})
+	if err != nil {
+		return err
+	}
+	if err := s.sessions.UserChanged(r.Context(), user); err != nil {
+		return err
+	}
+	writeJSON(w, 200, jsonObject("user", json.RawMessage(s.schema.UserJSON(user))))
+	return nil
+}
+
+func (s *Server) adminSetRole(w http.ResponseWriter, r *http.Request, _ *ba.Result) error {
+	target, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	b, err := readBody(w, r, false)
+	if err != nil {
+		return err
+	}
+	role := b.str("role")
+	if err := b.err(); err != nil {
+		return err
+	}
+	if role == "" || len(role) > 255 {
+		return validationError("role must be 1–255 characters", map[string]string{"role": "must be 1–255 characters"})
+	}
+	user, err := s.store.UpdateUser(r.Context(), target.ID, ba.UserUpdate{Role: ba.Value(role)})
+	if err != nil {
+		return err
+	}
+	if err := s.sessions.UserChanged(r.Context(), user); err != nil {
+		return err
+	}
+	writeJSON(w, 200, jsonObject("user", json.RawMessage(s.schema.UserJSON(user))))
+	return nil
+}
+
+func (s *Server) adminRevokeSessions(w http.ResponseWriter, r *http.Request, _ *ba.Result) error {
+	target, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	n, err := s.sessions.RevokeUserSessions(r.Context(), target.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, map[string]int64{"count": n})
+	return nil
+}

@@ -1,0 +1,111 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	ba "github.com/betterauth-go/betterauth"
+)
+
+// apiError is an error with the status and Better Auth error code a client
+// sees. Handlers return it; writeError renders it.
+type apiError struct {
+	status  int
+	code    string
+	message string
+	fields  map[string]string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.message }
+
+func newError(status int, code, message string) *apiError {
+	return &apiError{status: status, code: code, message: message}
+}
+
+// Better Auth's error codes and messages, as 1.7.25 sends them.
+var (
+	errUnauthorized         = newError(401, "UNAUTHORIZED", "Unauthorized")
+	errInvalidCredentials   = newError(401, "INVALID_EMAIL_OR_PASSWORD", "Invalid email or password")
+	errInvalidEmail         = newError(400, "INVALID_EMAIL", "Invalid email")
+	errPasswordTooShort     = newError(400, "PASSWORD_TOO_SHORT", "Password too short")
+	errPasswordTooLong      = newError(400, "PASSWORD_TOO_LONG", "Password too long")
+	errUserExists           = newError(422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", "User already exists. Use another email.")
+	errBanned               = newError(403, "BANNED_USER", "You have been banned from this application. Please contact support if you believe this is an error.")
+	errEmailNotVerified     = newError(403, "EMAIL_NOT_VERIFIED", "Email not verified")
+	errInvalidPassword      = newError(400, "INVALID_PASSWORD", "Invalid password")
+	errInvalidToken         = newError(400, "INVALID_TOKEN", "Invalid token")
+	errEmailCannotBeUpdated = newError(400, "EMAIL_CAN_NOT_BE_UPDATED", "Email can not be updated")
+	errNoFieldsToUpdate     = newError(400, "NO_FIELDS_TO_UPDATE", "No fields to update")
+	errForbidden            = newError(403, "FORBIDDEN", "You are not allowed to access this resource")
+	errNotFound             = newError(404, "NOT_FOUND", "Not found")
+	errUnavailable          = newError(503, "SERVICE_UNAVAILABLE", "Service unavailable, try again")
+	errTooLarge             = newError(413, "PAYLOAD_TOO_LARGE", "Request body too large")
+	errInternal             = newError(500, "INTERNAL_SERVER_ERROR", "Internal server error")
+	errUsernameTaken        = newError(422, "USERNAME_IS_ALREADY_TAKEN", "Username is already taken. Please try another.")
+)
+
+func validationError(message string, fields map[string]string) *apiError {
+	return &apiError{status: 400, code: "VALIDATION_ERROR", message: message, fields: fields}
+}
+
+// toAPIError maps any error a handler meets to what the client sees. Store
+// errors map by sentinel: bad input is 400, a missing row 404, a conflict
+// 422, and everything else — the database being down — 503, never a 500
+// that hides the cause or a 401 that would sign the user out.
+func toAPIError(err error) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var fe ba.FieldErrors
+	if errors.As(err, &fe) {
+		return validationError(fe.Error(), fe)
+	}
+	switch {
+	case errors.Is(err, ba.ErrInvalid):
+		return validationError("invalid input", nil)
+	case errors.Is(err, ba.ErrNotFound):
+		return errNotFound
+	case errors.Is(err, ba.ErrDuplicate):
+		return newError(422, "CONFLICT", "A unique value is already taken")
+	case errors.Is(err, ba.ErrUnavailable):
+		return errUnavailable
+	case errors.Is(err, ba.ErrNoSession), errors.Is(err, ba.ErrSessionNotFound), errors.Is(err, ba.ErrSessionExpired), errors.Is(err, ba.ErrInvalidSignature):
+		return errUnauthorized
+	case errors.Is(err, ba.ErrUserBanned):
+		return errBanned
+	}
+	return errInternal
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	switch b := body.(type) {
+	case []byte:
+		_, _ = w.Write(b)
+	case json.RawMessage:
+		_, _ = w.Write(b)
+	default:
+		_ = json.NewEncoder(w).Encode(body)
+	}
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	ae := toAPIError(err)
+	if ae.status >= 500 {
+		// The cause goes to the log (store errors carry no values or
+		// secrets); the client gets the code only.
+		s.log.ErrorContext(r.Context(), "request failed", "status", ae.status, "error", err.Error())
+	}
+	if ae.status == 503 {
+		w.Header().Set("Retry-After", "1")
+	}
+	body := map[string]any{"message": ae.message, "code": ae.code}
+	if len(ae.fields) > 0 {
+		body["fields"] = ae.fields
+	}
+	writeJSON(w, ae.status, body)
+}

@@ -1,0 +1,367 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/httpauth"
+	"github.com/betterauth-go/betterauth/internal/sqlstore"
+)
+
+// Config configures a Server. Store and Secrets are required.
+type Config struct {
+	// Store holds users, accounts and verification rows (and sessions,
+	// unless Sessions says otherwise).
+	Store *sqlstore.Store
+	// Sessions is where sessions live; SQLSessions{Store} by default. Use
+	// Redis to share Better Auth's secondaryStorage.
+	Sessions SessionBackend
+	// Secrets, current first (BETTER_AUTH_SECRETS / BETTER_AUTH_SECRET).
+	Secrets []ba.Secret
+	// BaseURL is Better Auth's baseURL (BETTER_AUTH_URL): the trusted origin,
+	// the base of reset links, and https here means __Secure- cookies.
+	// Default http://localhost:8080.
+	BaseURL string
+	// TrustedOrigins are origins besides BaseURL allowed to make
+	// cookie-authenticated state-changing requests (exact or wildcard).
+	TrustedOrigins []string
+	// Bearer accepts Authorization: Bearer session tokens and sends
+	// set-auth-token (Better Auth's bearer plugin). Off by default.
+	Bearer bool
+	// CookieCache trusts and issues Better Auth's session_data cookie.
+	CookieCache ba.CookieCacheConfig
+	// RequireEmailVerification refuses sign-in (and sign-up sessions) to
+	// users whose email is not verified.
+	RequireEmailVerification bool
+	// RateLimit turns Better Auth's rate limits on (Better Auth turns them on
+	// when NODE_ENV=production).
+	RateLimit bool
+	// Limiter keeps rate-limit counts; in memory by default.
+	Limiter RateLimiter
+	// TrustedProxies are the addresses of reverse proxies whose
+	// X-Forwarded-For is believed. Without it the peer address is the
+	// client, so a client cannot spoof its IP to escape rate limits.
+	TrustedProxies []netip.Prefix
+	// Mailer delivers password-reset emails; LogMailer by default.
+	Mailer Mailer
+	// Log receives structured logs; slog.Default() by default. Secrets,
+	// tokens, cookies and passwords are never logged.
+	Log *slog.Logger
+	// SessionExpiresIn (7 days) and SessionUpdateAge (1 day) are Better
+	// Auth's session.expiresIn and session.updateAge.
+	SessionExpiresIn time.Duration
+	SessionUpdateAge time.Duration
+	// MaxConcurrentHashes bounds concurrent scrypt runs (each needs 16 MiB);
+	// runtime.GOMAXPROCS(0) by default.
+	MaxConcurrentHashes int
+	// Ready checks backing services for /readyz (besides the database).
+	Ready []func(context.Context) error
+	// Now is the clock; time.Now by default.
+	Now func() time.Time
+}
+
+// Server serves the API. Create it with New; it is an http.Handler.
+type Server struct {
+	cfg      Config
+	store    *sqlstore.Store
+	sessions SessionBackend
+	schema   *ba.ResolvedSchema
+	verifier *ba.Verifier
+	log      *slog.Logger
+	limiter  RateLimiter
+	hashSem  chan struct{}
+	trusted  []string
+	secure   bool
+	now      func() time.Time
+	handler  http.Handler
+	// patterns lists every registered route, for the OpenAPI document.
+	patterns []string
+	// dummyHash is verified against on unknown emails so that sign-in takes
+	// as long whether or not the account exists.
+	dummyHash string
+}
+
+// New checks the configuration and builds the server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("server: Config.Store is required")
+	}
+	if len(cfg.Secrets) == 0 {
+		return nil, errors.New("server: Config.Secrets is required")
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://localhost:8080"
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.Sessions == nil {
+		cfg.Sessions = SQLSessions{Store: cfg.Store}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = NewMemoryRateLimiter(cfg.Now)
+	}
+	if cfg.Mailer == nil {
+		cfg.Mailer = LogMailer{Log: cfg.Log}
+	}
+	if cfg.SessionExpiresIn <= 0 {
+		cfg.SessionExpiresIn = ba.DefaultSessionExpiresIn
+	}
+	if cfg.SessionUpdateAge <= 0 {
+		cfg.SessionUpdateAge = 24 * time.Hour
+	}
+	if cfg.MaxConcurrentHashes <= 0 {
+		cfg.MaxConcurrentHashes = runtime.GOMAXPROCS(0)
+	}
+	if cfg.CookieCache.Enabled() && cfg.CookieCache.Schema == nil {
+		cfg.CookieCache.Schema = cfg.Store.Schema()
+	}
+	v, err := ba.NewVerifier(ba.VerifierConfig{
+		Secrets: cfg.Secrets, Sessions: cfg.Sessions, BaseURL: cfg.BaseURL,
+		Bearer:      ba.BearerConfig{Enabled: cfg.Bearer},
+		CookieCache: cfg.CookieCache, Now: cfg.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	dummy, err := ba.HashPassword(ba.GenerateID())
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg: cfg, store: cfg.Store, sessions: cfg.Sessions, schema: cfg.Store.Schema(), verifier: v,
+		log: cfg.Log, limiter: cfg.Limiter, hashSem: make(chan struct{}, cfg.MaxConcurrentHashes),
+		trusted: append([]string{cfg.BaseURL}, cfg.TrustedOrigins...), secure: v.Secure(), now: cfg.Now,
+		dummyHash: dummy,
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// handlerFunc is a handler that returns its error for writeError.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	s.patterns = nil
+	register := func(pattern string, h http.Handler) {
+		s.patterns = append(s.patterns, pattern)
+		mux.Handle(pattern, h)
+	}
+	auth := func(pattern string, h handlerFunc) { register(pattern, s.rateLimited(s.handle(h))) }
+	auth("POST /api/auth/sign-up/email", s.signUpEmail)
+	auth("POST /api/auth/sign-in/email", s.signInEmail)
+	auth("POST /api/auth/sign-out", s.signOut)
+	auth("GET /api/auth/get-session", s.getSession)
+	auth("GET /api/auth/list-sessions", s.listSessions)
+	auth("POST /api/auth/revoke-session", s.revokeSession)
+	auth("POST /api/auth/revoke-sessions", s.revokeSessions)
+	auth("POST /api/auth/revoke-other-sessions", s.revokeOtherSessions)
+	auth("POST /api/auth/update-user", s.updateUser)
+	auth("POST /api/auth/change-password", s.changePassword)
+	auth("POST /api/auth/request-password-reset", s.requestPasswordReset)
+	auth("POST /api/auth/reset-password", s.resetPassword)
+	auth("GET /api/auth/reset-password/{token}", s.resetPasswordCallback)
+	auth("GET /api/auth/ok", func(w http.ResponseWriter, r *http.Request) error {
+		writeJSON(w, 200, map[string]bool{"ok": true})
+		return nil
+	})
+
+	register("GET /api/me", s.handle(s.getMe))
+	register("PATCH /api/me", s.handle(s.patchMe))
+	register("GET /api/me/sessions", s.handle(s.mySessions))
+	register("DELETE /api/me/sessions/{id}", s.handle(s.deleteMySession))
+	register("GET /api/me/accounts", s.handle(s.myAccounts))
+	register("GET /api/users/{id}", s.handle(s.getUser))
+	if s.schema.HasPlugin(ba.PluginAdmin) {
+		register("GET /api/admin/users", s.handle(s.admin(s.adminListUsers)))
+		register("POST /api/admin/users/{id}/ban", s.handle(s.admin(s.adminBan)))
+		register("POST /api/admin/users/{id}/unban", s.handle(s.admin(s.adminUnban)))
+		register("POST /api/admin/users/{id}/role", s.handle(s.admin(s.adminSetRole)))
+		register("DELETE /api/admin/users/{id}/sessions", s.handle(s.admin(s.adminRevokeSessions)))
+	}
+	register("GET /api/openapi.json", s.handle(s.openAPI))
+	register("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]string{"status": "ok"})
+	}))
+	register("GET /readyz", s.handle(s.ready))
+	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return newError(404, "NOT_FOUND", "No route for "+r.Method+" "+r.URL.Path)
+	}))
+
+	var h http.Handler = mux
+	h = httpauth.CheckOrigin(s.trusted)(h)
+	h = s.recoverer(h)
+	h = s.logRequests(h)
+	return h
+}
+
+// ready answers 200 when the database (and every Config.Ready check)
+// answers, 503 otherwise.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	checks := map[string]string{}
+	status := 200
+	if _, err := s.store.GetUser(ctx, "readyz-probe"); err != nil && !errors.Is(err, ba.ErrNotFound) {
+		checks["database"] = "unavailable"
+		status = 503
+	} else {
+		checks["database"] = "ok"
+	}
+	for i, check := range s.cfg.Ready {
+		name := "check" + strconv.Itoa(i)
+		if i == 0 {
+			name = "redis"
+		}
+		if err := check(ctx); err != nil {
+			checks[name] = "unavailable"
+			status = 503
+		} else {
+			checks[name] = "ok"
+		}
+	}
+	writeJSON(w, status, checks)
+	return nil
+}
+
+// rateLimited applies Better Auth's per-IP, per-path limits when enabled.
+func (s *Server) rateLimited(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.cfg.RateLimit {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rule := ruleFor(r.URL.Path)
+		key := s.clientIP(r) + "|" + r.URL.Path
+		ok, retry, err := s.limiter.Allow(r.Context(), key, rule.window, rule.max)
+		if err != nil {
+			// A limiter outage must not lock everyone out, nor let a
+			// flood through silently: log it and serve.
+			s.log.WarnContext(r.Context(), "rate limiter unavailable", "error", err.Error())
+		} else if !ok {
+			secs := strconv.Itoa(retryAfterSeconds(retry))
+			w.Header().Set("Retry-After", secs)
+			w.Header().Set("X-Retry-After", secs)
+			writeJSON(w, http.StatusTooManyRequests, map[string]string{"message": "Too many requests. Please try again later."})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientIP is the peer address, or — when the peer is a trusted proxy — the
+// rightmost X-Forwarded-For address that is not a trusted proxy.
+func (s *Server) clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trustedProxy(peer) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !s.trustedProxy(a) {
+			return a.String()
+		}
+	}
+	return host
+}
+
+func (s *Server) trustedProxy(a netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = 200
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+type requestIDKey struct{}
+
+// logRequests gives each request an id (X-Request-Id, echoed back) and logs
+// method, path, status and duration — never headers, cookies or bodies.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 || strings.ContainsFunc(id, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r.WithContext(ctx))
+		s.log.InfoContext(ctx, "request", "id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration_ms", time.Since(start).Milliseconds())
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.ErrorContext(r.Context(), "panic serving request", "path", r.URL.Path, "panic", fmt.Sprint(p))
+				s.writeError(w, r, errInternal)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

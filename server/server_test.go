@@ -1,0 +1,434 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/server"
+	"github.com/betterauth-go/betterauth/sqlite"
+)
+
+const secret = "server-test-secret-0123456789abcdefgh"
+
+type captureMailer struct {
+	mu   sync.Mutex
+	last server.PasswordResetEmail
+	n    int
+}
+
+func (m *captureMailer) SendPasswordReset(_ context.Context, e server.PasswordResetEmail) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.last, m.n = e, m.n+1
+	return nil
+}
+
+type env struct {
+	t      *testing.T
+	srv    *httptest.Server
+	store  *sqlstore.Store
+	mailer *captureMailer
+	logs   *bytes.Buffer
+}
+
+func newEnv(t *testing.T, mod func(*server.Config)) *env {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), t.TempDir()+"/s.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	st, err := sqlite.New(db, sqlite.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginUsername, ba.PluginTwoFactor}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	logs := &bytes.Buffer{}
+	e := &env{t: t, store: st.Store, mailer: &captureMailer{}, logs: logs}
+	cfg := server.Config{Store: st.Store, Secrets: []ba.Secret{{Value: secret}}, Mailer: e.mailer,
+		Log: slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))}
+	e.srv = httptest.NewUnstartedServer(nil)
+	cfg.BaseURL = "http://" + e.srv.Listener.Addr().String()
+	if mod != nil {
+		mod(&cfg)
+	}
+	s, err := server.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Config.Handler = s
+	e.srv.Start()
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// client is a browser: a cookie jar and the app's Origin on every request.
+type client struct {
+	e  *env
+	hc *http.Client
+}
+
+func (e *env) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{e: e, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+type resp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r resp) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("body %q: %v", r.body, err)
+	}
+	return m
+}
+
+func (c *client) do(method, path string, body any, headers ...string) resp {
+	c.e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		switch b := body.(type) {
+		case string:
+			rd = strings.NewReader(b)
+		default:
+			j, _ := json.Marshal(b)
+			rd = bytes.NewReader(j)
+		}
+	}
+	req, err := http.NewRequest(method, c.e.srv.URL+path, rd)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	req.Header.Set("Origin", c.e.srv.URL)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return resp{status: res.StatusCode, header: res.Header, body: b}
+}
+
+func (c *client) signUp(email, password string) map[string]any {
+	c.e.t.Helper()
+	r := c.do("POST", "/api/auth/sign-up/email", map[string]any{"email": email, "password": password, "name": "N " + email})
+	if r.status != 200 {
+		c.e.t.Fatalf("sign-up %s: %d %s", email, r.status, r.body)
+	}
+	return r.json(c.e.t)
+}
+
+func expect(t *testing.T, r resp, status int, code string) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d: %s", r.status, status, r.body)
+	}
+	if code != "" {
+		var e struct{ Code string }
+		_ = json.Unmarshal(r.body, &e)
+		if e.Code != code {
+			t.Fatalf("code %q, want %q: %s", e.Code, code, r.body)
+		}
+	}
+}
+
+func TestAuthFlow(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client()
+	up := c.signUp("Alice@Example.com", "password123")
+	if up["token"] == nil || up["user"].(map[string]any)["email"] != "alice@example.com" {
+		t.Fatalf("sign-up body %v", up)
+	}
+	s := c.do("GET", "/api/auth/get-session", nil)
+	expect(t, s, 200, "")
+	if s.json(t)["user"].(map[string]any)["email"] != "alice@example.com" {
+		t.Fatalf("get-session %s", s.body)
+	}
+	expect(t, c.do("POST", "/api/auth/sign-up/email", map[string]any{"email": "alice@example.com", "password": "password123", "name": "A"}), 422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")
+	expect(t, c.do("POST", "/api/auth/sign-up/email", map[string]any{"email": "b@example.com", "password": "short", "name": "B"}), 400, "PASSWORD_TOO_SHORT")
+	expect(t, c.do("POST", "/api/auth/sign-up/email", map[string]any{"email": "b@example.com", "password": strings.Repeat("x", 129), "name": "B"}), 400, "PASSWORD_TOO_LONG")
+	expect(t, c.do("POST", "/api/auth/sign-up/email", map[string]any{"email": "nope", "password": "password123", "name": "B"}), 400, "INVALID_EMAIL")
+	expect(t, c.do("POST", "/api/auth/sign-up/email", map[string]any{"email": "b@example.com", "password": "password123"}), 400, "VALIDATION_ERROR")
+	expect(t, c.do("POST", "/api/auth/sign-up/email", map[string]any{"email": "b@example.com", "password": "password123", "name": "B", "role": "admin"}), 400, "VALIDATION_ERROR")
+
+	other := e.client()
+	expect(t, other.do("POST", "/api/auth/sign-in/email", map[string]any{"email": "alice@example.com", "password": "wrong-password"}), 401, "INVALID_EMAIL_OR_PASSWORD")
+	expect(t, other.do("POST", "/api/auth/sign-in/email", map[string]any{"email": "nobody@example.com", "password": "password123"}), 401, "INVALID_EMAIL_OR_PASSWORD")
+	in := other.do("POST", "/api/auth/sign-in/email", map[string]any{"email": "ALICE@example.com", "password": "password123"})
+	expect(t, in, 200, "")
+	if in.json(t)["redirect"] != false {
+		t.Fatalf("sign-in body %s", in.body)
+	}
+	var list []map[string]any
+	l := c.do("GET", "/api/auth/list-sessions", nil)
+	_ = json.Unmarshal(l.body, &list)
+	if len(list) != 2 {
+		t.Fatalf("list-sessions: %s", l.body)
+	}
+	expect(t, c.do("POST", "/api/auth/update-user", map[string]any{"name": "Alice B", "image": "https://img"}), 200, "")
+	me := c.do("GET", "/api/me", nil)
+	if me.json(t)["name"] != "Alice B" {
+		t.Fatalf("me %s", me.body)
+	}
+	expect(t, c.do("POST", "/api/auth/update-user", map[string]any{"email": "x@example.com"}), 400, "EMAIL_CAN_NOT_BE_UPDATED")
+	expect(t, c.do("POST", "/api/auth/update-user", map[string]any{}), 400, "NO_FIELDS_TO_UPDATE")
+	expect(t, c.do("PATCH", "/api/me", map[string]any{"role": "admin"}), 400, "VALIDATION_ERROR")
+
+	expect(t, c.do("POST", "/api/auth/change-password", map[string]any{"currentPassword": "nope-nope-nope", "newPassword": "newpassword123"}), 400, "INVALID_PASSWORD")
+	cp := c.do("POST", "/api/auth/change-password", map[string]any{"currentPassword": "password123", "newPassword": "newpassword123", "revokeOtherSessions": true})
+	expect(t, cp, 200, "")
+	if cp.json(t)["token"] == nil {
+		t.Fatalf("change-password did not return the new session token: %s", cp.body)
+	}
+	// The other browser was signed out by revokeOtherSessions.
+	if g := other.do("GET", "/api/auth/get-session", nil); string(bytes.TrimSpace(g.body)) != "null" {
+		t.Fatalf("revoked session still valid: %s", g.body)
+	}
+	expect(t, other.do("GET", "/api/me", nil), 401, "UNAUTHORIZED")
+
+	// Password reset by email.
+	expect(t, other.do("POST", "/api/auth/request-password-reset", map[string]any{"email": "unknown@example.com"}), 200, "")
+	if e.mailer.n != 0 {
+		t.Fatal("reset email sent for an unknown address")
+	}
+	expect(t, other.do("POST", "/api/auth/request-password-reset", map[string]any{"email": "alice@example.com", "redirectTo": "/reset"}), 200, "")
+	if e.mailer.n != 1 || !strings.Contains(e.mailer.last.URL, "/api/auth/reset-password/"+e.mailer.last.Token+"?callbackURL=%2Freset") {
+		t.Fatalf("reset email %+v", e.mailer.last)
+	}
+	link := other.do("GET", "/api/auth/reset-password/"+e.mailer.last.Token+"?callbackURL=/reset", nil)
+	if link.status != 302 || link.header.Get("Location") != "/reset?token="+e.mailer.last.Token {
+		t.Fatalf("reset link: %d %s", link.status, link.header.Get("Location"))
+	}
+	expect(t, other.do("POST", "/api/auth/reset-password", map[string]any{"token": "bad", "newPassword": "another12345"}), 400, "INVALID_TOKEN")
+	expect(t, other.do("POST", "/api/auth/reset-password", map[string]any{"token": e.mailer.last.Token, "newPassword": "another12345"}), 200, "")
+	expect(t, other.do("POST", "/api/auth/reset-password", map[string]any{"token": e.mailer.last.Token, "newPassword": "another12345"}), 400, "INVALID_TOKEN")
+	expect(t, other.do("POST", "/api/auth/sign-in/email", map[string]any{"email": "alice@example.com", "password": "another12345"}), 200, "")
+
+	expect(t, c.do("POST", "/api/auth/sign-out", map[string]any{}), 200, "")
+	expect(t, c.do("GET", "/api/me", nil), 401, "UNAUTHORIZED")
+	expect(t, c.do("GET", "/api/auth/ok", nil), 200, "")
+}
+
+func TestSignInRefusals(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.RequireEmailVerification = true })
+	c := e.client()
+	up := c.signUp("v@example.com", "password123")
+	if up["token"] != nil {
+		t.Fatalf("session issued before email verification: %v", up)
+	}
+	expect(t, c.do("POST", "/api/auth/sign-in/email", map[string]any{"email": "v@example.com", "password": "password123"}), 403, "EMAIL_NOT_VERIFIED")
+	u, _ := e.store.GetUserByEmail(context.Background(), "v@example.com")
+	yes := true
+	if _, err := e.store.UpdateUser(context.Background(), u.ID, ba.UserUpdate{EmailVerified: &yes, Banned: &yes, BanExpires: ba.Value(time.Now().Add(time.Hour))}); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, c.do("POST", "/api/auth/sign-in/email", map[string]any{"email": "v@example.com", "password": "password123"}), 403, "BANNED_USER")
+	if _, err := e.store.UpdateUser(context.Background(), u.ID, ba.UserUpdate{BanExpires: ba.Value(time.Now().Add(-time.Hour)), TwoFactorEnabled: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	r := c.do("POST", "/api/auth/sign-in/email", map[string]any{"email": "v@example.com", "password": "password123"})
+	expect(t, r, 200, "")
+	if r.json(t)["twoFactorRedirect"] != true || strings.Contains(strings.Join(r.header.Values("Set-Cookie"), "\n"), "session_token=U") {
+		t.Fatalf("two-factor user got %s %v", r.body, r.header.Values("Set-Cookie"))
+	}
+	expect(t, c.do("GET", "/api/me", nil), 401, "UNAUTHORIZED")
+}
+
+func TestAdminAndAppAPI(t *testing.T) {
+	e := newEnv(t, nil)
+	admin, user := e.client(), e.client()
+	a := admin.signUp("admin@example.com", "password123")["user"].(map[string]any)
+	u := user.signUp("user@example.com", "password123")["user"].(map[string]any)
+	if _, err := e.store.UpdateUser(context.Background(), a["id"].(string), ba.UserUpdate{Role: ba.Value("admin")}); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, user.do("GET", "/api/admin/users", nil), 403, "FORBIDDEN")
+	page := admin.do("GET", "/api/admin/users?search=USER@&limit=10", nil)
+	expect(t, page, 200, "")
+	if page.json(t)["total"] != float64(1) {
+		t.Fatalf("search: %s", page.body)
+	}
+	expect(t, admin.do("GET", "/api/admin/users?limit=1000", nil), 400, "VALIDATION_ERROR")
+	expect(t, admin.do("POST", "/api/admin/users/nope/ban", map[string]any{}), 404, "USER_NOT_FOUND")
+	expect(t, admin.do("POST", "/api/admin/users/"+u["id"].(string)+"/ban", map[string]any{"banReason": "spam", "banExpiresIn": 3600}), 200, "")
+	expect(t, user.do("GET", "/api/me", nil), 401, "UNAUTHORIZED") // ban revoked the sessions
+	expect(t, user.do("POST", "/api/auth/sign-in/email", map[string]any{"email": "user@example.com", "password": "password123"}), 403, "BANNED_USER")
+	expect(t, admin.do("POST", "/api/admin/users/"+u["id"].(string)+"/unban", nil), 200, "")
+	expect(t, user.do("POST", "/api/auth/sign-in/email", map[string]any{"email": "user@example.com", "password": "password123"}), 200, "")
+	expect(t, admin.do("POST", "/api/admin/users/"+u["id"].(string)+"/role", map[string]any{"role": "editor"}), 200, "")
+	cnt := admin.do("DELETE", "/api/admin/users/"+u["id"].(string)+"/sessions", nil)
+	if cnt.json(t)["count"] != float64(1) {
+		t.Fatalf("revoke count %s", cnt.body)
+	}
+
+	// App API.
+	user.do("POST", "/api/auth/sign-in/email", map[string]any{"email": "user@example.com", "password": "password123"})
+	user2 := e.client()
+	user2.do("POST", "/api/auth/sign-in/email", map[string]any{"email": "user@example.com", "password": "password123"})
+	var sessions []map[string]any
+	_ = json.Unmarshal(user.do("GET", "/api/me/sessions", nil).body, &sessions)
+	if len(sessions) != 2 {
+		t.Fatalf("sessions %v", sessions)
+	}
+	var otherID string
+	for _, s := range sessions {
+		if _, leak := s["token"]; leak {
+			t.Fatal("session token exposed by /api/me/sessions")
+		}
+		if s["current"] == false {
+			otherID = s["id"].(string)
+		}
+	}
+	expect(t, admin.do("DELETE", "/api/me/sessions/"+otherID, nil), 404, "SESSION_NOT_FOUND") // not admin's own
+	expect(t, user.do("DELETE", "/api/me/sessions/"+otherID, nil), 204, "")
+	expect(t, user2.do("GET", "/api/me", nil), 401, "UNAUTHORIZED")
+	acc := user.do("GET", "/api/me/accounts", nil)
+	if !strings.Contains(string(acc.body), `"providerId":"credential"`) || strings.Contains(string(acc.body), "password") {
+		t.Fatalf("accounts %s", acc.body)
+	}
+	pub := admin.do("GET", "/api/users/"+u["id"].(string), nil)
+	expect(t, pub, 200, "")
+	if _, leak := pub.json(t)["email"]; leak {
+		t.Fatalf("public profile leaks email: %s", pub.body)
+	}
+	expect(t, admin.do("GET", "/api/users/nope", nil), 404, "USER_NOT_FOUND")
+	expect(t, e.client().do("GET", "/api/users/"+u["id"].(string), nil), 401, "UNAUTHORIZED")
+	patched := user.do("PATCH", "/api/me", map[string]any{"name": "New", "username": "Neo"})
+	expect(t, patched, 200, "")
+	if patched.json(t)["username"] != "neo" {
+		t.Fatalf("patch %s", patched.body)
+	}
+}
+
+func TestOriginCheck(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client()
+	c.signUp("o@example.com", "password123")
+	expect(t, c.do("POST", "/api/auth/update-user", map[string]any{"name": "X"}, "Origin", "http://evil.example"), 403, "INVALID_ORIGIN")
+	expect(t, c.do("PATCH", "/api/me", map[string]any{"name": "X"}, "Origin", "http://evil.example"), 403, "INVALID_ORIGIN")
+}
+
+func TestRateLimit(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	e := newEnv(t, func(c *server.Config) { c.RateLimit = true; c.Limiter = server.NewMemoryRateLimiter(clock) })
+	c := e.client()
+	body := map[string]any{"email": "r@example.com", "password": "password123"}
+	for i := 0; i < 3; i++ {
+		expect(t, c.do("POST", "/api/auth/sign-in/email", body), 401, "")
+	}
+	r := c.do("POST", "/api/auth/sign-in/email", body)
+	expect(t, r, 429, "")
+	if r.header.Get("Retry-After") != "10" || r.header.Get("X-Retry-After") != "10" {
+		t.Fatalf("Retry-After %q", r.header.Get("Retry-After"))
+	}
+	// A spoofed X-Forwarded-For from an untrusted peer changes nothing.
+	expect(t, c.do("POST", "/api/auth/sign-in/email", body, "X-Forwarded-For", "203.0.113.77"), 429, "")
+	mu.Lock()
+	now = now.Add(11 * time.Second)
+	mu.Unlock()
+	expect(t, c.do("POST", "/api/auth/sign-in/email", body), 401, "")
+}
+
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	e := newEnv(t, nil)
+	r := e.client().do("GET", "/api/openapi.json", nil)
+	expect(t, r, 200, "")
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(r.body, &doc); err != nil || doc.OpenAPI != "3.1.0" {
+		t.Fatalf("document: %v %s", err, doc.OpenAPI)
+	}
+	s, _ := server.New(server.Config{Store: e.store, Secrets: []ba.Secret{{Value: secret}}})
+	documented := 0
+	for _, p := range s.Patterns() {
+		method, path, _ := strings.Cut(p, " ")
+		if _, ok := doc.Paths[path][strings.ToLower(method)]; !ok {
+			t.Errorf("route %s is not in the OpenAPI document", p)
+		}
+	}
+	for _, ops := range doc.Paths {
+		documented += len(ops)
+	}
+	if documented != len(s.Patterns()) {
+		t.Errorf("OpenAPI documents %d operations, server has %d routes", documented, len(s.Patterns()))
+	}
+}
+
+func TestBadInputNeverFails5xx(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client()
+	c.signUp("bad@example.com", "password123")
+	bodies := []string{"", "{", "[]", "null", `"x"`, `{"email":1,"password":true,"name":{}}`, strings.Repeat("[", 100000), `{"email":"a@b.co","password":"` + strings.Repeat("p", 2<<20) + `"}`, "{\"name\":\"\x00\"}"}
+	paths := []string{"/api/auth/sign-up/email", "/api/auth/sign-in/email", "/api/auth/update-user", "/api/auth/change-password", "/api/auth/revoke-session", "/api/auth/request-password-reset", "/api/auth/reset-password"}
+	for _, p := range paths {
+		for _, b := range bodies {
+			r := c.do("POST", p, b)
+			if r.status >= 500 {
+				t.Errorf("POST %s %.30q: %d %s", p, b, r.status, r.body)
+			}
+		}
+	}
+	if r := c.do("POST", "/api/auth/sign-in/email", `{"email":"a@b.co","password":"x"}`, "Content-Type", "text/plain"); r.status != 415 {
+		t.Errorf("text/plain body: %d", r.status)
+	}
+	if r := c.do("GET", "/api/me", nil); r.status != 200 {
+		t.Errorf("server no longer serves a valid session: %d", r.status)
+	}
+}
+
+func TestLogsHoldNoSecrets(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client()
+	up := c.signUp("log@example.com", "hunter2-password")
+	c.do("GET", "/api/auth/get-session", nil)
+	c.do("POST", "/api/auth/request-password-reset", map[string]any{"email": "log@example.com"})
+	logs := e.logs.String()
+	for _, secretish := range []string{"hunter2-password", up["token"].(string), secret, e.mailer.last.Token} {
+		if strings.Contains(logs, secretish) {
+			t.Errorf("logs contain a secret value %q", secretish[:6])
+		}
+	}
+	if !strings.Contains(logs, `"path":"/api/auth/get-session"`) {
+		t.Errorf("request not logged: %s", logs)
+	}
+}
