@@ -92,7 +92,7 @@ func ParseURL(rawURL string) (*gomysql.Config, error) {
 		case "charset":
 			cfg.Params["charset"] = vs[0]
 		default:
-			return nil, fmt.Errorf("invalid MySQL URL: unsupported parameter %q", k)
+			return nil, errors.New("invalid MySQL URL: unsupported query parameter (only tls and charset are accepted)")
 		}
 	}
 	return cfg, nil
@@ -113,7 +113,7 @@ func Open(ctx context.Context, rawURL string) (*sql.DB, error) {
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		_, msg := classify(err)
-		return nil, fmt.Errorf("connect to MySQL at %s/%s: %s", cfg.Addr, cfg.DBName, msg)
+		return nil, sqlstore.Unavailable(fmt.Sprintf("connect to MySQL at %s/%s", cfg.Addr, cfg.DBName), msg)
 	}
 	return db, nil
 }

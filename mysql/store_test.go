@@ -27,4 +27,4 @@ func newStore(t testing.TB, opts sqlstore.Options) *sqlstore.Store {
 func TestStore(t *testing.T) { storetest.Run(t, newStore) }
 
 func BenchmarkSessionLookup(b *testing.B) { storetest.BenchmarkSessionLookup(b, newStore) }
-func TestListUsers(t *testing.T) { storetest.RunListUsers(t, newStore) }
+func TestListUsers(t *testing.T)          { storetest.RunListUsers(t, newStore) }

@@ -59,12 +59,12 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", cfg.ConnConfig.Host, ba.ErrUnavailable)
+		return nil, sqlstore.Unavailable("connect to PostgreSQL at "+cfg.ConnConfig.Host, "cannot create a connection pool")
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
 		_, msg := classify(err)
-		return nil, fmt.Errorf("connect to PostgreSQL at %s:%d/%s: %s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database, msg)
+		return nil, sqlstore.Unavailable(fmt.Sprintf("connect to PostgreSQL at %s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database), msg)
 	}
 	return pool, nil
 }

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 
 	gosqlite "modernc.org/sqlite"
@@ -46,9 +47,27 @@ func New(db DBTX, opts Options) (*Store, error) {
 }
 
 // Open opens (creating if needed) the SQLite file at path with foreign keys
-// on, a 5 s busy timeout and WAL journaling, so that a Node process running
-// Better Auth can use the same file at the same time.
+// on and a 5 s busy timeout, so that a Node process running Better Auth can
+// use the same file at the same time. The file's journal mode is left as
+// it is; WAL (see OpenWAL) lets readers and a writer overlap.
 func Open(ctx context.Context, path string) (*sql.DB, error) {
+	return open(ctx, path, "")
+}
+
+// OpenWAL is Open that also switches the file to WAL journaling — a
+// persistent change to the file, which suits a database this program owns
+// (the embedded default of `betterauth serve`).
+func OpenWAL(ctx context.Context, path string) (*sql.DB, error) {
+	return open(ctx, path, "journal_mode(WAL)")
+}
+
+// OpenReadOnly opens an existing SQLite file without the right to change
+// it (for `betterauth doctor`).
+func OpenReadOnly(ctx context.Context, path string) (*sql.DB, error) {
+	return open(ctx, path, "query_only(1)", "mode=ro")
+}
+
+func open(ctx context.Context, path string, pragma string, params ...string) (*sql.DB, error) {
 	if path == "" {
 		return nil, errors.New("invalid SQLite path: empty")
 	}
@@ -58,15 +77,23 @@ func Open(ctx context.Context, path string) (*sql.DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "busy_timeout(5000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	if pragma != "" {
+		q.Add("_pragma", pragma)
+	}
+	for _, p := range params {
+		k, v, _ := strings.Cut(p, "=")
+		q.Add(k, v)
+	}
+	// Clean collapses a leading "//", which SQLite would read as a URI
+	// authority.
+	dsn := "file:" + (&url.URL{Path: filepath.Clean(path)}).EscapedPath() + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open SQLite database %s: %w", path, err)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open SQLite database %s: %s", path, sanitize(err))
+		return nil, sqlstore.Unavailable("open SQLite database "+path, sanitize(err))
 	}
 	return db, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
@@ -123,11 +124,14 @@ func (s *Store) wrap(op string, err error) error {
 	}
 	for _, sentinel := range []error{ba.ErrNotFound, ba.ErrDuplicate, ba.ErrInvalid, ba.ErrUnavailable} {
 		if errors.Is(err, sentinel) {
+			// Our own errors (never driver errors) are kept as the cause,
+			// so that finer sentinels such as ErrUnsafeMigration still
+			// match.
 			var fe ba.FieldErrors
 			if errors.As(err, &fe) {
-				return &storeError{op: op, sentinel: sentinel, msg: fe.Error(), fields: fe}
+				return &storeError{op: op, sentinel: sentinel, msg: fe.Error(), fields: fe, cause: err}
 			}
-			return &storeError{op: op, sentinel: sentinel, msg: err.Error()}
+			return &storeError{op: op, sentinel: sentinel, msg: strings.TrimPrefix(err.Error(), sentinel.Error()+": "), cause: err}
 		}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -145,6 +149,13 @@ type storeError struct {
 	msg      string
 	fields   ba.FieldErrors
 	ctxErr   error
+	cause    error // a non-driver error this one wraps
+}
+
+// Unavailable returns an error matching betterauth.ErrUnavailable with a
+// message naming what failed, for the store packages' Open functions.
+func Unavailable(op, msg string) error {
+	return &storeError{op: op, sentinel: ba.ErrUnavailable, msg: msg}
 }
 
 func (e *storeError) Error() string {
@@ -152,7 +163,7 @@ func (e *storeError) Error() string {
 }
 
 func (e *storeError) Is(target error) bool {
-	return target == e.sentinel || (e.ctxErr != nil && errors.Is(e.ctxErr, target))
+	return target == e.sentinel || (e.ctxErr != nil && errors.Is(e.ctxErr, target)) || (e.cause != nil && errors.Is(e.cause, target))
 }
 
 func (e *storeError) As(target any) bool {
