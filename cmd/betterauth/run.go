@@ -21,6 +21,7 @@ Usage:
   betterauth <command> [flags]
 
 Commands:
+  serve          run the HTTP API (embedded SQLite by default; see "betterauth help serve")
   migrate        create the missing Better Auth tables, columns and indexes
   doctor         check the database against Better Auth 1.7's schema (read-only)
   hash-password  hash a password read from stdin the way Better Auth does
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDoctor(ctx, rest, stdout, stderr)
 	case "hash-password":
 		return runHashPassword(ctx, rest, stdin, stdout, stderr)
+	case "serve":
+		return runServe(ctx, rest, stdout, stderr)
 	default:
 		// The command is not echoed when it looks like a URL, which may
 		// carry a password.

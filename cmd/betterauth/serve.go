@@ -1,0 +1,380 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/dburl"
+	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/server"
+	"github.com/betterauth-go/betterauth/sqlite"
+)
+
+const serveHelp = `Usage: betterauth serve [flags]
+
+Runs the HTTP API: Better Auth-compatible /api/auth routes, /api/me,
+/api/users, /api/admin (admin plugin), /api/openapi.json, /healthz and
+/readyz. With no configuration it listens on 127.0.0.1:8080 and keeps
+everything in the SQLite file betterauth.db in the working directory,
+creating Better Auth's schema there.
+
+Environment (Better Auth's names):
+  DATABASE_URL          the database (default: sqlite:betterauth.db). A
+                        database shared with a Better Auth app is checked at
+                        start and never altered unless --migrate is given.
+  BETTER_AUTH_SECRETS   versioned secrets, current first: "2:new,1:old"
+  BETTER_AUTH_SECRET    the secret (also AUTH_SECRET). Required with a
+                        non-SQLite database. For SQLite without one, a random
+                        secret is generated and kept in <database>.secret
+                        (mode 0600) so restarts keep sessions valid.
+  BETTER_AUTH_URL       the public base URL (default http://<addr>); https
+                        switches to __Secure- cookies
+  NODE_ENV              "production" turns rate limits on and refuses
+                        secrets shorter than 32 characters
+
+Flags (default in brackets):
+  --addr HOST:PORT              listen address [127.0.0.1:8080]
+` + dbFlagsHelp + `  --migrate                     create missing tables/columns at start
+                                [on for the embedded default database]
+  --trusted-origins LIST        origins besides BETTER_AUTH_URL allowed to
+                                make cookie-authenticated changes (comma-
+                                separated; wildcards like https://*.example.com)
+  --cookie-cache STRATEGY       compact, jwt or jwe: issue and trust Better
+                                Auth's session_data cookie [off]
+  --cookie-cache-max-age DUR    how long a cookie cache is trusted [5m]
+  --rate-limit on|off           Better Auth's rate limits [on when
+                                NODE_ENV=production, else off]
+  --trusted-proxies LIST        CIDRs of reverse proxies whose
+                                X-Forwarded-For is believed [none]
+  --require-email-verification  refuse sign-in until the email is verified
+  --log-format text|json        log format [text]
+  --log-reset-links             log password-reset links instead of mailing
+                                them (development only: they hold a token)
+`
+
+type serveFlags struct {
+	db                       dbFlags
+	addr                     string
+	migrate                  bool
+	trustedOrigins           string
+	cookieCache              string
+	cookieCacheMaxAge        time.Duration
+	rateLimit                string
+	trustedProxies           string
+	requireEmailVerification bool
+	logFormat                string
+	logResetLinks            bool
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve")
+	var f serveFlags
+	f.db.register(fs)
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "")
+	fs.BoolVar(&f.migrate, "migrate", false, "")
+	fs.StringVar(&f.trustedOrigins, "trusted-origins", "", "")
+	fs.StringVar(&f.cookieCache, "cookie-cache", "", "")
+	fs.DurationVar(&f.cookieCacheMaxAge, "cookie-cache-max-age", 5*time.Minute, "")
+	fs.StringVar(&f.rateLimit, "rate-limit", "", "")
+	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "")
+	fs.BoolVar(&f.requireEmailVerification, "require-email-verification", false, "")
+	fs.StringVar(&f.logFormat, "log-format", "text", "")
+	fs.BoolVar(&f.logResetLinks, "log-reset-links", false, "")
+	if done, err := parseFlags(fs, args, serveHelp, stdout); done || err != nil {
+		return err
+	}
+	log, err := newLogger(f.logFormat, stderr)
+	if err != nil {
+		return err
+	}
+	production := os.Getenv("NODE_ENV") == "production"
+
+	// The database: DATABASE_URL, or the embedded default.
+	embedded := false
+	if f.db.databaseURL == "" && strings.TrimSpace(os.Getenv("DATABASE_URL")) == "" {
+		f.db.databaseURL, embedded = "sqlite:betterauth.db", true
+	}
+	u, schema, err := f.db.resolve()
+	if err != nil {
+		return err
+	}
+	secrets, err := serveSecrets(u, production, log)
+	if err != nil {
+		return err
+	}
+
+	cfg := server.Config{Secrets: secrets, Log: log, RequireEmailVerification: f.requireEmailVerification}
+	for _, p := range schema.Plugins {
+		if p == ba.PluginBearer {
+			cfg.Bearer = true
+		}
+	}
+	host, port, err := net.SplitHostPort(f.addr)
+	if err != nil {
+		return fmt.Errorf("--addr: %q is not HOST:PORT", f.addr)
+	}
+	cfg.BaseURL = strings.TrimRight(os.Getenv("BETTER_AUTH_URL"), "/")
+	if cfg.BaseURL == "" {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		cfg.BaseURL = "http://" + net.JoinHostPort(host, port)
+	}
+	if cfg.TrustedOrigins, err = splitList(f.trustedOrigins, "--trusted-origins", func(s string) error {
+		if s != "*" && !strings.Contains(s, "://") && !strings.HasPrefix(s, "*.") {
+			return errors.New("must be an origin such as https://app.example.com")
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	switch f.cookieCache {
+	case "":
+	case "compact", "jwt", "jwe":
+		cfg.CookieCache = ba.CookieCacheConfig{Strategy: ba.CookieCacheStrategy(f.cookieCache), MaxAge: f.cookieCacheMaxAge}
+	default:
+		return fmt.Errorf("--cookie-cache: %q is not compact, jwt or jwe", f.cookieCache)
+	}
+	switch f.rateLimit {
+	case "":
+		cfg.RateLimit = production
+	case "on":
+		cfg.RateLimit = true
+	case "off":
+	default:
+		return fmt.Errorf("--rate-limit: %q is not on or off", f.rateLimit)
+	}
+	proxies, err := splitList(f.trustedProxies, "--trusted-proxies", func(s string) error {
+		_, err := parsePrefix(s)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range proxies {
+		prefix, _ := parsePrefix(p)
+		cfg.TrustedProxies = append(cfg.TrustedProxies, prefix)
+	}
+	cfg.Mailer = server.LogMailer{Log: log, LogLinks: f.logResetLinks}
+
+	store, closeStore, err := openServeStore(ctx, u, schema, embedded)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	if err := prepareSchema(ctx, store, u, embedded || f.migrate, log); err != nil {
+		return err
+	}
+	cfg.Store = store
+
+	srv, err := server.New(cfg)
+	if err != nil {
+		return err
+	}
+	return listenAndServe(ctx, f.addr, srv, log, stdout)
+}
+
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format: %q is not text or json", format)
+}
+
+func splitList(s, flagName string, check func(string) error) ([]string, error) {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		if err := check(part); err != nil {
+			return nil, fmt.Errorf("%s: %q %v", flagName, part, err)
+		}
+		out = append(out, part)
+	}
+	return out, nil
+}
+
+func parsePrefix(s string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, errors.New("is not an IP address or CIDR")
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// minSecretLength is what Better Auth asks for in production.
+const minSecretLength = 32
+
+// serveSecrets resolves the secrets as Better Auth does, generating and
+// keeping one beside a SQLite database when none is configured.
+func serveSecrets(u dburl.URL, production bool, log *slog.Logger) ([]ba.Secret, error) {
+	secrets, err := ba.SecretsFromEnv()
+	if errors.Is(err, ba.ErrNoSecret) {
+		if u.Driver != dburl.SQLite {
+			return nil, errors.New("BETTER_AUTH_SECRET is not set: with a shared database, set it to the secret of your Better Auth app (sessions are signed with it)")
+		}
+		return generatedSecret(u.DSN, log)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range secrets {
+		if s.Value == ba.DefaultSecret {
+			return nil, errors.New("refusing Better Auth's well-known default secret: anyone could sign sessions; set BETTER_AUTH_SECRET to a random value (openssl rand -base64 32)")
+		}
+		if len(s.Value) < minSecretLength {
+			if production {
+				return nil, fmt.Errorf("the secret is shorter than %d characters; NODE_ENV=production requires a longer one (openssl rand -base64 32)", minSecretLength)
+			}
+			log.Warn("the secret is shorter than 32 characters; use a longer one in production")
+		}
+	}
+	return secrets, nil
+}
+
+// generatedSecret reads, or creates with mode 0600, "<database>.secret".
+func generatedSecret(dbPath string, log *slog.Logger) ([]ba.Secret, error) {
+	path := dbPath + ".secret"
+	b, err := os.ReadFile(path)
+	if err == nil {
+		secret := strings.TrimSpace(string(b))
+		if len(secret) < minSecretLength {
+			return nil, fmt.Errorf("%s holds a secret shorter than %d characters; delete it to generate a new one (existing sessions end)", path, minSecretLength)
+		}
+		log.Warn("BETTER_AUTH_SECRET is not set; using the generated secret kept beside the database", "file", path)
+		return []ba.Secret{{Value: secret}}, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read %s: %v", path, err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	secret := base64.RawURLEncoding.EncodeToString(raw)
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create %s: %v", dir, err)
+		}
+	}
+	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %v", path, err)
+	}
+	if _, err := fh.WriteString(secret + "\n"); err != nil {
+		fh.Close()
+		return nil, fmt.Errorf("write %s: %v", path, err)
+	}
+	if err := fh.Close(); err != nil {
+		return nil, fmt.Errorf("write %s: %v", path, err)
+	}
+	log.Warn("BETTER_AUTH_SECRET is not set; generated a random secret and kept it beside the database so restarts keep sessions valid", "file", path)
+	return []ba.Secret{{Value: secret}}, nil
+}
+
+// openServeStore opens the database; the embedded default gets WAL so that
+// concurrent requests read while one writes.
+func openServeStore(ctx context.Context, u dburl.URL, schema ba.Schema, embedded bool) (*sqlstore.Store, func(), error) {
+	if !embedded {
+		return connect(ctx, u, schema, false)
+	}
+	db, err := sqlite.OpenWAL(ctx, u.DSN)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w (check that the working directory is writable)", err)
+	}
+	s, err := sqlite.New(db, sqlite.Options{Schema: schema})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return s.Store, func() { db.Close() }, nil
+}
+
+// prepareSchema migrates when allowed, and otherwise refuses to start on a
+// database Better Auth's schema does not match.
+func prepareSchema(ctx context.Context, store *sqlstore.Store, u dburl.URL, migrate bool, log *slog.Logger) error {
+	if migrate {
+		applied, err := store.Migrate(ctx)
+		if err != nil {
+			return fmt.Errorf("create the schema in %s: %w", u.Redacted, err)
+		}
+		if len(applied) > 0 {
+			log.Info("created Better Auth's schema", "database", u.Redacted, "statements", len(applied))
+		}
+		return nil
+	}
+	rep, err := store.Check(ctx)
+	if err != nil {
+		return fmt.Errorf("check the schema of %s: %w", u.Redacted, err)
+	}
+	if !rep.Compatible() {
+		var problems []string
+		for _, f := range rep.Findings {
+			if f.Severity == sqlstore.Problem {
+				problems = append(problems, f.Table+"."+f.Column+": "+f.Message)
+			}
+		}
+		if len(problems) > 3 {
+			problems = append(problems[:3], fmt.Sprintf("and %d more", len(problems)-3))
+		}
+		return fmt.Errorf("the database does not match Better Auth's schema (%s) — run `betterauth doctor` for details and `betterauth migrate` (or serve --migrate) to fix it", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// listenAndServe serves until ctx ends, then stops taking connections and
+// lets in-flight requests finish (10 s at most).
+func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.Logger, stdout io.Writer) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %v", addr, err)
+	}
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10, // larger header blocks get 431
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "betterauth: listening on http://%s\n", ln.Addr())
+	log.Info("listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %v", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %v", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	urlpkg "net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/betterauth-go/betterauth/internal/testdb"
+)
+
+// startServe runs `betterauth serve` on a free port and returns its base
+// URL and a stop function that cancels it and waits for a clean exit.
+func startServe(t *testing.T, args ...string) (string, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	base := ""
+	for lines.Scan() {
+		if _, addr, ok := strings.Cut(lines.Text(), "listening on "); ok {
+			base = addr
+			break
+		}
+	}
+	if base == "" {
+		cancel()
+		t.Fatalf("serve did not start: %v", <-done)
+	}
+	go io.Copy(io.Discard, pr)
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve exited with %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not shut down")
+		}
+	}
+	t.Cleanup(stop)
+	return base, stop
+}
+
+func post(t *testing.T, c *http.Client, base, path, body string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", base)
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestServeEmbeddedDefault(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, k := range []string{"DATABASE_URL", "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRETS", "AUTH_SECRET", "BETTER_AUTH_URL", "NODE_ENV"} {
+		t.Setenv(k, "")
+	}
+	base, stop := startServe(t)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res := post(t, c, base, "/api/auth/sign-up/email", `{"email":"e@example.com","password":"password123","name":"E"}`)
+	if res.StatusCode != 200 {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("sign-up: %d %s", res.StatusCode, b)
+	}
+	res.Body.Close()
+	info, err := os.Stat(filepath.Join(dir, "betterauth.db.secret"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("generated secret file: %v %v", info, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "betterauth.db")); err != nil {
+		t.Fatalf("embedded database: %v", err)
+	}
+	for _, p := range []string{"/healthz", "/readyz", "/api/openapi.json"} {
+		r, err := http.Get(base + p)
+		if err != nil || r.StatusCode != 200 {
+			t.Fatalf("%s: %v %v", p, r, err)
+		}
+		r.Body.Close()
+	}
+	stop()
+
+	// A restart keeps the secret, so the session cookie is still valid.
+	base2, _ := startServe(t)
+	req, _ := http.NewRequest("GET", base2+"/api/me", nil)
+	for _, ck := range jar.Cookies(mustURL(t, base)) {
+		req.AddCookie(ck)
+	}
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var me map[string]any
+	_ = json.NewDecoder(r.Body).Decode(&me)
+	r.Body.Close()
+	if r.StatusCode != 200 || me["email"] != "e@example.com" {
+		t.Fatalf("session after restart: %d %v", r.StatusCode, me)
+	}
+}
+
+func TestServeRefusesBadConfig(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, k := range []string{"BETTER_AUTH_SECRET", "BETTER_AUTH_SECRETS", "AUTH_SECRET", "BETTER_AUTH_URL", "NODE_ENV", "DATABASE_URL"} {
+		t.Setenv(k, "")
+	}
+	cases := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"NoSecretSharedDB", map[string]string{"DATABASE_URL": "postgres://u:hunter2secret@127.0.0.1:1/db"}, nil, "BETTER_AUTH_SECRET is not set"},
+		{"DefaultSecret", map[string]string{"BETTER_AUTH_SECRET": "better-auth-secret-12345678901234567890"}, nil, "well-known default secret"},
+		{"ShortSecretInProduction", map[string]string{"BETTER_AUTH_SECRET": "short", "NODE_ENV": "production"}, nil, "shorter than 32"},
+		{"BadCookieCache", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--cookie-cache", "zip"}, "--cookie-cache"},
+		{"BadRateLimit", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--rate-limit", "maybe"}, "--rate-limit"},
+		{"BadProxy", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--trusted-proxies", "nope"}, "--trusted-proxies"},
+		{"BadAddr", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--addr", "nope"}, "--addr"},
+		{"Unreachable", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40), "DATABASE_URL": "postgres://u:hunter2secret@127.0.0.1:1/db"}, nil, "PostgreSQL"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for k, v := range c.env {
+				t.Setenv(k, v)
+			}
+			args := append([]string{"serve"}, c.args...)
+			if c.name != "BadAddr" {
+				args = append(args, "--addr", "127.0.0.1:0")
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			var out strings.Builder
+			err := run(ctx, args, strings.NewReader(""), &out, &out)
+			if err == nil || !strings.Contains(err.Error(), c.want) || exitStatus(err) != 2 {
+				t.Fatalf("got %v (status %d), want an error containing %q", err, exitStatus(err), c.want)
+			}
+			if strings.Contains(err.Error()+out.String(), "hunter2secret") {
+				t.Fatal("password leaked")
+			}
+		})
+	}
+}
+
+// A database shared with Better Auth is never altered by serve unless told
+// to: an incomplete schema stops it with advice.
+func TestServeRefusesIncompatibleSharedDatabase(t *testing.T) {
+	url := testdb.Postgres(t)
+	t.Setenv("DATABASE_URL", url)
+	t.Setenv("BETTER_AUTH_SECRET", strings.Repeat("s", 40))
+	t.Setenv("BETTER_AUTH_SECRETS", "")
+	t.Setenv("NODE_ENV", "")
+	err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "betterauth migrate") {
+		t.Fatalf("got %v", err)
+	}
+	base, _ := startServe(t, "--migrate")
+	r, err := http.Get(base + "/readyz")
+	if err != nil || r.StatusCode != 200 {
+		t.Fatalf("readyz after --migrate: %v %v", r, err)
+	}
+	r.Body.Close()
+}
+
+func mustURL(t *testing.T, s string) *urlpkg.URL {
+	t.Helper()
+	u, err := urlpkg.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
