@@ -377,4 +377,3 @@ func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.
 	log.Info("stopped")
 	return nil
 }
-
