@@ -138,6 +138,9 @@ func TestLiveBetterAuth(t *testing.T) {
 	l := startLive(t, nil)
 
 	tokenFromCookie := l.token(t, map[string]string{"cookie": l.cookie})
+	// Tokens minted in the same second are identical (Ed25519 signatures
+	// are deterministic); wait so that the captured ones differ.
+	time.Sleep(1100 * time.Millisecond)
 	gs := l.h.Request(t, "GET", "/api/auth/get-session", map[string]string{"cookie": l.cookie}, nil)
 	headerJWT := gs.Headers["set-auth-jwt"]
 	if gs.Status != 200 || headerJWT == "" {
@@ -358,7 +361,7 @@ func liveNegatives(t *testing.T, l *liveBA, token string) {
 // its grace period ends, exactly when Better Auth's /jwks does.
 func TestLiveKeyRotation(t *testing.T) {
 	ctx := context.Background()
-	const rotation, grace = 1, 3 // seconds
+	const rotation, grace = 1, 6 // seconds
 	l := startLive(t, map[string]any{"jwks": map[string]any{"rotationInterval": rotation, "gracePeriod": grace}})
 	tok1 := l.token(t, map[string]string{"cookie": l.cookie})
 

@@ -24,6 +24,8 @@ Commands:
   serve          run the HTTP API (embedded SQLite by default; see "betterauth help serve")
   migrate        create the missing Better Auth tables, columns and indexes
   doctor         check the database against Better Auth 1.7's schema (read-only)
+  user           create or list users (user create --email E --name N [--password-stdin] [--role R]; user list)
+  session        revoke every session of a user (session revoke --user EMAIL)
   hash-password  hash a password read from stdin the way Better Auth does
   help           show this help, or "betterauth help <command>" for a command's flags
 
@@ -66,6 +68,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runHashPassword(ctx, rest, stdin, stdout, stderr)
 	case "serve":
 		return runServe(ctx, rest, stdout, stderr)
+	case "user":
+		return runUser(ctx, rest, stdin, stdout, stderr)
+	case "session":
+		return runSession(ctx, rest, stdout)
 	default:
 		// The command is not echoed when it looks like a URL, which may
 		// carry a password.

@@ -292,7 +292,7 @@ func TestJWT(t *testing.T) {
 	check("ExpMinus1", v, p.Expires.Add(-time.Second), nil)
 	check("ExpEqualsNow", v, p.Expires, ErrExpired)
 	check("ExpPlusHalf", v, p.Expires.Add(-500*time.Millisecond), nil) // now truncates to 1893456299
-	check("PaddedSignature", v+"=", testNow, nil) // atob accepts padding
+	check("PaddedSignature", v+"=", testNow, nil)                      // atob accepts padding
 
 	body := string(claims)
 	key := []byte(unitSecret)
@@ -515,6 +515,35 @@ func FuzzJSON(f *testing.F) {
 			}
 			if err := json.Unmarshal(c, &b); err != nil || !reflect.DeepEqual(a, b) {
 				t.Fatalf("canonical %s means something else than %s", c, in)
+			}
+		}
+	})
+}
+
+func BenchmarkDecode(b *testing.B) {
+	p := testPayload(testNow.Add(time.Hour))
+	compact, _ := EncodeCompact(p, unitSecret)
+	jwt, _ := EncodeJWT(p, unitSecret, testNow)
+	jwe, _ := EncodeJWE(p, unitSecret, testNow)
+	secrets := []Secret{{Value: unitSecret}}
+	b.Run("Compact", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := DecodeCompact(compact, unitSecret, testNow); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("JWT", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := DecodeJWT(jwt, unitSecret, testNow); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("JWE", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := DecodeJWE(jwe, secrets, testNow); err != nil {
+				b.Fatal(err)
 			}
 		}
 	})

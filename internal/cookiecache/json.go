@@ -576,10 +576,8 @@ func reviveDate(units []uint16) (time.Time, bool) {
 		}
 		return n, true
 	}
-	for i, sep := range map[int]uint16{4: '-', 7: '-', 10: 'T', 13: ':', 16: ':'} {
-		if units[i] != sep {
-			return time.Time{}, false
-		}
+	if units[4] != '-' || units[7] != '-' || units[10] != 'T' || units[13] != ':' || units[16] != ':' {
+		return time.Time{}, false
 	}
 	year, ok1 := num(0, 4)
 	month, ok2 := num(5, 7)

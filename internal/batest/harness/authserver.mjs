@@ -1,0 +1,97 @@
+// A real Better Auth HTTP server, for tests that drive it over the network
+// with the official client (see client-scenario.mjs and the Go test
+// server/compat_client_test.go).
+//
+// usage: node authserver.mjs <sqlite-file> [reset-file]
+//
+// The secret is BETTER_AUTH_SECRET (a fixed test secret when unset). Better
+// Auth runs on node:http at 127.0.0.1 on a free port, with baseURL and the
+// only trusted origin http://127.0.0.1:<port>, email and password sign-in,
+// rate limits off, and the admin and twoFactor plugins. Its migrations run
+// before it listens.
+//
+// Every password-reset email becomes one JSON line {"email","url","token"}
+// appended to reset-file, or written to stderr when no file is given.
+//
+// stdout carries exactly one line, "LISTENING http://127.0.0.1:<port>",
+// once the server accepts requests; everything else goes to stderr. The
+// process exits on SIGTERM/SIGINT or when stdin closes, so it never
+// outlives the test that started it.
+
+import { appendFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { format } from "node:util";
+
+const writeStdout = process.stdout.write.bind(process.stdout);
+for (const name of ["log", "info", "debug", "warn", "error", "trace", "dir"]) {
+	console[name] = (...a) => process.stderr.write(format(...a) + "\n");
+}
+
+const [dbPath, resetFile] = process.argv.slice(2);
+if (!dbPath) {
+	process.stderr.write("usage: node authserver.mjs <sqlite-file> [reset-file]\n");
+	process.exit(2);
+}
+const secret = process.env.BETTER_AUTH_SECRET || "authserver-test-secret-0123456789abcdef";
+
+const { betterAuth } = await import("better-auth");
+const { getMigrations } = await import("better-auth/db/migration");
+const { toNodeHandler } = await import("better-auth/node");
+const { admin, twoFactor } = await import("better-auth/plugins");
+const Database = (await import("better-sqlite3")).default;
+
+// Listen first: baseURL must name the port, and Better Auth is built with it.
+let handler = (_req, res) => {
+	res.writeHead(503, { "content-type": "application/json" });
+	res.end('{"message":"starting"}');
+};
+const server = createServer((req, res) => handler(req, res));
+await new Promise((resolve, reject) => {
+	server.once("error", reject);
+	server.listen(0, "127.0.0.1", resolve);
+});
+const baseURL = `http://127.0.0.1:${server.address().port}`;
+
+const db = new Database(dbPath);
+const auth = betterAuth({
+	database: db,
+	secret,
+	baseURL,
+	trustedOrigins: [baseURL],
+	telemetry: { enabled: false },
+	logger: {
+		level: "warn",
+		log: (level, message, ...rest) => {
+			process.stderr.write(`[better-auth ${level}] ${message}${rest.length ? " " + format(...rest) : ""}\n`);
+		},
+	},
+	rateLimit: { enabled: false },
+	emailAndPassword: {
+		enabled: true,
+		sendResetPassword: async ({ user, url, token }) => {
+			const line = JSON.stringify({ email: user.email, url, token }) + "\n";
+			if (resetFile) appendFileSync(resetFile, line);
+			else process.stderr.write(line);
+		},
+	},
+	plugins: [admin(), twoFactor()],
+});
+const migrations = await getMigrations(auth.options);
+await migrations.runMigrations();
+handler = toNodeHandler(auth);
+
+writeStdout(`LISTENING ${baseURL}\n`);
+
+function shutdown() {
+	server.close();
+	server.closeAllConnections?.();
+	try {
+		db.close();
+	} catch {}
+	process.exit(0);
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
+process.stdin.on("end", shutdown);
+process.stdin.on("close", shutdown);
+process.stdin.resume();
