@@ -96,6 +96,11 @@ func (v *Verifier) fromCookieCache(r *http.Request, token string) (*Result, bool
 	if err != nil {
 		return nil, false
 	}
+	// The JWE decoder allows jose's 15 s clock tolerance, but get-session
+	// then drops a cache whose exp has passed; do as get-session does.
+	if p.Expires.Before(now) {
+		return nil, false
+	}
 	version := p.Version
 	if version == "" {
 		version = "1"
@@ -153,9 +158,13 @@ func (v *Verifier) SetCookieCache(w http.ResponseWriter, schema *ResolvedSchema,
 	}
 	maxAge := v.cache.MaxAge
 	if dontRemember {
+		// Better Auth omits Max-Age and, with no maxAge to go by, falls
+		// back to 60 s (compact) or 300 s (jwt, jwe) for the expiry inside.
 		maxAge = -1
 		if v.cache.Strategy == CacheCompact {
-			p.Expires = now.Add(60 * time.Second) // Better Auth's compact fallback
+			p.Expires = now.Add(60 * time.Second)
+		} else {
+			p.Expires = now.Add(300 * time.Second)
 		}
 	}
 	var value string

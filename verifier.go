@@ -31,6 +31,7 @@ const (
 	CredentialCookie      Credential = "cookie"       // signed session_token cookie
 	CredentialBearer      Credential = "bearer"       // Authorization: Bearer (bearer plugin)
 	CredentialCookieCache Credential = "cookie-cache" // session_data cookie, no store read
+	CredentialJWT         Credential = "jwt"          // jwt-plugin token: a user, no session
 )
 
 // Result is a verified session.

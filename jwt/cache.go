@@ -65,8 +65,9 @@ func (c *keyCache) Keys(ctx context.Context, kid string) ([]Key, error) {
 		}
 		// No load may start now, or ours has finished: answer from what
 		// we have.
-		defer c.mu.Unlock()
-		return c.answer(kid, found, have, age)
+		keys, err := c.answer(kid, found, have, age)
+		c.mu.Unlock()
+		return keys, err
 	}
 }
 

@@ -3,8 +3,9 @@ package jwt
 import "errors"
 
 // ErrTokenInvalid matches every verdict on a token: errors.Is(err,
-// ErrTokenInvalid) is true for each error below except ErrNoToken, so an
-// HTTP layer answers 401 for it. Failures to obtain keys match
+// ErrTokenInvalid) is true for ErrTokenMalformed, ErrAlgorithmNotAllowed,
+// ErrUnknownKey, ErrBadSignature, ErrTokenExpired, ErrTokenNotYetValid,
+// ErrWrongIssuer and ErrWrongAudience, so an HTTP layer answers 401 for it. Failures to obtain keys match
 // betterauth.ErrUnavailable instead (503): they say nothing about the token.
 var ErrTokenInvalid = errors.New("betterauth/jwt: invalid token")
 

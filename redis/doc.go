@@ -12,6 +12,11 @@
 //	active-sessions-<userId>           [{"token":"…","expiresAt":<ms>}] sorted by expiresAt, TTL until the last one
 //	revoked-sessions-before-<userId>   <epoch ms> as digits (1.7.16+)  sessions created earlier are revoked
 //
+// Entries Go writes are byte for byte the ones Better Auth writes for the
+// same values (CreateSession, UpdateSession and RefreshUser are checked
+// against the real Better Auth), given Options.Schema for plugins and
+// custom user fields.
+//
 // A Store implements betterauth.SessionStore, so it plugs into a
 // betterauth.Verifier, and betterauth.SessionRefresher for sliding
 // sessions. It also creates sessions (CreateSession), extends them

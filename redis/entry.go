@@ -155,19 +155,40 @@ func isObject(raw json.RawMessage) bool {
 	return len(raw) > 0 && raw[0] == '{'
 }
 
-// encodeEntry writes a new entry as Better Auth's createSession does:
-// {"session":…,"user":…}. The session and user are written by their
-// MarshalJSON (camelCase, ISO dates with milliseconds).
-func encodeEntry(sess *ba.Session, user *ba.User) ([]byte, error) {
+// encodeEntry writes a new entry as Better Auth's createSession does with
+// secondary storage: {"session":…,"user":…}, the session's fields in the
+// order createSession builds them (id, ipAddress, userAgent, any other field
+// set, then expiresAt, userId, token, createdAt, updatedAt) and the user as
+// the database adapter returns it (schema.UserJSON: schema order, id last).
+// For a default configuration the bytes equal Better Auth's.
+func encodeEntry(sess *ba.Session, user *ba.User, schema *ba.ResolvedSchema) ([]byte, error) {
 	sb, err := sess.MarshalJSON()
 	if err != nil {
 		return nil, err
 	}
-	ub, err := user.MarshalJSON()
+	fields, err := parseJSONObject(sb)
 	if err != nil {
 		return nil, err
 	}
-	o := jsonObject{{"session", sb}, {"user", ub}}
+	head := []string{"id", "ipAddress", "userAgent"}
+	tail := []string{"expiresAt", "userId", "token", "createdAt", "updatedAt"}
+	var ordered jsonObject
+	for _, k := range head {
+		if v := fields.get(k); v != nil {
+			ordered.set(k, v)
+		}
+	}
+	for _, m := range fields {
+		if !slices.Contains(head, m.key) && !slices.Contains(tail, m.key) {
+			ordered.set(m.key, m.value)
+		}
+	}
+	for _, k := range tail {
+		if v := fields.get(k); v != nil {
+			ordered.set(k, v)
+		}
+	}
+	o := jsonObject{{"session", ordered.bytes()}, {"user", schema.UserJSON(user)}}
 	return o.bytes(), nil
 }
 

@@ -82,7 +82,7 @@ func newStore(tb testing.TB, opts redis.Options) (*redis.Store, *goredis.Client,
 
 // startBA runs Better Auth on a fresh SQLite database with Redis secondary
 // storage under prefix (a nil prefix leaves redisStorage's default).
-func startBA(tb testing.TB, addr string, prefix *string, session map[string]any) *batest.Harness {
+func startBA(tb testing.TB, addr string, prefix *string, session map[string]any, plugins ...string) *batest.Harness {
 	tb.Helper()
 	ss := map[string]any{"redisURL": "redis://" + addr, "log": true}
 	if prefix != nil {
@@ -93,6 +93,7 @@ func startBA(tb testing.TB, addr string, prefix *string, session map[string]any)
 		URL:     testdb.SQLite(tb),
 		Secret:  secret,
 		Session: session,
+		Plugins: plugins,
 		Extra:   map[string]any{"secondaryStorage": ss},
 	})
 	var m struct{ SQL string }
@@ -111,7 +112,7 @@ type liveBA struct {
 	h      *batest.Harness
 }
 
-func newLiveBA(tb testing.TB, opts redis.Options, session map[string]any) *liveBA {
+func newLiveBA(tb testing.TB, opts redis.Options, session map[string]any, plugins ...string) *liveBA {
 	tb.Helper()
 	c, addr := mustClient(tb)
 	opts.KeyPrefix = uniquePrefix(tb, c)
@@ -119,7 +120,7 @@ func newLiveBA(tb testing.TB, opts redis.Options, session map[string]any) *liveB
 		store:  redis.New(c, opts),
 		client: c,
 		prefix: opts.KeyPrefix,
-		h:      startBA(tb, addr, &opts.KeyPrefix, session),
+		h:      startBA(tb, addr, &opts.KeyPrefix, session, plugins...),
 	}
 }
 

@@ -6,6 +6,7 @@ package redis_test
 import (
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"testing"
@@ -131,6 +132,66 @@ func TestGoSessionAcceptedByBetterAuth(t *testing.T) {
 
 	dup := &ba.Session{Token: g.Token}
 	mustErr(t, l.store.CreateSession(ctx, dup, user), ba.ErrDuplicate)
+}
+
+// TestEntryBytesMatchBetterAuth: for the same values, CreateSession writes
+// the entry and list Better Auth's createSession writes, and RefreshUser the
+// entry Better Auth's update-user writes, byte for byte, with and without
+// the admin plugin's user fields.
+func TestEntryBytesMatchBetterAuth(t *testing.T) {
+	adminSchema, err := ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin}}.Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		plugins []string
+		schema  *ba.ResolvedSchema
+	}{
+		{"Core", nil, nil},
+		{"Admin", []string{"admin"}, adminSchema},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newLiveBA(t, redis.Options{Schema: tc.schema}, nil, tc.plugins...)
+			ctx := context.Background()
+			a := l.signUp(t, "kim@example.com")
+			key, listKey := l.prefix+a.token, l.prefix+"active-sessions-"+a.userID
+			baEntry, _ := rawGet(t, l.client, key)
+			baList, _ := rawGet(t, l.client, listKey)
+			sess, user, err := l.store.GetSessionAndUser(ctx, a.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := l.client.Del(ctx, key, listKey).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if err := l.store.CreateSession(ctx, sess, user); err != nil {
+				t.Fatal(err)
+			}
+			goEntry, _ := rawGet(t, l.client, key)
+			goList, _ := rawGet(t, l.client, listKey)
+			mustEqual(t, "CreateSession entry (Go vs Better Auth)", goEntry, baEntry)
+			mustEqual(t, "CreateSession list (Go vs Better Auth)", goList, baList)
+
+			r := l.h.Request(t, "POST", "/api/auth/update-user", map[string]string{"cookie": a.cookie}, map[string]any{"name": "Kim Updated"})
+			if r.Status != 200 {
+				t.Fatalf("update-user: %d %s", r.Status, r.Text)
+			}
+			baUpdated, _ := rawGet(t, l.client, key)
+			_, updatedUser, err := l.store.GetSessionAndUser(ctx, a.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := l.client.Set(ctx, key, goEntry, time.Hour).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if err := l.store.RefreshUser(ctx, updatedUser); err != nil {
+				t.Fatal(err)
+			}
+			goUpdated, _ := rawGet(t, l.client, key)
+			mustEqual(t, "RefreshUser entry (Go vs Better Auth)", goUpdated, baUpdated)
+		})
+	}
 }
 
 // TestUpdateSessionMatchesBetterAuth: Go's UpdateSession writes the same
@@ -444,4 +505,45 @@ func TestKeyPrefixes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestVerifier: the Store behind a betterauth.Verifier accepts Better Auth's
+// cookie, extends the session through RefreshSession so that Better Auth
+// sees the new expiry, and refuses it once Better Auth signed out.
+func TestVerifier(t *testing.T) {
+	l := newLiveBA(t, redis.Options{}, nil)
+	ctx := context.Background()
+	a := l.signUp(t, "leo@example.com")
+	later := time.Now().Add(48 * time.Hour)
+	v, err := ba.NewVerifier(ba.VerifierConfig{
+		Secrets:  []ba.Secret{{Value: secret}},
+		Sessions: l.store,
+		BaseURL:  "http://localhost:3000",
+		Refresh:  ba.RefreshConfig{Enabled: true},
+		Now:      func() time.Time { return later },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Cookie", a.cookie)
+	res, err := v.Verify(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.User.ID != a.userID || res.Token != a.token {
+		t.Fatalf("Verify = %+v", res)
+	}
+	wantExpiry := ba.FormatTime(later.Add(ba.DefaultSessionExpiresIn))
+	body := l.getSession(t, a.cookie)
+	if got := body["session"].(map[string]any)["expiresAt"]; got != wantExpiry {
+		t.Fatalf("Better Auth sees expiresAt %v after the Verifier's refresh, want %s", got, wantExpiry)
+	}
+
+	r := l.h.Request(t, "POST", "/api/auth/sign-out", map[string]string{"cookie": a.cookie}, map[string]any{})
+	if r.Status != 200 {
+		t.Fatalf("sign-out: %d %s", r.Status, r.Text)
+	}
+	_, err = v.Verify(ctx, req)
+	mustErr(t, err, ba.ErrSessionNotFound, ba.ErrUnavailable)
 }

@@ -11,7 +11,10 @@ import (
 	ba "github.com/betterauth-go/betterauth"
 )
 
-var _ ba.SessionStore = (*Store)(nil)
+var (
+	_ ba.SessionStore     = (*Store)(nil)
+	_ ba.SessionRefresher = (*Store)(nil)
+)
 
 // GetSessionAndUser returns the session stored under token and its user,
 // expired or not (the caller decides, see Session.IsExpired), as Better
@@ -72,7 +75,11 @@ func isRevoked(sess *ba.Session, marker float64) bool {
 // CreateSession stores a new session of user as Better Auth's createSession
 // does with secondary storage: the entry `<token>` = {"session":…,"user":…}
 // with a TTL of floor((expiresAt − now)/1000) seconds, and the token added
-// to active-sessions-<userId>.
+// to active-sessions-<userId>. The session is written with the fields it
+// has (nil plugin fields left out, custom Fields included) in Better Auth's
+// order; the user with the fields of Options.Schema, as Better Auth's
+// adapter returns it. For a default configuration the entry is byte for
+// byte the one Better Auth writes for the same values.
 //
 // Empty fields are filled in as Better Auth does: id and token (32
 // characters of [A-Za-z0-9]), createdAt = now, updatedAt = createdAt,
@@ -124,7 +131,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *ba.Session, user *ba.Us
 	if ttl <= 0 {
 		return newError(op, ba.ErrInvalid, "expiresAt %s is less than a second after now", ba.FormatTime(sess.ExpiresAt))
 	}
-	value, err := encodeEntry(sess, user)
+	value, err := encodeEntry(sess, user, s.schema)
 	if err != nil {
 		return newError(op, ba.ErrInvalid, "encode: %v", err)
 	}
@@ -394,7 +401,8 @@ func liveTokens(refs []sessionRef, now time.Time) []string {
 // list without the tokens it deleted; deleting the list in the same
 // transaction that read it means no reference added meanwhile can be lost.
 // A malformed list is deleted too; its entries are then unknown, and only
-// the marker revokes them.
+// the marker revokes them. With session.storeSessionInDatabase, Better Auth
+// also deletes the user's session rows: do that with the SQL store.
 func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int, error) {
 	const op = "revoke user sessions"
 	if userID == "" {
@@ -473,7 +481,9 @@ func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int, err
 
 // RefreshUser rewrites the user part of every live session entry of
 // user.ID with user, as Better Auth's updateUser does (refreshUserSessions):
-// each entry keeps its session text byte for byte and gets a TTL of
+// the user is written with the fields of Options.Schema (as Better Auth's
+// adapter returns it, so the bytes match Better Auth's), and each entry
+// keeps its session text byte for byte and gets a TTL of
 // floor((session.expiresAt − now)/1000) seconds. Call it after changing a
 // user in the database, or sessions keep serving the old user until they
 // are refreshed by Better Auth.
@@ -487,10 +497,7 @@ func (s *Store) RefreshUser(ctx context.Context, user *ba.User) error {
 	if user == nil || user.ID == "" {
 		return newError(op, ba.ErrInvalid, "a user with an id is required")
 	}
-	ub, err := user.MarshalJSON()
-	if err != nil {
-		return newError(op, ba.ErrInvalid, "encode user: %v", err)
-	}
+	ub := s.schema.UserJSON(user)
 	listKey := s.ActiveSessionsKey(user.ID)
 	b, err := s.client.Get(ctx, listKey).Bytes()
 	if errors.Is(err, goredis.Nil) {

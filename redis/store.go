@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -37,10 +38,26 @@ type Options struct {
 	// the default is max(ExpiresIn, 24 h), so set it when the admin plugin's
 	// impersonationSessionDuration is longer. Rounded down to seconds.
 	RevokedBeforeTTL time.Duration
+	// Schema is the schema Better Auth runs with (plugins and
+	// additionalFields), built with betterauth.Schema.Resolve. The user
+	// copy in each entry is written with its fields, as Better Auth's
+	// database adapter returns them: every field of the schema, null when
+	// unset, and no others (a custom field missing from the schema is not
+	// written). Default: Better Auth's core schema.
+	Schema *ba.ResolvedSchema
 	// Now returns the current time, for expiry checks and TTLs. Default
 	// time.Now.
 	Now func() time.Time
 }
+
+// coreSchema is Better Auth's default schema, resolved once.
+var coreSchema = sync.OnceValue(func() *ba.ResolvedSchema {
+	r, err := ba.Schema{}.Resolve()
+	if err != nil {
+		panic("betterauth/redis: the default schema does not resolve: " + err.Error())
+	}
+	return r
+})
 
 // Store reads and writes Better Auth's sessions in Redis secondary storage.
 // It is safe for concurrent use.
@@ -49,6 +66,7 @@ type Store struct {
 	prefix           string
 	expiresIn        time.Duration
 	revokedBeforeTTL time.Duration
+	schema           *ba.ResolvedSchema
 	now              func() time.Time
 }
 
@@ -64,7 +82,11 @@ func New(client goredis.UniversalClient, opts Options) *Store {
 		prefix:           opts.KeyPrefix,
 		expiresIn:        opts.ExpiresIn,
 		revokedBeforeTTL: opts.RevokedBeforeTTL,
+		schema:           opts.Schema,
 		now:              opts.Now,
+	}
+	if s.schema == nil {
+		s.schema = coreSchema()
 	}
 	if s.prefix == "" {
 		s.prefix = DefaultKeyPrefix

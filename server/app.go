@@ -14,7 +14,7 @@ import (
 
 // getMe returns the signed-in user (UserPrivate: every field of the user).
 func (s *Server) getMe(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.requireSession(r)
+	res, err := s.requireUser(r)
 	if err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (s *Server) getMe(w http.ResponseWriter, r *http.Request) error {
 // patchMe updates the signed-in user: name, image, username and custom
 // fields. Role, ban and verification fields are not self-editable.
 func (s *Server) patchMe(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.requireSession(r)
+	res, err := s.requireUser(r)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (s *Server) deleteMySession(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) myAccounts(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.requireSession(r)
+	res, err := s.requireUser(r)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (s *Server) myAccounts(w http.ResponseWriter, r *http.Request) error {
 
 // getUser returns a user's public profile to any signed-in user.
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.requireSession(r); err != nil {
+	if _, err := s.requireUser(r); err != nil {
 		return err
 	}
 	u, err := s.store.GetUser(r.Context(), r.PathValue("id"))

@@ -11,6 +11,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/httpauth"
+	"github.com/betterauth-go/betterauth/jwt"
 )
 
 // withHashSlot runs fn while holding one of MaxConcurrentHashes slots, so a
@@ -78,6 +79,34 @@ func (s *Server) requireSession(r *http.Request) (*ba.Result, error) {
 		return nil, errBanned
 	}
 	return nil, errUnauthorized
+}
+
+// requireUser is requireSession that also accepts a jwt-plugin token when
+// Config.JWT is set; the result then has a user and no session.
+func (s *Server) requireUser(r *http.Request) (*ba.Result, error) {
+	res, err := s.requireSession(r)
+	if err == nil || s.cfg.JWT == nil || !errors.Is(err, errUnauthorized) {
+		return res, err
+	}
+	token := jwt.FromRequest(r)
+	if token == "" {
+		return nil, err
+	}
+	claims, jerr := s.cfg.JWT.Verify(r.Context(), token)
+	switch {
+	case errors.Is(jerr, ba.ErrUnavailable):
+		return nil, jerr
+	case jerr != nil:
+		return nil, errUnauthorized
+	}
+	user := claims.User()
+	if user == nil || user.ID == "" {
+		return nil, errUnauthorized
+	}
+	if user.IsBanned(s.now()) {
+		return nil, errBanned
+	}
+	return &ba.Result{User: user, Credential: ba.CredentialJWT}, nil
 }
 
 func (s *Server) dontRemember(r *http.Request) bool {

@@ -18,6 +18,7 @@ import (
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/httpauth"
 	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/jwt"
 )
 
 // Config configures a Server. Store and Secrets are required.
@@ -66,6 +67,12 @@ type Config struct {
 	// MaxConcurrentHashes bounds concurrent scrypt runs (each needs 16 MiB);
 	// runtime.GOMAXPROCS(0) by default.
 	MaxConcurrentHashes int
+	// JWT also accepts Better Auth jwt-plugin tokens as
+	// "Authorization: Bearer <jwt>" on the user routes (GET/PATCH /api/me,
+	// /api/me/accounts, GET /api/users/{id}): stateless, no session read;
+	// the user comes from the claims, so it is as fresh as the token (15
+	// minutes by default). Session and admin routes still need a session.
+	JWT *jwt.Verifier
 	// Ready checks backing services for /readyz (besides the database).
 	Ready []func(context.Context) error
 	// Now is the clock; time.Now by default.

@@ -163,9 +163,9 @@ func TestUsage(t *testing.T) {
 			}
 		})
 	}
-	t.Run("ErrServeNotYet", func(t *testing.T) {
-		r := runCmd(t, "", "serve").expect(t, 2)
-		if !strings.Contains(r.err.Error(), `unknown command "serve"`) {
+	t.Run("ErrServeBadFlag", func(t *testing.T) {
+		r := runCmd(t, "", "serve", "--no-such-flag").expect(t, 2)
+		if !strings.Contains(r.err.Error(), "serve") {
 			t.Errorf("error %q", r.err)
 		}
 	})

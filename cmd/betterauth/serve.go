@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/dburl"
 	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/jwt"
 	"github.com/betterauth-go/betterauth/server"
 	"github.com/betterauth-go/betterauth/sqlite"
 )
@@ -61,6 +63,12 @@ Flags (default in brackets):
   --trusted-proxies LIST        CIDRs of reverse proxies whose
                                 X-Forwarded-For is believed [none]
   --require-email-verification  refuse sign-in until the email is verified
+  --jwks-url URL                also accept Better Auth jwt-plugin tokens
+                                (Authorization: Bearer <jwt>) on the user
+                                routes, verified against this JWKS (e.g.
+                                https://app.example.com/api/auth/jwks);
+                                issuer/audience: BETTER_AUTH_URL's origin,
+                                else the JWKS URL's
   --log-format text|json        log format [text]
   --log-reset-links             log password-reset links instead of mailing
                                 them (development only: they hold a token)
@@ -77,6 +85,7 @@ type serveFlags struct {
 	trustedProxies           string
 	requireEmailVerification bool
 	logFormat                string
+	jwksURL                  string
 	logResetLinks            bool
 }
 
@@ -93,6 +102,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "")
 	fs.BoolVar(&f.requireEmailVerification, "require-email-verification", false, "")
 	fs.StringVar(&f.logFormat, "log-format", "text", "")
+	fs.StringVar(&f.jwksURL, "jwks-url", "", "")
 	fs.BoolVar(&f.logResetLinks, "log-reset-links", false, "")
 	if done, err := parseFlags(fs, args, serveHelp, stdout); done || err != nil {
 		return err
@@ -170,6 +180,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cfg.TrustedProxies = append(cfg.TrustedProxies, prefix)
 	}
 	cfg.Mailer = server.LogMailer{Log: log, LogLinks: f.logResetLinks}
+	if f.jwksURL != "" {
+		if cfg.JWT, err = jwtVerifier(f.jwksURL); err != nil {
+			return err
+		}
+	}
 
 	store, closeStore, err := openServeStore(ctx, u, schema, embedded)
 	if err != nil {
@@ -186,6 +201,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return listenAndServe(ctx, f.addr, srv, log, stdout)
+}
+
+// jwtVerifier verifies jwt-plugin tokens against a remote JWKS. The
+// issuer and audience are Better Auth's baseURL origin: BETTER_AUTH_URL
+// when set, else the JWKS URL's origin.
+func jwtVerifier(jwksURL string) (*jwt.Verifier, error) {
+	u, err := url.Parse(jwksURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, errors.New("--jwks-url: not an http(s) URL")
+	}
+	keys, err := jwt.NewRemoteJWKS(jwksURL, jwt.RemoteOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("--jwks-url: %v", err)
+	}
+	base := os.Getenv("BETTER_AUTH_URL")
+	if base == "" {
+		base = u.Scheme + "://" + u.Host
+	}
+	v, err := jwt.New(jwt.Config{Keys: keys, BaseURL: base})
+	if err != nil {
+		return nil, fmt.Errorf("--jwks-url: %v", err)
+	}
+	return v, nil
 }
 
 func newLogger(format string, w io.Writer) (*slog.Logger, error) {

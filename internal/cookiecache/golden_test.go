@@ -186,7 +186,7 @@ type shape struct {
 	Header      string   // jwt/jwe protected header, kid masked
 	TopKeys     []string // compact: the outer object; jwt: the claims
 	DataKeys    []string // compact: sessionData
-	SessionKeys []string
+	SessionKeys []string // inside the cookie
 	UserKeys    []string
 }
 
@@ -235,10 +235,15 @@ func shapeOf(c goldenCase) (shape, error) {
 	if err != nil {
 		return s, err
 	}
-	if s.SessionKeys, err = objectKeys(c.Session); err != nil {
+	// Key order inside the cookie matters to the compact signature.
+	p, err := decodeStrategy(c.Strategy, value, c.Secrets, time.UnixMilli(c.CapturedAt))
+	if err != nil {
 		return s, err
 	}
-	s.UserKeys, err = objectKeys(c.User)
+	if s.SessionKeys, err = objectKeys(p.Session); err != nil {
+		return s, err
+	}
+	s.UserKeys, err = objectKeys(p.User)
 	return s, err
 }
 

@@ -211,6 +211,21 @@ func (p *parser) array(depth int) (*value, error) {
 // without the U+FFFD substitution encoding/json applies to lone surrogates.
 func (p *parser) string() ([]uint16, error) {
 	p.pos++ // opening quote
+	// Fast path: plain ASCII up to the closing quote.
+	for i := p.pos; i < len(p.src); i++ {
+		c := p.src[i]
+		if c == '"' {
+			out := make([]uint16, i-p.pos)
+			for j := range out {
+				out[j] = uint16(p.src[p.pos+j])
+			}
+			p.pos = i + 1
+			return out, nil
+		}
+		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			break
+		}
+	}
 	out := []uint16{}
 	for {
 		if p.pos >= len(p.src) {

@@ -63,7 +63,7 @@ func payloadFromObject(src []byte, v *value) (*Payload, error) {
 	p := &Payload{
 		Session:   json.RawMessage(append([]byte(nil), v.get("session").raw(src)...)),
 		User:      json.RawMessage(append([]byte(nil), v.get("user").raw(src)...)),
-		UpdatedAt: int64(v.get("updatedAt").number),
+		UpdatedAt: int64(max(-maxSafeInteger, min(maxSafeInteger, v.get("updatedAt").number))),
 	}
 	if ver := v.get("version"); ver != nil {
 		p.Version = ver.goString()
@@ -154,11 +154,9 @@ func isDate(x *value) bool {
 // alphabet when the text contains '-' or '_', else the standard one;
 // decoding stops at the first '='; leftover bits are dropped.
 func decodeBetterAuthBase64(s string) ([]byte, error) {
-	const std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-	const url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-	alphabet := std
+	table := &stdDecode
 	if strings.ContainsAny(s, "-_") {
-		alphabet = url
+		table = &urlDecode
 	}
 	if i := strings.IndexByte(s, '='); i >= 0 {
 		s = s[:i]
@@ -167,8 +165,8 @@ func decodeBetterAuthBase64(s string) ([]byte, error) {
 	var buf uint32
 	bits := 0
 	for i := 0; i < len(s); i++ {
-		d := strings.IndexByte(alphabet, s[i])
-		if d < 0 {
+		d := table[s[i]]
+		if d == 0xff {
 			return nil, fmt.Errorf("invalid base64 character %q", s[i])
 		}
 		buf = buf<<6 | uint32(d)
@@ -179,6 +177,21 @@ func decodeBetterAuthBase64(s string) ([]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// stdDecode and urlDecode map a byte to its 6-bit value, 0xff for none.
+var stdDecode, urlDecode = decodeTable("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
+	decodeTable("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+func decodeTable(alphabet string) [256]byte {
+	var t [256]byte
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i := 0; i < len(alphabet); i++ {
+		t[alphabet[i]] = byte(i)
+	}
+	return t
 }
 
 // numericDate reads a jwt/jwe NumericDate claim (iat, nbf, exp), which jose
