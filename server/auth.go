@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -42,6 +43,18 @@ func (s *Server) verifyPassword(ctx context.Context, hash, pw string) bool {
 		return nil
 	})
 	return ok
+}
+
+// sessionIP is what Better Auth records as a session's ipAddress: the first
+// address of X-Forwarded-For, or "" (it never sees the peer address). It is
+// informational; rate limits use clientIP, which does not trust the header
+// unless the peer is a trusted proxy.
+func sessionIP(r *http.Request) string {
+	first, _, _ := strings.Cut(r.Header.Get("X-Forwarded-For"), ",")
+	if a, err := netip.ParseAddr(strings.TrimSpace(first)); err == nil {
+		return a.String()
+	}
+	return ""
 }
 
 func checkPasswordLength(pw string) error {
@@ -109,6 +122,11 @@ func (s *Server) requireUser(r *http.Request) (*ba.Result, error) {
 	return &ba.Result{User: user, Credential: ba.CredentialJWT}, nil
 }
 
+func (s *Server) hasCookie(r *http.Request, suffix string) bool {
+	_, err := r.Cookie(s.verifier.CookieName(suffix))
+	return err == nil
+}
+
 func (s *Server) dontRemember(r *http.Request) bool {
 	c, err := r.Cookie(s.verifier.CookieName("dont_remember"))
 	if err != nil {
@@ -125,16 +143,21 @@ func (s *Server) issueSession(w http.ResponseWriter, r *http.Request, user *ba.U
 	if dontRemember {
 		expiresIn = 24 * time.Hour // Better Auth: one day for rememberMe:false
 	}
-	sess := ba.NewSession(ba.SessionCreate{UserID: user.ID, ExpiresIn: expiresIn, IPAddress: s.clientIP(r), UserAgent: r.UserAgent()}, s.now())
+	sess := ba.NewSession(ba.SessionCreate{UserID: user.ID, ExpiresIn: expiresIn, IPAddress: sessionIP(r), UserAgent: r.UserAgent()}, s.now())
 	if err := s.sessions.CreateSession(r.Context(), sess, user); err != nil {
 		return nil, err
 	}
-	s.setSessionCookies(w, sess, user, dontRemember)
+	s.setSessionCookies(w, r, sess, user, dontRemember)
 	return sess, nil
 }
 
-func (s *Server) setSessionCookies(w http.ResponseWriter, sess *ba.Session, user *ba.User, dontRemember bool) {
+func (s *Server) setSessionCookies(w http.ResponseWriter, r *http.Request, sess *ba.Session, user *ba.User, dontRemember bool) {
 	s.verifier.SetSessionCookie(w, sess.Token, s.cfg.SessionExpiresIn, dontRemember, ba.CookieAttributes{})
+	if !dontRemember && s.hasCookie(r, "dont_remember") {
+		// Better Auth 1.7.17+: a remembered session expires a stale
+		// dont_remember cookie, which would otherwise shorten it.
+		w.Header().Add("Set-Cookie", ba.SerializeCookie(s.verifier.CookieName("dont_remember"), "", 0, s.secure, ba.CookieAttributes{}))
+	}
 	if s.cfg.CookieCache.Enabled() {
 		if err := s.verifier.SetCookieCache(w, s.schema, sess, user, dontRemember, ba.CookieAttributes{}); err != nil {
 			s.log.Error("cookie cache not set", "error", err.Error())
@@ -162,7 +185,7 @@ func (s *Server) customFieldsFromBody(b *body) (ba.Fields, error) {
 			continue
 		}
 		if f.NoInput {
-			return nil, validationError("["+"body."+f.Name+"] "+f.Name+" is not allowed to be set", map[string]string{f.Name: "is not allowed to be set"})
+			return nil, fieldNotAllowed(f.Name)
 		}
 		nv, err := ba.NormalizeFieldValue(f.Type, v)
 		if err != nil {
@@ -191,11 +214,11 @@ func (s *Server) signUpEmail(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, forbidden := range []string{"role", "banned", "banReason", "banExpires", "emailVerified", "twoFactorEnabled"} {
 		if b.has(forbidden) {
-			return validationError("[body."+forbidden+"] "+forbidden+" is not allowed to be set", map[string]string{forbidden: "is not allowed to be set"})
+			return fieldNotAllowed(forbidden)
 		}
 	}
 	if !validEmail(email) {
-		return errInvalidEmail
+		return errEmailAddress
 	}
 	if err := checkPasswordLength(password); err != nil {
 		return err
@@ -248,12 +271,15 @@ func (s *Server) signInEmail(w http.ResponseWriter, r *http.Request) error {
 	}
 	email, password := b.str("email"), b.str("password")
 	rememberMe := b.optBool("rememberMe")
-	_ = b.optStr("callbackURL")
+	callbackURL := b.optStr("callbackURL")
 	if err := b.err(); err != nil {
 		return err
 	}
 	if !validEmail(email) {
 		return errInvalidEmail
+	}
+	if callbackURL != nil && *callbackURL != "" && !s.safeRedirect(*callbackURL) {
+		return newError(403, "INVALID_CALLBACK_URL", "Invalid callbackURL")
 	}
 	user, err := s.store.GetUserByEmail(r.Context(), email)
 	if errors.Is(err, ba.ErrNotFound) {
@@ -292,6 +318,11 @@ func (s *Server) signInEmail(w http.ResponseWriter, r *http.Request) error {
 	sess, err := s.issueSession(w, r, user, rememberMe != nil && !*rememberMe)
 	if err != nil {
 		return err
+	}
+	if callbackURL != nil && *callbackURL != "" {
+		w.Header().Set("Location", *callbackURL)
+		writeJSON(w, 200, jsonObject("redirect", true, "token", sess.Token, "url", *callbackURL, "user", json.RawMessage(s.schema.UserJSON(user))))
+		return nil
 	}
 	writeJSON(w, 200, jsonObject("redirect", false, "token", sess.Token, "user", json.RawMessage(s.schema.UserJSON(user))))
 	return nil
@@ -334,7 +365,7 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		res.Session.ExpiresAt, res.Session.UpdatedAt = expires, ba.Truncate(now)
-		s.setSessionCookies(w, res.Session, res.User, false)
+		s.setSessionCookies(w, r, res.Session, res.User, false)
 	}
 	writeJSON(w, 200, jsonObject("session", json.RawMessage(s.schema.SessionJSON(res.Session)), "user", json.RawMessage(s.schema.UserJSON(res.User))))
 	return nil
@@ -445,7 +476,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sessions.UserChanged(r.Context(), user); err != nil {
 		return err
 	}
-	s.setSessionCookies(w, res.Session, user, s.dontRemember(r))
+	s.setSessionCookies(w, r, res.Session, user, s.dontRemember(r))
 	writeJSON(w, 200, map[string]bool{"status": true})
 	return nil
 }
@@ -456,7 +487,7 @@ func (s *Server) userUpdateFromBody(b *body) (ba.UserUpdate, error) {
 	var up ba.UserUpdate
 	for _, forbidden := range []string{"role", "banned", "banReason", "banExpires", "emailVerified", "twoFactorEnabled", "id", "createdAt", "updatedAt"} {
 		if b.has(forbidden) {
-			return up, validationError("[body."+forbidden+"] "+forbidden+" can not be updated", map[string]string{forbidden: "can not be updated"})
+			return up, fieldNotAllowed(forbidden)
 		}
 	}
 	up.Name = b.optStr("name")
@@ -530,7 +561,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		if _, err := s.sessions.RevokeUserSessions(r.Context(), res.User.ID); err != nil {
 			return err
 		}
-		sess, err := s.issueSession(w, r, res.User, false)
+		sess, err := s.issueSession(w, r, res.User, s.dontRemember(r))
 		if err != nil {
 			return err
 		}
@@ -553,10 +584,10 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	if !validEmail(email) {
-		return errInvalidEmail
+		return errEmailAddress
 	}
 	if redirectTo != nil && !s.safeRedirect(*redirectTo) {
-		return newError(403, "INVALID_REDIRECTURL", "Invalid redirectURL")
+		return newError(403, "INVALID_REDIRECT_URL", "Invalid redirectURL")
 	}
 	user, err := s.store.GetUserByEmail(r.Context(), email)
 	switch {
@@ -572,10 +603,11 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 		if err := s.store.CreateVerification(r.Context(), v); err != nil {
 			return err
 		}
-		link := s.cfg.BaseURL + "/api/auth/reset-password/" + token
+		callback := ""
 		if redirectTo != nil {
-			link += "?callbackURL=" + ba.EncodeURIComponent(*redirectTo)
+			callback = *redirectTo
 		}
+		link := s.cfg.BaseURL + "/api/auth/reset-password/" + token + "?callbackURL=" + ba.EncodeURIComponent(callback)
 		if err := s.cfg.Mailer.SendPasswordReset(r.Context(), PasswordResetEmail{To: user.Email, Name: user.Name, URL: link, Token: token}); err != nil {
 			s.log.ErrorContext(r.Context(), "password reset email failed", "error", err.Error())
 		}
@@ -588,13 +620,19 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 // redirects to the app's page with it (or with error=INVALID_TOKEN).
 func (s *Server) resetPasswordCallback(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("token")
+	if !r.URL.Query().Has("callbackURL") {
+		return validationError("[query.callbackURL] Invalid input: expected string, received undefined", nil)
+	}
 	callback := r.URL.Query().Get("callbackURL")
 	if callback == "" || !s.safeRedirect(callback) {
-		return newError(400, "INVALID_CALLBACK_URL", "callbackURL is missing or not trusted")
+		return newError(403, "INVALID_CALLBACK_URL", "Invalid callbackURL")
 	}
-	u, err := url.Parse(callback)
+	u, err := url.Parse(s.cfg.BaseURL + "/")
+	if err == nil {
+		u, err = u.Parse(callback) // Better Auth redirects to an absolute URL
+	}
 	if err != nil {
-		return newError(400, "INVALID_CALLBACK_URL", "callbackURL is not a URL")
+		return newError(403, "INVALID_CALLBACK_URL", "Invalid callbackURL")
 	}
 	q := u.Query()
 	v, err := s.store.GetVerificationByIdentifier(r.Context(), "reset-password:"+token)
@@ -607,7 +645,9 @@ func (s *Server) resetPasswordCallback(w http.ResponseWriter, r *http.Request) e
 		q.Set("token", token)
 	}
 	u.RawQuery = q.Encode()
-	http.Redirect(w, r, u.String(), http.StatusFound)
+	w.Header().Set("Location", u.String())
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusFound)
 	return nil
 }
 

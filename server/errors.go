@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	ba "github.com/betterauth-go/betterauth"
 )
@@ -36,17 +37,25 @@ var (
 	errInvalidPassword      = newError(400, "INVALID_PASSWORD", "Invalid password")
 	errInvalidToken         = newError(400, "INVALID_TOKEN", "Invalid token")
 	errEmailCannotBeUpdated = newError(400, "EMAIL_CAN_NOT_BE_UPDATED", "Email can not be updated")
-	errNoFieldsToUpdate     = newError(400, "NO_FIELDS_TO_UPDATE", "No fields to update")
-	errForbidden            = newError(403, "FORBIDDEN", "You are not allowed to access this resource")
-	errNotFound             = newError(404, "NOT_FOUND", "Not found")
-	errUnavailable          = newError(503, "SERVICE_UNAVAILABLE", "Service unavailable, try again")
-	errTooLarge             = newError(413, "PAYLOAD_TOO_LARGE", "Request body too large")
-	errInternal             = newError(500, "INTERNAL_SERVER_ERROR", "Internal server error")
-	errUsernameTaken        = newError(422, "USERNAME_IS_ALREADY_TAKEN", "Username is already taken. Please try another.")
+	// Better Auth sends this one without a code.
+	errNoFieldsToUpdate = newError(400, "", "No fields to update")
+	errEmailAddress     = validationError("[body.email] Invalid email address", nil)
+	errForbidden        = newError(403, "FORBIDDEN", "You are not allowed to access this resource")
+	errNotFound         = newError(404, "NOT_FOUND", "Not found")
+	errUnavailable      = newError(503, "SERVICE_UNAVAILABLE", "Service unavailable, try again")
+	errTooLarge         = newError(413, "PAYLOAD_TOO_LARGE", "Request body too large")
+	errInternal         = newError(500, "INTERNAL_SERVER_ERROR", "Internal server error")
+	errUsernameTaken    = newError(422, "USERNAME_IS_ALREADY_TAKEN", "Username is already taken. Please try another.")
 )
 
 func validationError(message string, fields map[string]string) *apiError {
 	return &apiError{status: 400, code: "VALIDATION_ERROR", message: message, fields: fields}
+}
+
+// fieldNotAllowed is Better Auth's answer to a body setting a field clients
+// may not set (input: false), such as role.
+func fieldNotAllowed(field string) *apiError {
+	return &apiError{status: 400, code: "FIELD_NOT_ALLOWED", message: field + " is not allowed to be set", fields: map[string]string{field: "is not allowed to be set"}}
 }
 
 // toAPIError maps any error a handler meets to what the client sees. Store
@@ -103,9 +112,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if ae.status == 503 {
 		w.Header().Set("Retry-After", "1")
 	}
-	body := map[string]any{"message": ae.message, "code": ae.code}
-	if len(ae.fields) > 0 {
-		body["fields"] = ae.fields
+	// Better Auth's body is {"message","code"} in that order. The
+	// application API adds the field errors; /api/auth keeps Better Auth's
+	// exact shape.
+	kv := []any{"message", ae.message}
+	if ae.code != "" {
+		kv = append(kv, "code", ae.code)
 	}
-	writeJSON(w, ae.status, body)
+	if len(ae.fields) > 0 && !strings.HasPrefix(r.URL.Path, "/api/auth/") {
+		kv = append(kv, "fields", ae.fields)
+	}
+	writeJSON(w, ae.status, jsonObject(kv...))
 }

@@ -219,6 +219,11 @@ func (s *Server) routes() http.Handler {
 	}))
 	register("GET /readyz", s.handle(s.ready))
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if strings.HasPrefix(r.URL.Path, "/api/auth/") {
+			// Better Auth answers unknown auth routes with an empty 404.
+			w.WriteHeader(http.StatusNotFound)
+			return nil
+		}
 		return newError(404, "NOT_FOUND", "No route for "+r.Method+" "+r.URL.Path)
 	}))
 
