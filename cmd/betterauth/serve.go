@@ -1,6 +1,8 @@
 package main
 
 import (
+	goredis "github.com/redis/go-redis/v9"
+
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -22,6 +24,7 @@ import (
 	"github.com/betterauth-go/betterauth/internal/dburl"
 	"github.com/betterauth-go/betterauth/internal/sqlstore"
 	"github.com/betterauth-go/betterauth/jwt"
+	redisstore "github.com/betterauth-go/betterauth/redis"
 	"github.com/betterauth-go/betterauth/server"
 	"github.com/betterauth-go/betterauth/sqlite"
 )
@@ -63,6 +66,12 @@ Flags (default in brackets):
   --trusted-proxies LIST        CIDRs of reverse proxies whose
                                 X-Forwarded-For is believed [none]
   --require-email-verification  refuse sign-in until the email is verified
+  --redis URL                   keep sessions in Redis as Better Auth's
+                                secondaryStorage (@better-auth/redis-storage,
+                                key prefix "better-auth:") and share rate-limit
+                                counts between instances
+                                (redis://[:password@]host:6379/0)
+  --redis-key-prefix PREFIX     [better-auth:]
   --jwks-url URL                also accept Better Auth jwt-plugin tokens
                                 (Authorization: Bearer <jwt>) on the user
                                 routes, verified against this JWKS (e.g.
@@ -86,6 +95,8 @@ type serveFlags struct {
 	requireEmailVerification bool
 	logFormat                string
 	jwksURL                  string
+	redisURL                 string
+	redisPrefix              string
 	logResetLinks            bool
 }
 
@@ -103,6 +114,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&f.requireEmailVerification, "require-email-verification", false, "")
 	fs.StringVar(&f.logFormat, "log-format", "text", "")
 	fs.StringVar(&f.jwksURL, "jwks-url", "", "")
+	fs.StringVar(&f.redisURL, "redis", "", "")
+	fs.StringVar(&f.redisPrefix, "redis-key-prefix", "better-auth:", "")
 	fs.BoolVar(&f.logResetLinks, "log-reset-links", false, "")
 	if done, err := parseFlags(fs, args, serveHelp, stdout); done || err != nil {
 		return err
@@ -195,12 +208,40 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	cfg.Store = store
+	if f.redisURL != "" {
+		closeRedis, err := useRedis(ctx, &cfg, f.redisURL, f.redisPrefix)
+		if err != nil {
+			return err
+		}
+		defer closeRedis()
+	}
 
 	srv, err := server.New(cfg)
 	if err != nil {
 		return err
 	}
 	return listenAndServe(ctx, f.addr, srv, log, stdout)
+}
+
+// useRedis points sessions and rate limits at Redis. The error never
+// contains the URL's password.
+func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string) (func(), error) {
+	opts, err := goredis.ParseURL(rawURL)
+	if err != nil {
+		return nil, errors.New("--redis: not a Redis URL (expected redis://[:password@]host:6379/0 or rediss://…)")
+	}
+	client := goredis.NewClient(opts)
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := client.Ping(pingCtx).Err(); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("connect to Redis at %s: unreachable (check that it is running and the URL is right)", opts.Addr)
+	}
+	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema()})
+	cfg.Sessions = server.RedisSessions{Store: store}
+	cfg.Limiter = server.RedisRateLimiter{Client: client}
+	cfg.Ready = append(cfg.Ready, func(ctx context.Context) error { return client.Ping(ctx).Err() })
+	return func() { client.Close() }, nil
 }
 
 // jwtVerifier verifies jwt-plugin tokens against a remote JWKS. The

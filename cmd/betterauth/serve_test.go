@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/betterauth-go/betterauth/internal/testdb"
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // startServe runs `betterauth serve` on a free port and returns its base
@@ -192,4 +193,56 @@ func mustURL(t *testing.T, s string) *urlpkg.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// With --redis, sessions live in Redis (Better Auth's secondaryStorage
+// layout), not in the session table.
+func TestServeWithRedis(t *testing.T) {
+	addr := testdb.RedisAddr(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("DATABASE_URL", "")
+	t.Setenv("BETTER_AUTH_SECRET", strings.Repeat("r", 40))
+	t.Setenv("BETTER_AUTH_SECRETS", "")
+	t.Setenv("BETTER_AUTH_URL", "")
+	t.Setenv("NODE_ENV", "")
+	prefix := testdb.Name("servetest") + ":"
+	base, _ := startServe(t, "--redis", "redis://"+addr+"/0", "--redis-key-prefix", prefix)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res := post(t, c, base, "/api/auth/sign-up/email", `{"email":"r@example.com","password":"password123","name":"R"}`)
+	var up struct{ Token string }
+	_ = json.NewDecoder(res.Body).Decode(&up)
+	res.Body.Close()
+	if res.StatusCode != 200 || up.Token == "" {
+		t.Fatalf("sign-up: %d", res.StatusCode)
+	}
+	client := goredisClient(t, addr)
+	if n, err := client.Exists(context.Background(), prefix+up.Token).Result(); err != nil || n != 1 {
+		t.Fatalf("session not in Redis under %s: %v %v", prefix, n, err)
+	}
+	r, err := c.Get(base + "/api/me")
+	if err != nil || r.StatusCode != 200 {
+		t.Fatalf("/api/me with a Redis session: %v %v", r, err)
+	}
+	r.Body.Close()
+	client.Del(context.Background(), prefix+up.Token)
+	r, _ = c.Get(base + "/api/me")
+	if r.StatusCode != 401 {
+		t.Fatalf("deleted Redis session still accepted: %d", r.StatusCode)
+	}
+	r.Body.Close()
+	keys, _ := client.Keys(context.Background(), prefix+"*").Result()
+	if len(keys) > 0 {
+		client.Del(context.Background(), keys...)
+	}
+	if err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--redis", "redis://:hunter2secret@127.0.0.1:1/0"}, strings.NewReader(""), io.Discard, io.Discard); err == nil || strings.Contains(err.Error(), "hunter2secret") || !strings.Contains(err.Error(), "Redis") {
+		t.Fatalf("unreachable Redis: %v", err)
+	}
+}
+
+func goredisClient(t *testing.T, addr string) *goredis.Client {
+	c := goredis.NewClient(&goredis.Options{Addr: addr})
+	t.Cleanup(func() { c.Close() })
+	return c
 }
