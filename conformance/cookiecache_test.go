@@ -91,4 +91,3 @@ func TestCookieCacheAgainstBetterAuth(t *testing.T) {
 		})
 	}
 }
-
