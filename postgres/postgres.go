@@ -43,7 +43,14 @@ type Store struct {
 
 // New builds a Store on db; all SQL is built here, once, from the schema.
 func New(db DBTX, opts Options) (*Store, error) {
-	s, err := sqlstore.New(sqlstore.Driver{DB: pgxDB{db}, Kind: sqlstore.Postgres, Classify: classify}, opts)
+	drv := sqlstore.Driver{DB: pgxDB{db}, Kind: sqlstore.Postgres, Classify: classify}
+	if pool, ok := db.(*pgxpool.Pool); ok {
+		drv.Stats = func() sqlstore.PoolStats {
+			st := pool.Stat()
+			return sqlstore.PoolStats{Open: int(st.TotalConns()), InUse: int(st.AcquiredConns()), Idle: int(st.IdleConns()), MaxOpen: int(st.MaxConns()), WaitCount: st.EmptyAcquireCount()}
+		}
+	}
+	s, err := sqlstore.New(drv, opts)
 	if err != nil {
 		return nil, err
 	}

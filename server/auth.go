@@ -70,7 +70,7 @@ func checkPasswordLength(pw string) error {
 // session returns the request's verified session, nil when there is none,
 // or an error when the session store is down.
 func (s *Server) session(r *http.Request) (*ba.Result, error) {
-	res, err := s.verifier.Verify(r.Context(), r)
+	res, err := s.verify(r)
 	if err != nil {
 		if errors.Is(err, ba.ErrUnavailable) {
 			return nil, err
@@ -82,7 +82,7 @@ func (s *Server) session(r *http.Request) (*ba.Result, error) {
 
 // requireSession is Better Auth's sessionMiddleware: 401 without a session.
 func (s *Server) requireSession(r *http.Request) (*ba.Result, error) {
-	res, err := s.verifier.Verify(r.Context(), r)
+	res, err := s.verify(r)
 	switch {
 	case err == nil:
 		return res, nil
@@ -344,7 +344,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.verifier.Verify(r.Context(), r)
+	res, err := s.verify(r)
 	switch {
 	case errors.Is(err, ba.ErrUnavailable):
 		return err

@@ -73,6 +73,13 @@ type Config struct {
 	// the user comes from the claims, so it is as fresh as the token (15
 	// minutes by default). Session and admin routes still need a session.
 	JWT *jwt.Verifier
+	// Metrics serves Prometheus metrics at GET /metrics: requests by route
+	// and status, session verification outcomes, session-store latency,
+	// connection-pool stats. Off by default.
+	Metrics bool
+	// SessionBackendName labels session-store latency: "database" (default)
+	// or "redis".
+	SessionBackendName string
 	// Ready checks backing services for /readyz (besides the database).
 	Ready []func(context.Context) error
 	// Now is the clock; time.Now by default.
@@ -95,6 +102,7 @@ type Server struct {
 	handler  http.Handler
 	// patterns lists every registered route, for the OpenAPI document.
 	patterns []string
+	metrics  *metrics
 	// dummyHash is verified against on unknown emails so that sign-in takes
 	// as long whether or not the account exists.
 	dummyHash string
@@ -139,24 +147,34 @@ func New(cfg Config) (*Server, error) {
 	if cfg.CookieCache.Enabled() && cfg.CookieCache.Schema == nil {
 		cfg.CookieCache.Schema = cfg.Store.Schema()
 	}
-	v, err := ba.NewVerifier(ba.VerifierConfig{
-		Secrets: cfg.Secrets, Sessions: cfg.Sessions, BaseURL: cfg.BaseURL,
-		Bearer:      ba.BearerConfig{Enabled: cfg.Bearer},
-		CookieCache: cfg.CookieCache, Now: cfg.Now,
-	})
-	if err != nil {
-		return nil, err
-	}
 	dummy, err := ba.HashPassword(ba.GenerateID())
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
-		cfg: cfg, store: cfg.Store, sessions: cfg.Sessions, schema: cfg.Store.Schema(), verifier: v,
+		cfg: cfg, store: cfg.Store, sessions: cfg.Sessions, schema: cfg.Store.Schema(),
 		log: cfg.Log, limiter: cfg.Limiter, hashSem: make(chan struct{}, cfg.MaxConcurrentHashes),
-		trusted: append([]string{cfg.BaseURL}, cfg.TrustedOrigins...), secure: v.Secure(), now: cfg.Now,
+		trusted: append([]string{cfg.BaseURL}, cfg.TrustedOrigins...), now: cfg.Now,
 		dummyHash: dummy,
 	}
+	if cfg.Metrics {
+		s.metrics = newMetrics(s)
+		name := cfg.SessionBackendName
+		if name == "" {
+			name = "database"
+		}
+		s.sessions = timedSessions{SessionBackend: cfg.Sessions, backend: name, hist: s.metrics.store}
+	}
+	// The Verifier reads sessions through s.sessions, so that lookups are
+	// measured when metrics are on.
+	if s.verifier, err = ba.NewVerifier(ba.VerifierConfig{
+		Secrets: cfg.Secrets, Sessions: s.sessions, BaseURL: cfg.BaseURL,
+		Bearer:      ba.BearerConfig{Enabled: cfg.Bearer},
+		CookieCache: cfg.CookieCache, Now: cfg.Now,
+	}); err != nil {
+		return nil, err
+	}
+	s.secure = s.verifier.Secure()
 	s.handler = s.routes()
 	return s, nil
 }
@@ -179,7 +197,7 @@ func (s *Server) routes() http.Handler {
 	s.patterns = nil
 	register := func(pattern string, h http.Handler) {
 		s.patterns = append(s.patterns, pattern)
-		mux.Handle(pattern, h)
+		mux.Handle(pattern, withPattern(pattern, h))
 	}
 	auth := func(pattern string, h handlerFunc) { register(pattern, s.rateLimited(s.handle(h))) }
 	auth("POST /api/auth/sign-up/email", s.signUpEmail)
@@ -218,6 +236,9 @@ func (s *Server) routes() http.Handler {
 		writeJSON(w, 200, map[string]string{"status": "ok"})
 	}))
 	register("GET /readyz", s.handle(s.ready))
+	if s.metrics != nil {
+		register("GET /metrics", s.metrics.handler())
+	}
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if strings.HasPrefix(r.URL.Path, "/api/auth/") {
 			// Better Auth answers unknown auth routes with an empty 404.
@@ -229,6 +250,7 @@ func (s *Server) routes() http.Handler {
 
 	var h http.Handler = mux
 	h = httpauth.CheckOrigin(s.trusted)(h)
+	h = s.cors(h)
 	h = s.recoverer(h)
 	h = s.logRequests(h)
 	return h
@@ -356,10 +378,18 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			id = hex.EncodeToString(b)
 		}
 		w.Header().Set("X-Request-Id", id)
-		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		route := new(string)
+		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey{}, id), routeKey{}, route)
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(ctx))
-		s.log.InfoContext(ctx, "request", "id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration_ms", time.Since(start).Milliseconds())
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		elapsed := time.Since(start)
+		if s.metrics != nil {
+			s.metrics.observe(*route, r.Method, rec.status, elapsed)
+		}
+		s.log.InfoContext(ctx, "request", "id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration_ms", elapsed.Milliseconds())
 	})
 }
 

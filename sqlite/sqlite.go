@@ -39,7 +39,7 @@ type Store struct {
 
 // New builds a Store on db; all SQL is built here, once, from the schema.
 func New(db DBTX, opts Options) (*Store, error) {
-	s, err := sqlstore.New(sqlstore.Driver{DB: sqlstore.Std(db), Kind: sqlstore.SQLite, Classify: classify}, opts)
+	s, err := sqlstore.New(sqlstore.Driver{DB: sqlstore.Std(db), Stats: sqlstore.StdStats(db), Kind: sqlstore.SQLite, Classify: classify}, opts)
 	if err != nil {
 		return nil, err
 	}

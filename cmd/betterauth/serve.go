@@ -78,6 +78,7 @@ Flags (default in brackets):
                                 https://app.example.com/api/auth/jwks);
                                 issuer/audience: BETTER_AUTH_URL's origin,
                                 else the JWKS URL's
+  --metrics                     serve Prometheus metrics at GET /metrics [off]
   --log-format text|json        log format [text]
   --log-reset-links             log password-reset links instead of mailing
                                 them (development only: they hold a token)
@@ -96,6 +97,7 @@ type serveFlags struct {
 	logFormat                string
 	jwksURL                  string
 	redisURL                 string
+	metrics                  bool
 	redisPrefix              string
 	logResetLinks            bool
 }
@@ -115,6 +117,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&f.logFormat, "log-format", "text", "")
 	fs.StringVar(&f.jwksURL, "jwks-url", "", "")
 	fs.StringVar(&f.redisURL, "redis", "", "")
+	fs.BoolVar(&f.metrics, "metrics", false, "")
 	fs.StringVar(&f.redisPrefix, "redis-key-prefix", "better-auth:", "")
 	fs.BoolVar(&f.logResetLinks, "log-reset-links", false, "")
 	if done, err := parseFlags(fs, args, serveHelp, stdout); done || err != nil {
@@ -140,7 +143,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
-	cfg := server.Config{Secrets: secrets, Log: log, RequireEmailVerification: f.requireEmailVerification}
+	cfg := server.Config{Secrets: secrets, Log: log, RequireEmailVerification: f.requireEmailVerification, Metrics: f.metrics}
 	for _, p := range schema.Plugins {
 		if p == ba.PluginBearer {
 			cfg.Bearer = true
@@ -239,6 +242,7 @@ func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string) (f
 	}
 	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema()})
 	cfg.Sessions = server.RedisSessions{Store: store}
+	cfg.SessionBackendName = "redis"
 	cfg.Limiter = server.RedisRateLimiter{Client: client}
 	cfg.Ready = append(cfg.Ready, func(ctx context.Context) error { return client.Ping(ctx).Err() })
 	return func() { client.Close() }, nil

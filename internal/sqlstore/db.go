@@ -31,4 +31,14 @@ type Driver struct {
 	// betterauth.ErrInvalid or betterauth.ErrUnavailable, and returns a
 	// message safe to show (no values, no secrets).
 	Classify func(error) (sentinel error, message string)
+	// Stats reports connection-pool statistics, when the handle has a pool
+	// (pgxpool.Pool, *sql.DB); nil otherwise.
+	Stats func() PoolStats
+}
+
+// PoolStats describes a connection pool.
+type PoolStats struct {
+	Open, InUse, Idle, MaxOpen int
+	// WaitCount is how many times a caller waited for a connection.
+	WaitCount int64
 }

@@ -62,3 +62,15 @@ func (s stdDB) InTx(ctx context.Context, fn func(DB) error) (err error) {
 type stdRows struct{ *sql.Rows }
 
 func (r stdRows) Close() { _ = r.Rows.Close() }
+
+// StdStats returns pool statistics for a *sql.DB, nil for other handles.
+func StdStats(db StdDBTX) func() PoolStats {
+	sdb, ok := db.(*sql.DB)
+	if !ok {
+		return nil
+	}
+	return func() PoolStats {
+		st := sdb.Stats()
+		return PoolStats{Open: st.OpenConnections, InUse: st.InUse, Idle: st.Idle, MaxOpen: st.MaxOpenConnections, WaitCount: st.WaitCount}
+	}
+}

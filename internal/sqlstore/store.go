@@ -92,6 +92,15 @@ func (s *Store) WithSchema(schema ba.Schema) (*Store, error) {
 	return New(s.drv, Options{Schema: schema, Now: s.now, BatchSize: s.batchSize})
 }
 
+// PoolStats returns the connection pool's statistics, and false when the
+// store was built on a single connection or transaction.
+func (s *Store) PoolStats() (PoolStats, bool) {
+	if s.drv.Stats == nil {
+		return PoolStats{}, false
+	}
+	return s.drv.Stats(), true
+}
+
 // Schema returns the resolved schema the store was built from.
 func (s *Store) Schema() *ba.ResolvedSchema { return s.schema }
 

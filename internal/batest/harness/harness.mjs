@@ -36,6 +36,7 @@ const { getMigrations } = await import("better-auth/db/migration");
 const { hashPassword, verifyPassword } = await import("better-auth/crypto");
 const plugins = await import("better-auth/plugins");
 const { serializeSignedCookie } = await import("better-call");
+const { apiKey } = await import("@better-auth/api-key");
 
 // --- state -------------------------------------------------------------------
 let auth = null; // the betterAuth instance
@@ -197,6 +198,12 @@ function buildPlugins(names, pluginOptions, capture) {
 					};
 				}
 				out.push(plugins.twoFactor(opts));
+				break;
+			case "apiKey":
+				// @better-auth/api-key (a separate package since 1.5). Its
+				// options may be one configuration or an array of them, so
+				// they are passed as given rather than copied.
+				out.push(apiKey(pluginOptions?.apiKey));
 				break;
 			default:
 				throw new Error(`unknown plugin ${JSON.stringify(name)}`);
