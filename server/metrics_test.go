@@ -47,7 +47,7 @@ func TestMetrics(t *testing.T) {
 	for series, delta := range map[string]float64{
 		`betterauth_http_requests_total{method="GET",route="GET /api/me",status="200"}`: 3,
 		`betterauth_http_requests_total{method="GET",route="GET /api/me",status="401"}`: 1,
-		`betterauth_session_verifications_total{outcome="ok"}`:                         3,
+		`betterauth_session_verifications_total{outcome="ok"}`:                          3,
 	} {
 		if got := metricValue(t, after, series) - metricValue(t, before, series); got != delta {
 			t.Errorf("%s moved by %v, want %v", series, got, delta)
