@@ -49,14 +49,10 @@ func (s *Source) fetch(ctx context.Context, token string) (sess *ba.Session, use
 		return nil, nil, wait, fmt.Errorf("%w: %w: GET %s: 429, retry in %s", ba.ErrUnavailable, ErrRateLimited, s.endpoint, wait)
 	default:
 		drain(resp.Body)
-		var wait time.Duration
-		if resp.StatusCode == http.StatusServiceUnavailable {
-			wait = retryAfterOf(resp.Header, s.now())
-		}
 		// Anything but 200 says nothing about the session (get-session
 		// answers 200 null for "no session"), so it is never ErrNotFound:
 		// a misrouted BaseURL must not sign everyone out.
-		return nil, nil, wait, fmt.Errorf("%w: GET %s: status %s", ba.ErrUnavailable, s.endpoint, resp.Status)
+		return nil, nil, 0, fmt.Errorf("%w: GET %s: status %s", ba.ErrUnavailable, s.endpoint, resp.Status)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, s.maxBody+1))
 	if err != nil {

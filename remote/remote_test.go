@@ -77,53 +77,71 @@ func TestVerify(t *testing.T) {
 }
 
 // TestCoalescing starts 100 Verify calls for one token while Better Auth
-// holds the first request, and releases it only once all 100 are waiting.
+// holds the first request, and releases it only once all 100 are waiting:
+// one request answers them all, whatever the answer.
 func TestCoalescing(t *testing.T) {
-	c := newClock()
-	f := newFakeAuth(t)
-	const token = "coalesceAAAAAAAAAAAAAAAAAAAAAAAA"
-	f.addSession(token, c.Now())
-	release := make(chan struct{})
-	f.setHook(func(http.ResponseWriter, *http.Request) bool { <-release; return false })
-	src := newSource(t, f, c, func(cfg *remote.Config) { cfg.PositiveTTL = -1 }) // coalescing alone, no cache
-	v := newVerifier(t, src, c)
-
-	const n = 100
-	ctx := &countingContext{Context: context.Background()}
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for range n {
-		wg.Go(func() {
-			res, err := v.Verify(ctx, cookieRequest(token))
-			if err == nil && res.User.ID != "user-"+token {
-				err = fmt.Errorf("user %q", res.User.ID)
+	for _, tc := range []struct {
+		name   string
+		exists bool
+		status int
+		want   error
+	}{
+		{"Found", true, 0, nil},
+		{"NotFound", false, 0, ba.ErrSessionNotFound},
+		{"Unavailable", true, http.StatusInternalServerError, ba.ErrUnavailable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newClock()
+			f := newFakeAuth(t)
+			const token = "coalesceAAAAAAAAAAAAAAAAAAAAAAAA"
+			if tc.exists {
+				f.addSession(token, c.Now())
 			}
-			errs <- err
-		})
-	}
-	// Every caller waits in a select on ctx.Done(); count them.
-	deadline := time.Now().Add(10 * time.Second)
-	for ctx.waiters.Load() < n {
-		if time.Now().After(deadline) {
+			release := make(chan struct{})
+			f.setHook(func(w http.ResponseWriter, _ *http.Request) bool {
+				<-release
+				if tc.status != 0 {
+					w.WriteHeader(tc.status)
+					return true
+				}
+				return false
+			})
+			v := newVerifier(t, newSource(t, f, c, nil), c)
+
+			const n = 100
+			ctx := &countingContext{Context: context.Background()}
+			var wg sync.WaitGroup
+			errs := make(chan error, n)
+			for range n {
+				wg.Go(func() {
+					res, err := v.Verify(ctx, cookieRequest(token))
+					if err == nil && res.User.ID != "user-"+token {
+						err = fmt.Errorf("user %q", res.User.ID)
+					}
+					errs <- err
+				})
+			}
+			// Every caller waits in a select on ctx.Done(); count them.
+			deadline := time.Now().Add(10 * time.Second)
+			for ctx.waiters.Load() < n {
+				if time.Now().After(deadline) {
+					close(release)
+					t.Fatalf("only %d of %d callers waiting", ctx.waiters.Load(), n)
+				}
+				time.Sleep(time.Millisecond)
+			}
 			close(release)
-			t.Fatalf("only %d of %d callers waiting", ctx.waiters.Load(), n)
-		}
-		time.Sleep(time.Millisecond)
-	}
-	close(release)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got := f.count(); got != 1 {
-		t.Fatalf("%d concurrent lookups made %d requests, want 1", n, got)
-	}
-	// PositiveTTL is off: the next lookup asks again.
-	if _, err := v.Verify(context.Background(), cookieRequest(token)); err != nil || f.count() != 2 {
-		t.Fatalf("err %v, %d requests", err, f.count())
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+					t.Fatalf("err %v, want %v", err, tc.want)
+				}
+			}
+			if got := f.count(); got != 1 {
+				t.Fatalf("%d concurrent lookups made %d requests, want 1", n, got)
+			}
+		})
 	}
 }
 
@@ -243,13 +261,13 @@ func TestInvalidate(t *testing.T) {
 			done <- err
 		}()
 		<-arrived
-		f.deleteSession(token)
-		src.Invalidate(token)
+		src.Invalidate(token) // this service signs the session out
 		close(release)
 		if err := <-done; err != nil {
 			t.Fatal(err) // the answer in flight still goes to its caller
 		}
-		mustVerify(t, v, token, ba.ErrSessionNotFound)
+		f.deleteSession(token)
+		mustVerify(t, v, token, ba.ErrSessionNotFound) // but was not cached
 		wantRequests(t, f, 2)
 	})
 }
@@ -347,7 +365,7 @@ func TestUnavailable(t *testing.T) {
 			_, _ = fmt.Fprintf(w, `{"session":{"id":"s","userId":"u"},"user":{"id":"u","name":"%s"}}`, strings.Repeat("x", remote.DefaultMaxBodyBytes))
 			return true
 		}},
-		{"OversizedCustomLimit", func(cfg *remote.Config) { cfg.MaxBodyBytes = 10 }, status(http.StatusOK, "null       x")},
+		{"OversizedCustomLimit", func(cfg *remote.Config) { cfg.MaxBodyBytes = 1000 }, status(http.StatusOK, "null"+strings.Repeat(" ", 997))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newClock()
