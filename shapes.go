@@ -336,3 +336,38 @@ func NewVerification(c VerificationCreate, now time.Time) *Verification {
 	now = Truncate(now)
 	return &Verification{ID: GenerateID(), Identifier: c.Identifier, Value: c.Value, ExpiresAt: Truncate(c.ExpiresAt), CreatedAt: now, UpdatedAt: now}
 }
+
+// FillDefaults completes a session about to be stored as Better Auth's
+// createSession does: a new id and token when missing, createdAt =
+// updatedAt = now, expiresAt = createdAt + expiresIn (DefaultSessionExpiresIn
+// when 0), ipAddress/userAgent "" when unknown, every date truncated to
+// milliseconds.
+func (s *Session) FillDefaults(now time.Time, expiresIn time.Duration) {
+	if expiresIn <= 0 {
+		expiresIn = DefaultSessionExpiresIn
+	}
+	if s.ID == "" {
+		s.ID = GenerateID()
+	}
+	if s.Token == "" {
+		s.Token = GenerateToken()
+	}
+	if s.CreatedAt.IsZero() {
+		s.CreatedAt = now
+	}
+	if s.UpdatedAt.IsZero() {
+		s.UpdatedAt = s.CreatedAt
+	}
+	if s.ExpiresAt.IsZero() {
+		s.ExpiresAt = s.CreatedAt.Add(expiresIn)
+	}
+	if s.IPAddress == nil {
+		empty := ""
+		s.IPAddress = &empty
+	}
+	if s.UserAgent == nil {
+		empty := ""
+		s.UserAgent = &empty
+	}
+	s.CreatedAt, s.UpdatedAt, s.ExpiresAt = Truncate(s.CreatedAt), Truncate(s.UpdatedAt), Truncate(s.ExpiresAt)
+}

@@ -103,30 +103,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *ba.Session, user *ba.Us
 	}
 	now := s.nowUTC()
 	sess.UserID = user.ID
-	if sess.ID == "" {
-		sess.ID = ba.GenerateID()
-	}
-	if sess.Token == "" {
-		sess.Token = ba.GenerateToken()
-	}
-	if sess.CreatedAt.IsZero() {
-		sess.CreatedAt = now
-	}
-	if sess.UpdatedAt.IsZero() {
-		sess.UpdatedAt = sess.CreatedAt
-	}
-	if sess.ExpiresAt.IsZero() {
-		sess.ExpiresAt = sess.CreatedAt.Add(s.expiresIn)
-	}
-	if sess.IPAddress == nil {
-		empty := ""
-		sess.IPAddress = &empty
-	}
-	if sess.UserAgent == nil {
-		empty := ""
-		sess.UserAgent = &empty
-	}
-	sess.CreatedAt, sess.UpdatedAt, sess.ExpiresAt = ba.Truncate(sess.CreatedAt), ba.Truncate(sess.UpdatedAt), ba.Truncate(sess.ExpiresAt)
+	sess.FillDefaults(now, s.expiresIn)
 	ttl := ttlSeconds(sess.ExpiresAt, now)
 	if ttl <= 0 {
 		return newError(op, ba.ErrInvalid, "expiresAt %s is less than a second after now", ba.FormatTime(sess.ExpiresAt))

@@ -29,25 +29,8 @@ func (s *Server) patchMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := readBody(w, r, false)
+	user, err := s.updateUserFromRequest(w, r, res.User.ID)
 	if err != nil {
-		return err
-	}
-	if b.has("email") {
-		return errEmailCannotBeUpdated
-	}
-	up, err := s.userUpdateFromBody(b)
-	if err != nil {
-		return err
-	}
-	user, err := s.store.UpdateUser(r.Context(), res.User.ID, up)
-	if errors.Is(err, ba.ErrDuplicate) {
-		return errUsernameTaken
-	}
-	if err != nil {
-		return err
-	}
-	if err := s.sessions.UserChanged(r.Context(), user); err != nil {
 		return err
 	}
 	writeJSON(w, 200, json.RawMessage(s.schema.UserJSON(user)))
@@ -226,27 +209,11 @@ func (s *Server) adminBan(w http.ResponseWriter, r *http.Request, res *ba.Result
 }
 
 func (s *Server) adminUnban(w http.ResponseWriter, r *http.Request, _ *ba.Result) error {
-	target, err := s.targetUser(r)
-	if err != nil {
-		return err
-	}
 	no := false
-	user, err := s.store.UpdateUser(r.Context(), target.ID, ba.UserUpdate{Banned: &no, BanReason: ba.Null[string](), BanExpires: ba.Null[time.Time]()})
-	if err != nil {
-		return err
-	}
-	if err := s.sessions.UserChanged(r.Context(), user); err != nil {
-		return err
-	}
-	writeJSON(w, 200, jsonObject("user", json.RawMessage(s.schema.UserJSON(user))))
-	return nil
+	return s.adminUpdate(w, r, ba.UserUpdate{Banned: &no, BanReason: ba.Null[string](), BanExpires: ba.Null[time.Time]()})
 }
 
 func (s *Server) adminSetRole(w http.ResponseWriter, r *http.Request, _ *ba.Result) error {
-	target, err := s.targetUser(r)
-	if err != nil {
-		return err
-	}
 	b, err := readBody(w, r, false)
 	if err != nil {
 		return err
@@ -258,7 +225,17 @@ func (s *Server) adminSetRole(w http.ResponseWriter, r *http.Request, _ *ba.Resu
 	if role == "" || len(role) > 255 {
 		return validationError("role must be 1–255 characters", map[string]string{"role": "must be 1–255 characters"})
 	}
-	user, err := s.store.UpdateUser(r.Context(), target.ID, ba.UserUpdate{Role: ba.Value(role)})
+	return s.adminUpdate(w, r, ba.UserUpdate{Role: ba.Value(role)})
+}
+
+// adminUpdate applies up to the user named in the path and answers with
+// the updated user.
+func (s *Server) adminUpdate(w http.ResponseWriter, r *http.Request, up ba.UserUpdate) error {
+	target, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	user, err := s.store.UpdateUser(r.Context(), target.ID, up)
 	if err != nil {
 		return err
 	}

@@ -458,27 +458,40 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := readBody(w, r, false)
+	user, err := s.updateUserFromRequest(w, r, res.User.ID)
 	if err != nil {
-		return err
-	}
-	if b.has("email") {
-		return errEmailCannotBeUpdated
-	}
-	up, err := s.userUpdateFromBody(b)
-	if err != nil {
-		return err
-	}
-	user, err := s.store.UpdateUser(r.Context(), res.User.ID, up)
-	if err != nil {
-		return err
-	}
-	if err := s.sessions.UserChanged(r.Context(), user); err != nil {
 		return err
 	}
 	s.setSessionCookies(w, r, res.Session, user, s.dontRemember(r))
 	writeJSON(w, 200, map[string]bool{"status": true})
 	return nil
+}
+
+// updateUserFromRequest applies the self-service update in the request
+// body (update-user and PATCH /api/me) and tells the session backend.
+func (s *Server) updateUserFromRequest(w http.ResponseWriter, r *http.Request, userID string) (*ba.User, error) {
+	b, err := readBody(w, r, false)
+	if err != nil {
+		return nil, err
+	}
+	if b.has("email") {
+		return nil, errEmailCannotBeUpdated
+	}
+	up, err := s.userUpdateFromBody(b)
+	if err != nil {
+		return nil, err
+	}
+	user, err := s.store.UpdateUser(r.Context(), userID, up)
+	if errors.Is(err, ba.ErrDuplicate) {
+		return nil, errUsernameTaken
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.sessions.UserChanged(r.Context(), user); err != nil {
+		return nil, err
+	}
+	return user, nil
 }
 
 // userUpdateFromBody reads the fields a user may change about themself:

@@ -12,31 +12,7 @@ import (
 // as Better Auth's createSession does (expiresAt = now + 7 days,
 // ipAddress/userAgent "" when unknown).
 func (s *Store) CreateSession(ctx context.Context, sess *ba.Session) error {
-	now := s.nowUTC()
-	if sess.ID == "" {
-		sess.ID = ba.GenerateID()
-	}
-	if sess.Token == "" {
-		sess.Token = ba.GenerateToken()
-	}
-	if sess.CreatedAt.IsZero() {
-		sess.CreatedAt = now
-	}
-	if sess.UpdatedAt.IsZero() {
-		sess.UpdatedAt = sess.CreatedAt
-	}
-	if sess.ExpiresAt.IsZero() {
-		sess.ExpiresAt = sess.CreatedAt.Add(ba.DefaultSessionExpiresIn)
-	}
-	if sess.IPAddress == nil {
-		empty := ""
-		sess.IPAddress = &empty
-	}
-	if sess.UserAgent == nil {
-		empty := ""
-		sess.UserAgent = &empty
-	}
-	sess.CreatedAt, sess.UpdatedAt, sess.ExpiresAt = ba.Truncate(sess.CreatedAt), ba.Truncate(sess.UpdatedAt), ba.Truncate(sess.ExpiresAt)
+	sess.FillDefaults(s.nowUTC(), ba.DefaultSessionExpiresIn)
 	return insert(ctx, s, s.session, "create session", s.q.sessionInsert, sess)
 }
 

@@ -1,0 +1,312 @@
+#!/usr/bin/env bash
+# bench/run.sh — Better Auth 1.7.25 (Node) against `betterauth serve` (Go) on
+# one fresh PostgreSQL database, same load, one table.
+#
+#   bash bench/run.sh                 # ~2 minutes
+#   SCALE=1 bash bench/run.sh         # + latency at 1k / 100k / 1M session rows
+#
+# Settings (environment):
+#   DURATION=10      seconds of load per target (after a 1 s warm-up)
+#   CONNS=32         connections
+#   LOADGEN=auto     wrk (-t1, installed with apt-get when missing and root) or
+#                    go (bench/loadgen); auto prefers wrk, as in the issue
+#   PGURL=postgres://postgres@127.0.0.1:5432   server for the fresh database
+#   REDIS=redis://127.0.0.1:6379/0             Redis row (skipped if down)
+#   SCALE=0          1 adds the session-table scaling run
+#   OUT=bench/results/latest.md                where the table is written
+#
+# What it does: creates database bench_<time>_<pid>; installs the conformance
+# harness's pinned npm packages if missing; starts Better Auth
+# (bench/baserver.mjs, pg pool) there, which migrates the schema; signs a
+# user up through Better Auth's HTTP API; starts `betterauth serve` on the
+# same database with the same secret (no --migrate: it checks Better Auth's
+# schema); checks that every target answers that user's JSON; then loads each
+# target in turn and prints requests/s, p50, p99, the ratio to Better Auth's
+# get-session, the share of the bare net/http handler, database queries per
+# request (pg_stat_database commits), and the server's peak RSS. Everything
+# listens on 127.0.0.1 and is stopped, and the database dropped, on exit.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DURATION=${DURATION:-10}
+CONNS=${CONNS:-32}
+LOADGEN=${LOADGEN:-auto}
+PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432}
+REDIS=${REDIS:-redis://127.0.0.1:6379/0}
+SCALE=${SCALE:-0}
+OUT=${OUT:-$ROOT/bench/results/latest.md}
+SECRET=bench-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+DB=bench_$(date +%s)_$$
+DBURL="$PGURL/$DB?sslmode=disable"
+EMAIL=bench@example.com
+PASSWORD='correct horse battery staple'
+
+WORK=$(mktemp -d /tmp/betterauth-bench.XXXXXX)
+PIDS=()
+cleanup() {
+	set +e
+	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+	psql "$PGURL/postgres?sslmode=disable" -qAtc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '%s\n' "bench: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+# --- tools -------------------------------------------------------------------
+for bin in go node npm psql curl; do
+	command -v "$bin" >/dev/null || die "$bin not found on PATH"
+done
+if [ "$LOADGEN" = auto ]; then
+	if ! command -v wrk >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		log "installing wrk"
+		apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null 2>&1; } || true
+	fi
+	if command -v wrk >/dev/null; then LOADGEN=wrk; else LOADGEN=go; fi
+fi
+log "load generator: $LOADGEN, $CONNS connections, ${DURATION}s per target"
+
+HARNESS=$ROOT/internal/batest/harness
+if ! (cd "$HARNESS" && node -e 'require.resolve("better-auth"); require.resolve("pg")' 2>/dev/null); then
+	log "installing the harness's pinned npm packages (npm ci, ~2 min once)"
+	(cd "$HARNESS" && flock /tmp/betterauth-batest-npm.lock npm ci --no-audit --no-fund >&2)
+fi
+
+log "building"
+go build -o "$WORK/betterauth" ./cmd/betterauth
+go build -o "$WORK/hello" ./bench/hello
+go build -o "$WORK/loadgen" ./bench/loadgen
+go build -o "$WORK/goserver" ./bench/goserver
+
+psql "$PGURL/postgres?sslmode=disable" -qAtc "CREATE DATABASE $DB" >/dev/null
+sql() { psql "$DBURL" -qAtc "$1"; }
+
+# free_port prints a TCP port nobody listens on.
+free_port() {
+	local p
+	for _ in $(seq 200); do
+		p=$((20000 + RANDOM % 20000))
+		if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "$p"; return; fi
+	done
+	die "no free port"
+}
+
+# start NAME LOGFILE CMD… : runs CMD in the background with stdin kept open
+# (baserver exits when it closes), waits for a "listening" line, echoes the
+# PID into $WORK/NAME.pid.
+start() {
+	local name=$1 logfile=$2; shift 2
+	mkfifo "$WORK/$name.stdin"
+	"$@" <"$WORK/$name.stdin" >"$logfile" 2>"$logfile.err" &
+	local pid=$!
+	PIDS+=("$pid")
+	exec {fd}>"$WORK/$name.stdin" # hold stdin open
+	echo "$pid" >"$WORK/$name.pid"
+	for _ in $(seq 600); do
+		if grep -qi 'listening' "$logfile" 2>/dev/null; then return; fi
+		if ! kill -0 "$pid" 2>/dev/null; then cat "$logfile.err" >&2; die "$name exited"; fi
+		sleep 0.1
+	done
+	cat "$logfile.err" >&2
+	die "$name did not start"
+}
+
+
+# --- Better Auth --------------------------------------------------------------
+BA_PORT=$(free_port)
+BA=http://127.0.0.1:$BA_PORT
+log "starting Better Auth 1.7.25 on $BA"
+DATABASE_URL=$DBURL BETTER_AUTH_SECRET=$SECRET PORT=$BA_PORT NODE_ENV=production \
+	start ba "$WORK/ba.log" node bench/baserver.mjs
+
+# sign_in URL JAR PATH BODY: POSTs JSON with the app's Origin, keeps cookies.
+post_json() {
+	curl -sf -o /dev/null -c "$2" -b "$2" -H "Origin: $1" -H 'Content-Type: application/json' \
+		-d "$4" "$1$3" || die "POST $1$3 failed"
+}
+cookie_header() { # JAR → "a=b; c=d" of every cookie in a curl jar
+	awk -F'\t' 'NF>=7 && $1 !~ /^# / {printf "%s%s=%s", (n++?"; ":""), $6, $7}' "$1"
+}
+log "signing up $EMAIL through Better Auth"
+post_json "$BA" "$WORK/ba.jar" /api/auth/sign-up/email \
+	"{\"name\":\"Bench\",\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
+BA_COOKIE=$(cookie_header "$WORK/ba.jar")
+[ -n "$BA_COOKIE" ] || die "Better Auth set no cookie"
+
+# --- Go -------------------------------------------------------------------------
+# go_serve NAME PORT FLAGS…: betterauth serve on the bench database.
+go_serve() {
+	local name=$1 port=$2; shift 2
+	DATABASE_URL=$DBURL BETTER_AUTH_SECRET=$SECRET BETTER_AUTH_URL=http://127.0.0.1:$port \
+		start "$name" "$WORK/$name.log" "$WORK/betterauth" serve --addr "127.0.0.1:$port" "$@"
+}
+GO_PORT=$(free_port)
+GO=http://127.0.0.1:$GO_PORT
+log "starting betterauth serve on $GO (database path)"
+go_serve go "$GO_PORT"
+
+CC_PORT=$(free_port)
+CC=http://127.0.0.1:$CC_PORT
+log "starting betterauth serve --cookie-cache compact on $CC"
+go_serve cc "$CC_PORT" --cookie-cache compact
+# Sign in through the Go server: its answer carries session_data too.
+post_json "$CC" "$WORK/cc.jar" /api/auth/sign-in/email "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
+CC_COOKIE=$(cookie_header "$WORK/cc.jar")
+case $CC_COOKIE in *session_data*) ;; *) die "no session_data cookie from the cookie-cache server" ;; esac
+
+SC_PORT=$(free_port)
+SC=http://127.0.0.1:$SC_PORT
+log "starting the Go server with the in-process session cache (bench/goserver, TTL 5s) on $SC"
+DATABASE_URL=$DBURL BETTER_AUTH_SECRET=$SECRET BETTER_AUTH_URL=$SC \
+	start sc "$WORK/sc.log" "$WORK/goserver" -addr "127.0.0.1:$SC_PORT" -session-cache-ttl 5s
+
+RD=""
+if command -v redis-cli >/dev/null && redis-cli -u "$REDIS" ping >/dev/null 2>&1; then
+	RD_PORT=$(free_port)
+	RD=http://127.0.0.1:$RD_PORT
+	log "starting betterauth serve --redis on $RD"
+	go_serve rd "$RD_PORT" --redis "$REDIS" --redis-key-prefix "$DB:"
+	post_json "$RD" "$WORK/rd.jar" /api/auth/sign-in/email "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
+	RD_COOKIE=$(cookie_header "$WORK/rd.jar")
+else
+	log "Redis not reachable at $REDIS: skipping the Redis row"
+fi
+
+log "starting the bare net/http handler"
+start hello "$WORK/hello.log" "$WORK/hello" -addr 127.0.0.1:0
+HELLO=$(awk '/LISTENING/ {print $2}' "$WORK/hello.log")
+
+# --- targets ---------------------------------------------------------------------
+# name|server (for RSS)|url|cookie|expected body substring
+TARGETS=(
+	"Better Auth GET /api/auth/get-session|ba|$BA/api/auth/get-session|$BA_COOKIE|$EMAIL"
+	"Go GET /api/auth/get-session|go|$GO/api/auth/get-session|$BA_COOKIE|$EMAIL"
+	"Go GET /api/me|go|$GO/api/me|$BA_COOKIE|$EMAIL"
+	"Go get-session, cookie cache (compact)|cc|$CC/api/auth/get-session|$CC_COOKIE|$EMAIL"
+	"Go /api/me, cookie cache (compact)|cc|$CC/api/me|$CC_COOKIE|$EMAIL"
+	"Go /api/me, session cache (TTL 5s)|sc|$SC/api/me|$BA_COOKIE|$EMAIL"
+)
+if [ -n "$RD" ]; then
+	TARGETS+=("Go /api/me, Redis secondary storage|rd|$RD/api/me|$RD_COOKIE|$EMAIL")
+fi
+TARGETS+=("bare net/http handler|hello|$HELLO/||hello")
+
+for t in "${TARGETS[@]}"; do
+	IFS='|' read -r name _ url cookie expect <<<"$t"
+	body=$(curl -sf -H "Cookie: $cookie" "$url") || die "$name: $url failed"
+	case $body in *"$expect"*) ;; *) die "$name: $url answered $body" ;; esac
+done
+log "every target answers the signed-in user"
+
+# warm URL COOKIE: one second of the same load, not measured.
+warm() {
+	if [ "$LOADGEN" = wrk ]; then
+		wrk -t1 -c"$CONNS" -d1s ${2:+-H "Cookie: $2"} "$1" >/dev/null
+	else
+		"$WORK/loadgen" -url "$1" -c "$CONNS" -d 1s -warmup 0 ${2:+-H "Cookie: $2"} >/dev/null
+	fi
+}
+# load URL COOKIE EXPECT → "rps p50_ms p99_ms errors requests"
+load() {
+	local url=$1 cookie=$2 expect=$3
+	if [ "$LOADGEN" = wrk ]; then
+		wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency ${cookie:+-H "Cookie: $cookie"} "$url" >"$WORK/wrk.out"
+		awk '
+			function ms(v) { if (v ~ /us$/) return (v+0)/1000; if (v ~ /ms$/) return v+0; if (v ~ /[0-9]s$/) return (v+0)*1000; if (v ~ /m$/) return (v+0)*60000; return v+0 }
+			/^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+			/requests in/ { n = $1 }
+			/Requests\/sec/ { rps = $2 }
+			/Non-2xx/ { err += $NF }
+			/Socket errors/ { gsub(",", ""); err += $4 + $6 + $8 + $10 }
+			END { printf "%.0f %.2f %.2f %d %d\n", rps, p50, p99, err, n }' "$WORK/wrk.out"
+	else
+		"$WORK/loadgen" -url "$url" -c "$CONNS" -d "${DURATION}s" -warmup 0 ${cookie:+-H "Cookie: $cookie"} \
+			${expect:+-expect "$expect"} | tail -1 |
+			sed -E 's/.*"requests":([0-9]+),"errors":([0-9]+),"rps":([0-9.]+),"p50_ms":([0-9.]+),"p90_ms":[0-9.]+,"p99_ms":([0-9.]+).*/\3 \4 \5 \2 \1/' |
+			awk '{printf "%.0f %.2f %.2f %d %d\n", $1, $2, $3, $4, $5}'
+	fi
+}
+commits() { sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"; }
+peak_rss_mb() { # NAME → VmHWM of the serving process, in MB
+	local pid
+	pid=$(cat "$WORK/$1.pid")
+	[ -n "$pid" ] && awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status" 2>/dev/null || echo "?"
+}
+
+RESULTS=()
+for t in "${TARGETS[@]}"; do
+	IFS='|' read -r name server url cookie expect <<<"$t"
+	log "load: $name"
+	warm "$url" "$cookie"
+	sleep 1.5 # pg_stat_database is flushed about once a second
+	before=$(commits)
+	read -r rps p50 p99 errs reqs < <(load "$url" "$cookie" "$expect")
+	sleep 1.5
+	after=$(commits)
+	# Minus the two psql sessions' own transactions.
+	qpr=$(awk -v a="$after" -v b="$before" -v n="$reqs" 'BEGIN{ if (n>0) printf "%.2f", (a-b-2)/n; else print "?" }')
+	[ "$server" = hello ] && qpr=0
+	RESULTS+=("$name|$rps|$p50|$p99|$errs|$qpr|$(peak_rss_mb "$server")")
+done
+
+# --- table --------------------------------------------------------------------------
+BA_RPS=$(cut -d'|' -f2 <<<"${RESULTS[0]}")
+HELLO_RPS=$(cut -d'|' -f2 <<<"${RESULTS[-1]}")
+machine() {
+	local cpu
+	cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+	printf '%s cores (%s), %s MB RAM, Linux %s; Go %s; Node %s; %s; load: %s\n' \
+		"$(nproc)" "$cpu" "$(awk '/MemTotal/ {printf "%.0f", $2/1024}' /proc/meminfo)" "$(uname -r)" \
+		"$(go env GOVERSION | sed 's/^go//')" "$(node --version | sed 's/^v//')" \
+		"$(psql "$DBURL" -qAtc 'SHOW server_version' | sed 's/^/PostgreSQL /; s/ (.*//')" \
+		"$([ "$LOADGEN" = wrk ] && echo "wrk -t1 -c$CONNS -d${DURATION}s" || echo "bench/loadgen -c $CONNS -d ${DURATION}s")"
+}
+{
+	echo "Run $(date -u +%Y-%m-%dT%H:%MZ), $(machine)"
+	echo
+	echo "| target | requests/s | p50 ms | p99 ms | × Better Auth | % of bare net/http | DB queries/request | peak RSS MB | errors |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for r in "${RESULTS[@]}"; do
+		IFS='|' read -r name rps p50 p99 errs qpr rss <<<"$r"
+		awk -v n="$name" -v r="$rps" -v a="$p50" -v b="$p99" -v ba="$BA_RPS" -v h="$HELLO_RPS" -v q="$qpr" -v m="$rss" -v e="$errs" \
+			'BEGIN { printf "| %s | %d | %.2f | %.2f | %.1f× | %.0f%% | %s | %s | %d |\n", n, r, a, b, r/ba, 100*r/h, q, m, e }'
+	done
+} >"$WORK/table.md"
+
+# --- scaling run ------------------------------------------------------------------------
+if [ "$SCALE" = 1 ]; then
+	{
+		echo
+		echo "Session-table scaling (Go GET /api/auth/get-session, database path; other users' sessions added with generate_series):"
+		echo
+		echo "| session rows | requests/s | p50 ms | p99 ms |"
+		echo "| ---: | ---: | ---: | ---: |"
+	} >>"$WORK/table.md"
+	for rows in 1000 100000 1000000; do
+		have=$(sql 'SELECT count(*) FROM "session"')
+		if [ "$have" -lt "$rows" ]; then
+			log "inserting $((rows - have)) sessions"
+			sql "INSERT INTO \"user\" (id, name, email, \"emailVerified\", \"createdAt\", \"updatedAt\")
+			     SELECT 'scaleuser' || g, 'U', 'scale' || g || '@example.com', false, now(), now()
+			     FROM generate_series($have, $rows - 1) g ON CONFLICT DO NOTHING" >/dev/null
+			sql "INSERT INTO \"session\" (id, token, \"userId\", \"expiresAt\", \"createdAt\", \"updatedAt\", \"ipAddress\", \"userAgent\")
+			     SELECT substr(md5('id' || g), 1, 32), substr(md5('tok' || g), 1, 32), 'scaleuser' || g,
+			            now() + interval '7 days', now(), now(), '', ''
+			     FROM generate_series($have, $rows - 1) g" >/dev/null
+			sql 'ANALYZE "session"; ANALYZE "user"' >/dev/null
+		fi
+		log "load at $rows session rows"
+		warm "$GO/api/auth/get-session" "$BA_COOKIE"
+		read -r rps p50 p99 errs reqs < <(load "$GO/api/auth/get-session" "$BA_COOKIE" "$EMAIL")
+		echo "| $(printf "%'d" "$rows") | $rps | $p50 | $p99 |" >>"$WORK/table.md"
+	done
+fi
+
+cat "$WORK/table.md"
+mkdir -p "$(dirname "$OUT")"
+cp "$WORK/table.md" "$OUT"
+log "written to ${OUT#"$ROOT"/}"

@@ -1,0 +1,66 @@
+// Command echo is a small API next to a Better Auth app: GET /api/me answers
+// only to a Better Auth session. adapter.go runs httpauth's net/http
+// middleware as echo middleware.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+	"net/http"
+	"os"
+
+	"github.com/labstack/echo/v5"
+	"github.com/labstack/echo/v5/middleware"
+
+	"github.com/betterauth-go/betterauth"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8081", "listen address")
+	databaseURL := flag.String("database-url", envOr("DATABASE_URL", "sqlite:betterauth.db"), "Better Auth's database: postgres://…, mysql://… or sqlite:PATH")
+	migrate := flag.Bool("migrate", false, "create Better Auth's missing tables (not on the database of an existing Better Auth app)")
+	flag.Parse()
+	if err := run(*addr, *databaseURL, *migrate); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(addr, databaseURL string, migrate bool) error {
+	store, closeDB, err := openStore(context.Background(), databaseURL, migrate)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	// Secrets come from BETTER_AUTH_SECRET / BETTER_AUTH_SECRETS, as in Better Auth.
+	verifier, err := betterauth.NewVerifier(betterauth.VerifierConfig{Sessions: store})
+	if err != nil {
+		return err
+	}
+	trusted := []string{envOr("BETTER_AUTH_URL", "http://"+addr)}
+	log.Printf("listening on http://%s", addr)
+	return http.ListenAndServe(addr, newHandler(verifier, trusted))
+}
+
+// newHandler is all the wiring betterauth needs: Verify finds the session
+// of every request, Require turns away the ones without (401, or 503 while
+// the store is down), and CheckOrigin refuses cookie-carrying writes from
+// origins Better Auth would not trust.
+func newHandler(verifier *betterauth.Verifier, trustedOrigins []string) http.Handler {
+	e := echo.New()
+	e.Use(middleware.Recover(), checkOrigin(trustedOrigins), verify(verifier))
+	e.GET("/api/me", me, require)
+	return e
+}
+
+// me answers with the signed-in user, as Better Auth's get-session shows it.
+func me(c *echo.Context) error {
+	return c.JSON(http.StatusOK, currentUser(c).Private())
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}

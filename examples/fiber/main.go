@@ -1,0 +1,64 @@
+// Command fiber is a small API next to a Better Auth app: GET /api/me
+// answers only to a Better Auth session. adapter.go runs httpauth's
+// net/http middleware as fiber handlers.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+	"os"
+
+	"github.com/gofiber/fiber/v3"
+	"github.com/gofiber/fiber/v3/middleware/recover"
+
+	"github.com/betterauth-go/betterauth"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8081", "listen address")
+	databaseURL := flag.String("database-url", envOr("DATABASE_URL", "sqlite:betterauth.db"), "Better Auth's database: postgres://…, mysql://… or sqlite:PATH")
+	migrate := flag.Bool("migrate", false, "create Better Auth's missing tables (not on the database of an existing Better Auth app)")
+	flag.Parse()
+	if err := run(*addr, *databaseURL, *migrate); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(addr, databaseURL string, migrate bool) error {
+	store, closeDB, err := openStore(context.Background(), databaseURL, migrate)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	// Secrets come from BETTER_AUTH_SECRET / BETTER_AUTH_SECRETS, as in Better Auth.
+	verifier, err := betterauth.NewVerifier(betterauth.VerifierConfig{Sessions: store})
+	if err != nil {
+		return err
+	}
+	trusted := []string{envOr("BETTER_AUTH_URL", "http://"+addr)}
+	return newApp(verifier, trusted).Listen(addr)
+}
+
+// newApp is all the wiring betterauth needs: verify finds the session of
+// every request, require turns away the ones without (401, or 503 while
+// the store is down), and checkOrigin refuses cookie-carrying writes from
+// origins Better Auth would not trust.
+func newApp(verifier *betterauth.Verifier, trustedOrigins []string) *fiber.App {
+	app := fiber.New()
+	app.Use(recover.New(), checkOrigin(trustedOrigins), verify(verifier))
+	app.Get("/api/me", require, me)
+	return app
+}
+
+// me answers with the signed-in user, as Better Auth's get-session shows it.
+func me(c fiber.Ctx) error {
+	return c.JSON(currentUser(c).Private())
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}

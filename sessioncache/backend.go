@@ -1,0 +1,80 @@
+package sessioncache
+
+import (
+	"context"
+	"time"
+
+	ba "github.com/betterauth-go/betterauth"
+)
+
+// Backend is the session backend of package server (server.SessionBackend:
+// server.SQLSessions or server.RedisSessions), repeated here so that this
+// package does not depend on the server.
+type Backend interface {
+	ba.SessionStore
+	CreateSession(ctx context.Context, sess *ba.Session, user *ba.User) error
+	ListSessions(ctx context.Context, userID string) ([]ba.Session, error)
+	DeleteSession(ctx context.Context, token string) error
+	RevokeUserSessions(ctx context.Context, userID string) (int64, error)
+	RefreshSession(ctx context.Context, token string, expiresAt time.Time) error
+	UserChanged(ctx context.Context, user *ba.User) error
+}
+
+// CachedBackend is a Backend whose session lookups go through a Cache and
+// whose writes invalidate what they change, so that this process sees its
+// own sign-outs, revocations, refreshes and user changes at once; other
+// processes see them within the TTL.
+type CachedBackend struct {
+	*Cache
+	backend Backend
+}
+
+var _ Backend = (*CachedBackend)(nil)
+
+// WrapBackend puts a Cache in front of b's lookups.
+func WrapBackend(b Backend, opts Options) (*CachedBackend, error) {
+	c, err := New(b, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &CachedBackend{Cache: c, backend: b}, nil
+}
+
+// CreateSession stores a new session; nothing is cached until it is read.
+func (b *CachedBackend) CreateSession(ctx context.Context, sess *ba.Session, user *ba.User) error {
+	return b.backend.CreateSession(ctx, sess, user)
+}
+
+// ListSessions always reads the store: it is not on the hot path.
+func (b *CachedBackend) ListSessions(ctx context.Context, userID string) ([]ba.Session, error) {
+	return b.backend.ListSessions(ctx, userID)
+}
+
+// DeleteSession deletes the session and forgets it.
+func (b *CachedBackend) DeleteSession(ctx context.Context, token string) error {
+	err := b.backend.DeleteSession(ctx, token)
+	b.Invalidate(token)
+	return err
+}
+
+// RevokeUserSessions deletes every session of the user and forgets them.
+func (b *CachedBackend) RevokeUserSessions(ctx context.Context, userID string) (int64, error) {
+	n, err := b.backend.RevokeUserSessions(ctx, userID)
+	b.InvalidateUser(userID)
+	return n, err
+}
+
+// RefreshSession extends the session and forgets the cached copy.
+func (b *CachedBackend) RefreshSession(ctx context.Context, token string, expiresAt time.Time) error {
+	err := b.backend.RefreshSession(ctx, token, expiresAt)
+	b.Invalidate(token)
+	return err
+}
+
+// UserChanged passes the change on and forgets the user's sessions, whose
+// cached copies hold the old user (role, ban, name).
+func (b *CachedBackend) UserChanged(ctx context.Context, user *ba.User) error {
+	err := b.backend.UserChanged(ctx, user)
+	b.InvalidateUser(user.ID)
+	return err
+}
