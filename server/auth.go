@@ -152,14 +152,14 @@ func (s *Server) issueSession(w http.ResponseWriter, r *http.Request, user *ba.U
 }
 
 func (s *Server) setSessionCookies(w http.ResponseWriter, r *http.Request, sess *ba.Session, user *ba.User, dontRemember bool) {
-	s.verifier.SetSessionCookie(w, sess.Token, s.cfg.SessionExpiresIn, dontRemember, ba.CookieAttributes{})
+	s.verifier.SetSessionCookie(w, sess.Token, s.cfg.SessionExpiresIn, dontRemember, s.cookieAttrs())
 	if !dontRemember && s.hasCookie(r, "dont_remember") {
 		// Better Auth 1.7.17+: a remembered session expires a stale
 		// dont_remember cookie, which would otherwise shorten it.
-		w.Header().Add("Set-Cookie", ba.SerializeCookie(s.verifier.CookieName("dont_remember"), "", 0, s.secure, ba.CookieAttributes{}))
+		w.Header().Add("Set-Cookie", ba.SerializeCookie(s.verifier.CookieName("dont_remember"), "", 0, s.secure, s.cookieAttrs()))
 	}
 	if s.cfg.CookieCache.Enabled() {
-		if err := s.verifier.SetCookieCache(w, s.schema, sess, user, dontRemember, ba.CookieAttributes{}); err != nil {
+		if err := s.verifier.SetCookieCache(w, s.schema, sess, user, dontRemember, s.cookieAttrs()); err != nil {
 			s.log.Error("cookie cache not set", "error", err.Error())
 		}
 	}
@@ -170,7 +170,7 @@ func (s *Server) setSessionCookies(w http.ResponseWriter, r *http.Request, sess 
 }
 
 func (s *Server) clearCookies(w http.ResponseWriter) {
-	s.verifier.ClearSessionCookies(w, ba.CookieAttributes{})
+	s.verifier.ClearSessionCookies(w, s.cookieAttrs())
 }
 
 func validEmail(e string) bool { return ba.ValidEmail(ba.NormalizeEmail(e)) }

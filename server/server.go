@@ -38,6 +38,11 @@ type Config struct {
 	// TrustedOrigins are origins besides BaseURL allowed to make
 	// cookie-authenticated state-changing requests (exact or wildcard).
 	TrustedOrigins []string
+	// CookieDomain sets the Domain of the cookies this server writes, as
+	// Better Auth's advanced.crossSubDomainCookies.domain does (e.g.
+	// "example.com" so app.example.com and api.example.com share the
+	// session). Empty: host-only cookies.
+	CookieDomain string
 	// Bearer accepts Authorization: Bearer session tokens and sends
 	// set-auth-token (Better Auth's bearer plugin). Off by default.
 	Bearer bool
@@ -177,6 +182,10 @@ func New(cfg Config) (*Server, error) {
 	s.secure = s.verifier.Secure()
 	s.handler = s.routes()
 	return s, nil
+}
+
+func (s *Server) cookieAttrs() ba.CookieAttributes {
+	return ba.CookieAttributes{Domain: s.cfg.CookieDomain}
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -432,3 +432,12 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		t.Errorf("request not logged: %s", logs)
 	}
 }
+
+func TestCookieDomain(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.CookieDomain = "example.com" })
+	r := e.client().do("POST", "/api/auth/sign-up/email", map[string]any{"email": "d@example.com", "password": "password123", "name": "D"})
+	lines := r.header.Values("Set-Cookie")
+	if len(lines) == 0 || !strings.Contains(lines[0], "; Domain=example.com; Path=/; HttpOnly; SameSite=Lax") {
+		t.Fatalf("Set-Cookie %q", lines)
+	}
+}

@@ -58,6 +58,9 @@ Flags (default in brackets):
   --trusted-origins LIST        origins besides BETTER_AUTH_URL allowed to
                                 make cookie-authenticated changes (comma-
                                 separated; wildcards like https://*.example.com)
+  --cookie-domain DOMAIN        Domain of the cookies this server sets, as
+                                Better Auth's crossSubDomainCookies.domain
+                                (e.g. example.com) [host-only]
   --cookie-cache STRATEGY       compact, jwt or jwe: issue and trust Better
                                 Auth's session_data cookie [off]
   --cookie-cache-max-age DUR    how long a cookie cache is trusted [5m]
@@ -98,6 +101,7 @@ type serveFlags struct {
 	jwksURL                  string
 	redisURL                 string
 	metrics                  bool
+	cookieDomain             string
 	redisPrefix              string
 	logResetLinks            bool
 }
@@ -118,6 +122,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&f.jwksURL, "jwks-url", "", "")
 	fs.StringVar(&f.redisURL, "redis", "", "")
 	fs.BoolVar(&f.metrics, "metrics", false, "")
+	fs.StringVar(&f.cookieDomain, "cookie-domain", "", "")
 	fs.StringVar(&f.redisPrefix, "redis-key-prefix", "better-auth:", "")
 	fs.BoolVar(&f.logResetLinks, "log-reset-links", false, "")
 	if done, err := parseFlags(fs, args, serveHelp, stdout); done || err != nil {
@@ -143,7 +148,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
-	cfg := server.Config{Secrets: secrets, Log: log, RequireEmailVerification: f.requireEmailVerification, Metrics: f.metrics}
+	cfg := server.Config{Secrets: secrets, Log: log, RequireEmailVerification: f.requireEmailVerification, Metrics: f.metrics, CookieDomain: strings.TrimPrefix(f.cookieDomain, ".")}
 	for _, p := range schema.Plugins {
 		if p == ba.PluginBearer {
 			cfg.Bearer = true

@@ -338,6 +338,9 @@ func declareInputs(t *testing.T, root, dir string) {
 func chromiumPath(t *testing.T) string {
 	t.Helper()
 	if p := os.Getenv("CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			testdb.Unavailable(t, "CHROMIUM=%s: %v", p, err)
+		}
 		return p
 	}
 	if p, err := exec.LookPath("chromium"); err == nil {
