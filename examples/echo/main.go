@@ -42,10 +42,10 @@ func run(addr, databaseURL string, migrate bool) error {
 	return http.ListenAndServe(addr, newHandler(verifier, trusted))
 }
 
-// newHandler is all the wiring betterauth needs: Verify finds the session
-// of every request, Require turns away the ones without (401, or 503 while
-// the store is down), and CheckOrigin refuses cookie-carrying writes from
-// origins Better Auth would not trust.
+// newHandler is all the wiring betterauth needs: verify finds the session
+// of every request, require turns away the ones without (401, or 503 while
+// the store is down), and checkOrigin refuses cookie-carrying writes from
+// origins Better Auth would not trust (see adapter.go).
 func newHandler(verifier *betterauth.Verifier, trustedOrigins []string) http.Handler {
 	e := echo.New()
 	e.Use(middleware.Recover(), checkOrigin(trustedOrigins), verify(verifier))
