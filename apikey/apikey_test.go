@@ -145,7 +145,7 @@ func TestNew(t *testing.T) {
 		"NoKeys":             {Users: e.store},
 		"NoUsers":            {Keys: e.keys},
 		"BadReferences":      {Keys: e.keys, Users: e.store, References: "team"},
-		"CountUsageReadOnly": {Keys: readOnly{e.keys}, Users: e.store, CountUsage: true},
+		"CountUsageReadOnly": {Keys: lookupOnly{e.keys}, Users: e.store, CountUsage: true},
 		"EmptyHeader":        {Keys: e.keys, Users: e.store, Headers: []string{""}},
 	} {
 		if _, err := apikey.New(cfg); err == nil {
@@ -157,7 +157,8 @@ func TestNew(t *testing.T) {
 	}
 }
 
-type readOnly struct{ apikey.Store }
+// lookupOnly hides the usage methods of a store.
+type lookupOnly struct{ apikey.Store }
 
 func TestVerify(t *testing.T) {
 	ctx := context.Background()

@@ -3,6 +3,7 @@ package apikey_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
@@ -62,10 +63,9 @@ func ExampleMiddleware() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		var body [128]byte
-		n, _ := resp.Body.Read(body[:])
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		fmt.Printf("%d %s", resp.StatusCode, body[:n])
+		fmt.Printf("%d %s", resp.StatusCode, body)
 	}
 	// Output:
 	// 200 hello Ada

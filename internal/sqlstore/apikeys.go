@@ -29,10 +29,6 @@ type apiKeyQueries struct {
 	refillFromNull, refill, decrement string
 	increment, startFromNull, restart string
 	setLastRequest, touch             string
-	// returning is " RETURNING <columns>" on PostgreSQL and SQLite; MySQL
-	// has no UPDATE … RETURNING, so there the row is read back in the same
-	// transaction.
-	returning string
 }
 
 var errNoAPIKeyPlugin = fmt.Errorf("%w: the apiKey plugin is not in the schema", ba.ErrInvalid)
@@ -94,8 +90,14 @@ func buildAPIKeyQueries(k Kind, c *codec[ba.APIKey]) apiKeyQueries {
 		" WHERE " + id + " = " + p(2) + " AND " + lastRequest + " <= " + p(3)
 	q.setLastRequest = upd + lastRequest + " = " + p(1) + " WHERE " + id + " = " + p(2)
 	q.touch = upd + c.col("updatedAt") + " = " + p(1) + " WHERE " + id + " = " + p(2)
+	// PostgreSQL and SQLite return the updated row from the UPDATE itself;
+	// MySQL has no UPDATE … RETURNING, so update reads it back in the same
+	// transaction.
 	if k != MySQL {
-		q.returning = " RETURNING " + c.selectList("")
+		returning := " RETURNING " + c.selectList("")
+		for _, stmt := range []*string{&q.refillFromNull, &q.refill, &q.decrement, &q.increment, &q.startFromNull, &q.restart, &q.setLastRequest, &q.touch} {
+			*stmt += returning
+		}
 	}
 	return q
 }
@@ -208,8 +210,8 @@ func (a *APIKeyStore) TouchAPIKey(ctx context.Context, id string, now time.Time)
 // MySQL's changed-rows count is reliable for them, while an unguarded one
 // may write the value the row already holds.
 func (a *APIKeyStore) update(ctx context.Context, op string, guarded bool, q, id string, args ...any) (*ba.APIKey, error) {
-	if a.q.returning != "" {
-		return getOne(ctx, a.s, a.c, op, q+a.q.returning, args...)
+	if a.s.kind != MySQL {
+		return getOne(ctx, a.s, a.c, op, q, args...)
 	}
 	var out *ba.APIKey
 	err := a.s.drv.DB.InTx(ctx, func(db DB) error {
