@@ -5,7 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"hash"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // ErrInvalidSignature means a signed value's signature is missing, malformed
@@ -20,7 +23,15 @@ const signatureLength = 44
 // cookie value before URL encoding (also what Better Auth's bearer plugin
 // sends in set-auth-token).
 func Sign(value, secret string) string {
-	return value + "." + signature(value, secret)
+	m, pool := getMAC(secret)
+	defer putMAC(m, pool)
+	m.sign(value)
+	var b strings.Builder
+	b.Grow(len(value) + 1 + signatureLength)
+	b.WriteString(value)
+	b.WriteByte('.')
+	b.Write(m.enc[:])
+	return b.String()
 }
 
 // SignCookieValue returns the cookie value Better Auth sets for a signed
@@ -29,43 +40,152 @@ func SignCookieValue(value, secret string) string {
 	return EncodeURIComponent(Sign(value, secret))
 }
 
-func signature(value, secret string) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(value))
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
-}
-
 // VerifySigned checks a signed value as better-call's getSignedCookie does and
 // returns the value without its signature. raw may be URL-encoded (it is
 // decoded once, only when it contains '%'). The value is split at the last
 // '.', the signature must be 44 characters of standard base64 ending in '=',
 // and it is compared in constant time.
+//
+// It runs on every request, so it allocates nothing in the usual case (a
+// browser's cookie, whose only escapes are in the signature): the keyed
+// HMAC state and the scratch space come from a pool per secret.
 func VerifySigned(raw, secret string) (string, error) {
-	if strings.Contains(raw, "%") {
-		decoded, err := DecodeURIComponent(raw)
-		if err != nil {
-			return "", ErrInvalidSignature
-		}
-		raw = decoded
-	}
-	i := strings.LastIndexByte(raw, '.')
-	if i < 1 {
+	m, pool := getMAC(secret)
+	defer putMAC(m, pool)
+	value, ok := m.split(raw)
+	if !ok || m.enc[signatureLength-1] != '=' {
 		return "", ErrInvalidSignature
 	}
-	value, sig := raw[:i], raw[i+1:]
-	if len(sig) != signatureLength || sig[signatureLength-1] != '=' {
+	n, err := base64.StdEncoding.Decode(m.got[:], m.enc[:])
+	if err != nil || n != sha256.Size {
 		return "", ErrInvalidSignature
 	}
-	got, err := base64.StdEncoding.DecodeString(sig)
-	if err != nil {
-		return "", ErrInvalidSignature
-	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(value))
-	if !hmac.Equal(got, mac.Sum(nil)) {
+	m.sum(value)
+	if !hmac.Equal(m.got[:n], m.digest[:]) {
 		return "", ErrInvalidSignature
 	}
 	return value, nil
+}
+
+// macState is a keyed HMAC-SHA256 with scratch space for one signature.
+type macState struct {
+	mac    hash.Hash
+	digest [sha256.Size]byte
+	got    [sha256.Size + 1]byte // a 44-character signature decodes to 32 or 33 bytes
+	enc    [signatureLength]byte // the signature text
+	value  []byte
+}
+
+// sum computes HMAC(secret, value) into m.digest.
+func (m *macState) sum(value string) {
+	m.value = append(m.value[:0], value...)
+	m.mac.Write(m.value)
+	m.mac.Sum(m.digest[:0])
+}
+
+// sign computes the base64 signature of value into m.enc.
+func (m *macState) sign(value string) {
+	m.sum(value)
+	base64.StdEncoding.Encode(m.enc[:], m.digest[:])
+}
+
+// split is better-call's parsing: decode raw once when it holds a '%',
+// split at the last '.', and keep a signature of exactly 44 characters in
+// m.enc. It returns the value part. When the part before the last '.' has
+// no escape — a browser's cookie, where encodeURIComponent escaped only
+// the signature's '+', '/' and '=' — only the signature is decoded and the
+// value is a substring of raw; anything else takes the general path.
+func (m *macState) split(raw string) (string, bool) {
+	i := strings.LastIndexByte(raw, '.')
+	if strings.IndexByte(raw, '%') < 0 {
+		if i < 1 || len(raw)-i-1 != signatureLength {
+			return "", false
+		}
+		copy(m.enc[:], raw[i+1:])
+		return raw[:i], true
+	}
+	if i >= 1 && strings.IndexByte(raw[:i], '%') < 0 {
+		n, ok, general := decodeSignature(&m.enc, raw[i+1:])
+		if !general {
+			return raw[:i], ok && n == signatureLength
+		}
+	}
+	decoded, err := DecodeURIComponent(raw)
+	if err != nil {
+		return "", false
+	}
+	i = strings.LastIndexByte(decoded, '.')
+	if i < 1 || len(decoded)-i-1 != signatureLength {
+		return "", false
+	}
+	copy(m.enc[:], decoded[i+1:])
+	return decoded[:i], true
+}
+
+// decodeSignature percent-decodes s into dst and returns its decoded
+// length. ok is false on a malformed escape (DecodeURIComponent of the whole
+// value would fail too). general is true when the fast path cannot decide
+// as the whole decoding would: s decodes to more than 44 bytes or holds an
+// escaped '.', which moves the split.
+func decodeSignature(dst *[signatureLength]byte, s string) (n int, ok, general bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '%' {
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return 0, false, false
+			}
+			c = unhex(s[i+1])<<4 | unhex(s[i+2])
+			i += 2
+			if c == '.' {
+				return 0, false, true
+			}
+		}
+		if n == signatureLength {
+			return 0, false, true
+		}
+		dst[n] = c
+		n++
+	}
+	return n, true, false
+}
+
+// maxMACSecrets bounds the pools kept: a process uses one or two secrets
+// (current and previous); anything beyond this many gets a fresh HMAC.
+const maxMACSecrets = 16
+
+var (
+	macPools     sync.Map // secret → *sync.Pool of *macState
+	macPoolCount atomic.Int32
+)
+
+// getMAC returns a keyed state for secret and the pool to return it to
+// (nil when it must not be returned).
+func getMAC(secret string) (*macState, *sync.Pool) {
+	if p, ok := macPools.Load(secret); ok {
+		pool := p.(*sync.Pool)
+		return pool.Get().(*macState), pool
+	}
+	newState := func() any { return &macState{mac: hmac.New(sha256.New, []byte(secret))} }
+	if macPoolCount.Load() >= maxMACSecrets {
+		return newState().(*macState), nil
+	}
+	p, loaded := macPools.LoadOrStore(secret, &sync.Pool{New: newState})
+	if !loaded {
+		macPoolCount.Add(1)
+	}
+	pool := p.(*sync.Pool)
+	return pool.Get().(*macState), pool
+}
+
+func putMAC(m *macState, pool *sync.Pool) {
+	if pool == nil {
+		return
+	}
+	m.mac.Reset()
+	if cap(m.value) > 4096 {
+		m.value = nil // do not keep a huge value's buffer
+	}
+	pool.Put(m)
 }
 
 // EncodeURIComponent escapes s as JavaScript's encodeURIComponent does: every

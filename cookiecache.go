@@ -3,6 +3,7 @@ package betterauth
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"time"
 
@@ -35,6 +36,14 @@ type CookieCacheConfig struct {
 	// Version is session.cookieCache.version; "1" by default. A cache of
 	// another version is ignored.
 	Version string
+	// Memo keeps up to this many verified caches in memory, by their exact
+	// cookie text, each until the expiry signed inside it: the HMAC (or
+	// AES-GCM) and JSON decoding then run once per cookie rather than once
+	// per request. Nothing a request sees changes — the same text always
+	// decodes to the same session, and the token, expiry and ban are still
+	// checked on every request. 0 (the default) turns it off; each entry
+	// holds one session and user (about 2 KB).
+	Memo int
 	// Schema describes the user and session fields in the cache (plugins,
 	// custom fields); Better Auth's default when nil. Writing a cache
 	// (SetCookieCache) uses the schema passed there.
@@ -70,8 +79,7 @@ func (v *Verifier) cacheSecrets() []cookiecache.Secret {
 // fromCookieCache returns the session in a valid session_data cookie for
 // token, or false when there is none or it does not check out (the caller
 // then reads the store, as Better Auth does).
-func (v *Verifier) fromCookieCache(r *http.Request, token string) (*Result, bool) {
-	cookies := r.Cookies()
+func (v *Verifier) fromCookieCache(cookies []*http.Cookie, token string) (*Result, bool) {
 	var raw string
 	found := false
 	for _, name := range v.dataNames {
@@ -83,35 +91,45 @@ func (v *Verifier) fromCookieCache(r *http.Request, token string) (*Result, bool
 		return nil, false
 	}
 	now := v.now()
-	var p *cookiecache.Payload
-	var err error
-	switch v.cache.Strategy {
-	case CacheCompact:
-		p, err = cookiecache.DecodeCompact(raw, v.currentSecret(), now)
-	case CacheJWT:
-		p, err = cookiecache.DecodeJWT(raw, v.currentSecret(), now)
-	case CacheJWE:
-		p, err = cookiecache.DecodeJWE(raw, v.cacheSecrets(), now)
-	}
-	if err != nil {
-		return nil, false
-	}
-	// The JWE decoder allows jose's 15 s clock tolerance, but get-session
-	// then drops a cache whose exp has passed; do as get-session does.
-	if p.Expires.Before(now) {
-		return nil, false
-	}
-	version := p.Version
-	if version == "" {
-		version = "1"
-	}
-	if version != v.cache.Version {
-		return nil, false
-	}
 	var sess Session
 	var user User
-	if json.Unmarshal(p.Session, &sess) != nil || json.Unmarshal(p.User, &user) != nil {
-		return nil, false
+	if e, ok := v.memo.get(raw, now); ok {
+		sess, user = e.session, e.user
+		sess.Fields, user.Fields = maps.Clone(e.session.Fields), maps.Clone(e.user.Fields)
+	} else {
+		var p *cookiecache.Payload
+		var err error
+		switch v.cache.Strategy {
+		case CacheCompact:
+			p, err = cookiecache.DecodeCompact(raw, v.currentSecret(), now)
+		case CacheJWT:
+			p, err = cookiecache.DecodeJWT(raw, v.currentSecret(), now)
+		case CacheJWE:
+			p, err = cookiecache.DecodeJWE(raw, v.cacheSecrets(), now)
+		}
+		if err != nil {
+			return nil, false
+		}
+		// The JWE decoder allows jose's 15 s clock tolerance, but get-session
+		// then drops a cache whose exp has passed; do as get-session does.
+		if p.Expires.Before(now) {
+			return nil, false
+		}
+		version := p.Version
+		if version == "" {
+			version = "1"
+		}
+		if version != v.cache.Version {
+			return nil, false
+		}
+		if json.Unmarshal(p.Session, &sess) != nil || json.Unmarshal(p.User, &user) != nil {
+			return nil, false
+		}
+		if v.cache.Schema != nil {
+			normalizeFields(v.cache.Schema.Table(ModelUser), user.Fields)
+			normalizeFields(v.cache.Schema.Table(ModelSession), sess.Fields)
+		}
+		v.memo.put(raw, &sess, &user, p.Expires, now)
 	}
 	// The cache must belong to the signed session cookie it came with.
 	if sess.Token != token || sess.IsExpired(now) || user.ID == "" || user.ID != sess.UserID {
@@ -119,10 +137,6 @@ func (v *Verifier) fromCookieCache(r *http.Request, token string) (*Result, bool
 	}
 	if !v.ignoreBans && user.IsBanned(now) {
 		return nil, false
-	}
-	if v.cache.Schema != nil {
-		normalizeFields(v.cache.Schema.Table(ModelUser), user.Fields)
-		normalizeFields(v.cache.Schema.Table(ModelSession), sess.Fields)
 	}
 	return &Result{Session: &sess, User: &user, Token: token, Credential: CredentialCookieCache}, true
 }

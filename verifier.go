@@ -130,6 +130,7 @@ type Verifier struct {
 	secure      bool
 	bearer      BearerConfig
 	cache       CookieCacheConfig
+	memo        *cacheMemo
 	ignoreBans  bool
 	refresh     RefreshConfig
 	now         func() time.Time
@@ -180,6 +181,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if err := v.cache.validate(); err != nil {
 		return nil, err
 	}
+	v.memo = newCacheMemo(v.cache.Memo)
 	prefix := cfg.Cookies.Prefix
 	if prefix == "" {
 		prefix = "better-auth"
@@ -227,12 +229,13 @@ func (v *Verifier) currentSecret() string { return v.secrets[0].Value }
 // cookie (and the cookie cache when enabled), else a bearer token when
 // enabled. It never writes to the response.
 func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Result, error) {
-	token, cred, err := v.credential(r)
+	cookies := r.Cookies() // parsed once: the Cookie header can be long
+	token, cred, err := v.credential(r, cookies)
 	if err != nil {
 		return nil, err
 	}
 	if cred == CredentialCookie && v.cache.Enabled() {
-		if res, ok := v.fromCookieCache(r, token); ok {
+		if res, ok := v.fromCookieCache(cookies, token); ok {
 			return res, nil
 		}
 	}
@@ -258,10 +261,10 @@ func (v *Verifier) VerifyCookieValue(ctx context.Context, value string) (*Result
 }
 
 // credential extracts the session token from the cookie or bearer header.
-func (v *Verifier) credential(r *http.Request) (string, Credential, error) {
+func (v *Verifier) credential(r *http.Request, cookies []*http.Cookie) (string, Credential, error) {
 	sawCookie := false
 	for _, name := range v.tokenNames {
-		for _, c := range r.Cookies() {
+		for _, c := range cookies {
 			if c.Name != name || c.Value == "" {
 				continue
 			}

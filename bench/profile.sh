@@ -7,6 +7,7 @@
 #   bash bench/profile.sh                       # GET /api/auth/get-session
 #   ROUTE=/api/me FLAGS='-cookie-cache compact' bash bench/profile.sh
 #   FLAGS='-session-cache-ttl 5s -log-requests=false' bash bench/profile.sh
+#   DBPARAMS='&pool_max_conns=16' bash bench/profile.sh   # pgxpool settings
 #
 # Prints the top of the CPU profile and leaves cpu.pprof / allocs.pprof in
 # bench/results/ for `go tool pprof`.
@@ -19,7 +20,7 @@ DURATION=${DURATION:-10}
 CONNS=${CONNS:-32}
 PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432}
 DB=benchprof_$(date +%s)_$$
-DBURL="$PGURL/$DB?sslmode=disable"
+DBURL="$PGURL/$DB?sslmode=disable${DBPARAMS:-}"
 WORK=$(mktemp -d /tmp/betterauth-prof.XXXXXX)
 PID=
 cleanup() {

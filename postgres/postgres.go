@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -63,6 +64,11 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, errors.New("invalid PostgreSQL URL (expected postgres://user:password@host:port/database)")
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgx's default (max(4, GOMAXPROCS)) starves a busy server on a
+		// small machine; each request holds a connection only for one query.
+		cfg.MaxConns = max(8, 4*int32(runtime.GOMAXPROCS(0)))
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -740,6 +740,11 @@ func jsonObject(kv ...any) json.RawMessage {
 		k, _ := json.Marshal(kv[i])
 		b.Write(k)
 		b.WriteByte(':')
+		if raw, ok := kv[i+1].(json.RawMessage); ok {
+			// Ours, already compact: json.Marshal would re-scan it.
+			b.Write(raw)
+			continue
+		}
 		v, err := json.Marshal(kv[i+1])
 		if err != nil {
 			v = []byte("null")

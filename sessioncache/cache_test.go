@@ -258,3 +258,25 @@ func TestOptions(t *testing.T) {
 		t.Errorf("default TTL %s", c.TTL())
 	}
 }
+
+// BenchmarkHit is a lookup answered from memory (the session and user are
+// copied for the caller), on every core at once.
+func BenchmarkHit(b *testing.B) {
+	ctx := context.Background()
+	c, err := sessioncache.New(newFakeStore("a"), sessioncache.Options{TTL: time.Minute})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, _, err := c.GetSessionAndUser(ctx, "a"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, _, err := c.GetSessionAndUser(ctx, "a"); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

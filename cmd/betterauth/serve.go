@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"net/url"
 	"os"
@@ -26,6 +27,7 @@ import (
 	"github.com/betterauth-go/betterauth/jwt"
 	redisstore "github.com/betterauth-go/betterauth/redis"
 	"github.com/betterauth-go/betterauth/server"
+	"github.com/betterauth-go/betterauth/sessioncache"
 	"github.com/betterauth-go/betterauth/sqlite"
 )
 
@@ -83,6 +85,18 @@ Flags (default in brackets):
                                 else the JWKS URL's
   --metrics                     serve Prometheus metrics at GET /metrics [off]
   --log-format text|json        log format [text]
+  --log-level LEVEL             debug, info, warn or error [info]; info logs
+                                one line per request, warn only problems
+  --session-cache-ttl DUR       keep looked-up sessions in memory for DUR
+                                (at most 5m) [off]. A session revoked by
+                                another instance or by Better Auth stays
+                                usable here for up to DUR; this instance's
+                                own sign-outs and revocations apply at once
+  --session-cache-size N        sessions the cache holds at most [10000]
+  --cookie-cache-memo N         verified cookie caches kept decoded in
+                                memory until their own expiry [1024 with
+                                --cookie-cache, else off; 0 turns it off]
+  --pprof HOST:PORT             serve net/http/pprof there (keep it private)
   --log-reset-links             log password-reset links instead of mailing
                                 them (development only: they hold a token)
 `
@@ -98,6 +112,11 @@ type serveFlags struct {
 	trustedProxies           string
 	requireEmailVerification bool
 	logFormat                string
+	logLevel                 string
+	sessionCacheTTL          time.Duration
+	sessionCacheSize         int
+	cookieCacheMemo          int
+	pprofAddr                string
 	jwksURL                  string
 	redisURL                 string
 	metrics                  bool
@@ -119,6 +138,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "")
 	fs.BoolVar(&f.requireEmailVerification, "require-email-verification", false, "")
 	fs.StringVar(&f.logFormat, "log-format", "text", "")
+	fs.StringVar(&f.logLevel, "log-level", "info", "")
+	fs.DurationVar(&f.sessionCacheTTL, "session-cache-ttl", 0, "")
+	fs.IntVar(&f.sessionCacheSize, "session-cache-size", 0, "")
+	fs.IntVar(&f.cookieCacheMemo, "cookie-cache-memo", 1024, "")
+	fs.StringVar(&f.pprofAddr, "pprof", "", "")
 	fs.StringVar(&f.jwksURL, "jwks-url", "", "")
 	fs.StringVar(&f.redisURL, "redis", "", "")
 	fs.BoolVar(&f.metrics, "metrics", false, "")
@@ -128,7 +152,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if done, err := parseFlags(fs, args, serveHelp, stdout); done || err != nil {
 		return err
 	}
-	log, err := newLogger(f.logFormat, stderr)
+	log, err := newLogger(f.logFormat, f.logLevel, stderr)
 	if err != nil {
 		return err
 	}
@@ -176,7 +200,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch f.cookieCache {
 	case "":
 	case "compact", "jwt", "jwe":
-		cfg.CookieCache = ba.CookieCacheConfig{Strategy: ba.CookieCacheStrategy(f.cookieCache), MaxAge: f.cookieCacheMaxAge}
+		cfg.CookieCache = ba.CookieCacheConfig{Strategy: ba.CookieCacheStrategy(f.cookieCache), MaxAge: f.cookieCacheMaxAge, Memo: f.cookieCacheMemo}
 	default:
 		return fmt.Errorf("--cookie-cache: %q is not compact, jwt or jwe", f.cookieCache)
 	}
@@ -224,9 +248,25 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer closeRedis()
 	}
 
+	if f.sessionCacheTTL != 0 {
+		if cfg.Sessions == nil {
+			cfg.Sessions = server.SQLSessions{Store: store}
+		}
+		cached, err := sessioncache.WrapBackend(cfg.Sessions, sessioncache.Options{TTL: f.sessionCacheTTL, MaxEntries: f.sessionCacheSize})
+		if err != nil {
+			return fmt.Errorf("--session-cache-ttl: %v", err)
+		}
+		cfg.Sessions = cached
+		log.Info("in-process session cache on: sessions revoked elsewhere stay usable here for up to the TTL", "ttl", f.sessionCacheTTL.String())
+	}
 	srv, err := server.New(cfg)
 	if err != nil {
 		return err
+	}
+	if f.pprofAddr != "" {
+		if err := servePprof(ctx, f.pprofAddr, log); err != nil {
+			return err
+		}
 	}
 	return listenAndServe(ctx, f.addr, srv, log, stdout)
 }
@@ -276,14 +316,39 @@ func jwtVerifier(jwksURL string) (*jwt.Verifier, error) {
 	return v, nil
 }
 
-func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+func newLogger(format, level string, w io.Writer) (*slog.Logger, error) {
+	var opts slog.HandlerOptions
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %q is not debug, info, warn or error", level)
+	}
+	opts.Level = l
 	switch format {
 	case "text":
-		return slog.New(slog.NewTextHandler(w, nil)), nil
+		return slog.New(slog.NewTextHandler(w, &opts)), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, nil)), nil
+		return slog.New(slog.NewJSONHandler(w, &opts)), nil
 	}
 	return nil, fmt.Errorf("--log-format: %q is not text or json", format)
+}
+
+// servePprof serves net/http/pprof on its own listener, never on the API's.
+func servePprof(ctx context.Context, addr string, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--pprof: listen on %s: %v", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	go func() { <-ctx.Done(); _ = hs.Close() }()
+	log.Info("pprof listening", "addr", ln.Addr().String())
+	return nil
 }
 
 func splitList(s, flagName string, check func(string) error) ([]string, error) {
