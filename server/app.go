@@ -48,7 +48,7 @@ func (s *Server) mySessions(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]ba.SessionResponse, len(list))
 	for i := range list {
-		out[i] = list[i].Response(list[i].Token == res.Token)
+		out[i] = list[i].Response(sameToken(list[i].Token, res.Token))
 	}
 	writeJSON(w, 200, out)
 	return nil
@@ -73,7 +73,7 @@ func (s *Server) deleteMySession(w http.ResponseWriter, r *http.Request) error {
 		if err := s.sessions.DeleteSession(r.Context(), sess.Token); err != nil && !errors.Is(err, ba.ErrNotFound) {
 			return err
 		}
-		if sess.Token == res.Token {
+		if sameToken(sess.Token, res.Token) {
 			s.clearCookies(w)
 		}
 		w.WriteHeader(http.StatusNoContent)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/httpauth"
+	"github.com/betterauth-go/betterauth/internal/sqlstore"
 	"github.com/betterauth-go/betterauth/jwt"
 )
 
@@ -409,7 +411,7 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
 		if err := s.sessions.DeleteSession(r.Context(), token); err != nil && !errors.Is(err, ba.ErrNotFound) {
 			return err
 		}
-		if token == res.Token {
+		if sameToken(token, res.Token) {
 			s.clearCookies(w)
 		}
 	case err != nil && !errors.Is(err, ba.ErrNotFound):
@@ -442,7 +444,7 @@ func (s *Server) revokeOtherSessions(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	for _, other := range list {
-		if other.Token == res.Token {
+		if sameToken(other.Token, res.Token) {
 			continue
 		}
 		if err := s.sessions.DeleteSession(r.Context(), other.Token); err != nil && !errors.Is(err, ba.ErrNotFound) {
@@ -696,37 +698,52 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := checkPasswordLength(newPassword); err != nil {
 		return err
 	}
+	identifier := "reset-password:" + *token
+	// An unknown token costs no scrypt run, as in Better Auth (which looks
+	// the token up before hashing).
+	if v, err := s.store.GetVerificationByIdentifier(r.Context(), identifier); errors.Is(err, ba.ErrNotFound) || (err == nil && v.IsExpired(s.now())) {
+		return errInvalidToken
+	} else if err != nil {
+		return err
+	}
 	hash, err := s.hashPassword(r.Context(), newPassword)
 	if err != nil {
 		return err
 	}
-	v, err := s.store.ConsumeVerification(r.Context(), "reset-password:"+*token)
+	// Consuming the token and writing the password are one transaction:
+	// when the write fails, the link still works.
+	err = s.store.WithTx(r.Context(), func(tx *sqlstore.Store) error {
+		v, err := tx.ConsumeVerification(r.Context(), identifier)
+		if err != nil {
+			return err
+		}
+		acct, err := tx.GetCredentialAccount(r.Context(), v.Value)
+		switch {
+		case errors.Is(err, ba.ErrNotFound):
+			// A user who signed up with a provider gets a password
+			// account, as Better Auth does.
+			return tx.CreateAccount(r.Context(), &ba.Account{UserID: v.Value, ProviderID: ba.ProviderCredential, AccountID: v.Value, Password: &hash})
+		case err != nil:
+			return err
+		}
+		_, err = tx.UpdateAccount(r.Context(), acct.ID, ba.AccountUpdate{Password: ba.Value(hash)})
+		return err
+	})
 	if errors.Is(err, ba.ErrNotFound) {
 		return errInvalidToken
 	}
 	if err != nil {
 		return err
 	}
-	acct, err := s.store.GetCredentialAccount(r.Context(), v.Value)
-	switch {
-	case errors.Is(err, ba.ErrNotFound):
-		// A user who signed up with a provider gets a password account, as
-		// Better Auth does.
-		if err := s.store.CreateAccount(r.Context(), &ba.Account{UserID: v.Value, ProviderID: ba.ProviderCredential, AccountID: v.Value, Password: &hash}); err != nil {
-			return err
-		}
-	case err != nil:
-		return err
-	default:
-		if _, err := s.store.UpdateAccount(r.Context(), acct.ID, ba.AccountUpdate{Password: ba.Value(hash)}); err != nil {
-			return err
-		}
-	}
 	writeJSON(w, 200, map[string]bool{"status": true})
 	return nil
 }
 
 func strPtr(s string) *string { return &s }
+
+// sameToken compares session tokens in constant time, as every comparison
+// of a secret-derived value is.
+func sameToken(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
 // jsonObject builds a small JSON object with keys in the given order
 // (Better Auth's response key order), values encoded by encoding/json.

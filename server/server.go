@@ -302,7 +302,12 @@ func (s *Server) rateLimited(next http.Handler) http.Handler {
 			return
 		}
 		rule := ruleFor(r.URL.Path)
-		key := s.clientIP(r) + "|" + r.URL.Path
+		path := r.URL.Path
+		if strings.HasPrefix(path, "/api/auth/reset-password/") {
+			// One bucket for all reset links, and no token in a Redis key.
+			path = "/api/auth/reset-password/{token}"
+		}
+		key := s.clientIP(r) + "|" + path
 		ok, retry, err := s.limiter.Allow(r.Context(), key, rule.window, rule.max)
 		if err != nil {
 			// A limiter outage must not lock everyone out, nor let a
@@ -398,7 +403,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if s.metrics != nil {
 			s.metrics.observe(*route, r.Method, rec.status, elapsed)
 		}
-		s.log.InfoContext(ctx, "request", "id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration_ms", elapsed.Milliseconds())
+		s.log.InfoContext(ctx, "request", "id", id, "method", r.Method, "path", logPath(r.URL.Path), "status", rec.status, "duration_ms", elapsed.Milliseconds())
 	})
 }
 
@@ -409,10 +414,19 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.log.ErrorContext(r.Context(), "panic serving request", "path", r.URL.Path, "panic", fmt.Sprint(p))
+				s.log.ErrorContext(r.Context(), "panic serving request", "path", logPath(r.URL.Path), "panic", fmt.Sprint(p))
 				s.writeError(w, r, errInternal)
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// logPath is a request path as logged: the path of a reset link holds the
+// reset token, a credential, so that segment is logged as its pattern.
+func logPath(p string) string {
+	if strings.HasPrefix(p, "/api/auth/reset-password/") {
+		return "/api/auth/reset-password/{token}"
+	}
+	return p
 }

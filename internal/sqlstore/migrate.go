@@ -73,7 +73,8 @@ func (s *Store) countRows(ctx context.Context, table string) (int64, error) {
 // applied — run it again to finish. It returns the statements it ran.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	var applied []string
-	err := s.WithTx(ctx, func(tx *Store) error {
+	// Schema changes may take longer than Options.QueryTimeout.
+	err := s.untimed().WithTx(ctx, func(tx *Store) error {
 		plan, err := tx.PlanMigration(ctx)
 		if err != nil {
 			return err

@@ -21,6 +21,12 @@ type Options struct {
 	// BatchSize is how many expired rows DeleteExpired* removes per
 	// statement; 1000 by default. Small batches keep each lock short.
 	BatchSize int
+	// QueryTimeout bounds every statement, query (until its rows are
+	// closed) and transaction, so that a database that stops answering —
+	// a network partition, not a refused connection — gives
+	// betterauth.ErrUnavailable instead of requests that hang; 5 s by
+	// default, negative for none.
+	QueryTimeout time.Duration
 }
 
 // Store reads and writes Better Auth's tables. It is safe for concurrent
@@ -55,6 +61,12 @@ func New(drv Driver, opts Options) (*Store, error) {
 	}
 	if s.batchSize <= 0 {
 		s.batchSize = 1000
+	}
+	if opts.QueryTimeout == 0 {
+		opts.QueryTimeout = 5 * time.Second
+	}
+	if opts.QueryTimeout > 0 {
+		s.drv.DB = timeoutDB{db: drv.DB, d: opts.QueryTimeout}
 	}
 	k := drv.Kind
 	if s.user, err = newCodec(k, schema.Table(ba.ModelUser), userAccessor, userFields); err != nil {
