@@ -2,185 +2,28 @@ package main
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"errors"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/sqlite"
+	"github.com/betterauth-go/betterauth/internal/exampletest"
 )
 
 func init() { gin.SetMode(gin.TestMode) }
 
-const (
-	secret        = "example-secret-0123456789abcdefghijklmnopqrstuvwxyz"
-	trustedOrigin = "http://app.example.test"
-	cookieName    = "better-auth.session_token"
-)
-
-// fixture is the service on a fresh SQLite database holding one user with
-// one session.
-type fixture struct {
-	baseURL string
-	db      *sql.DB
-	user    *betterauth.User
-	token   string
-}
-
-func newFixture(t *testing.T) fixture {
-	t.Helper()
-	t.Setenv("BETTER_AUTH_SECRETS", "")
-	t.Setenv("BETTER_AUTH_SECRET", secret)
-	t.Setenv("BETTER_AUTH_URL", trustedOrigin)
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "app.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	store, err := sqlite.New(db, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	user := &betterauth.User{Name: "Ada", Email: "ada@example.com"}
-	if err := store.CreateUser(ctx, user); err != nil {
-		t.Fatal(err)
-	}
-	session := &betterauth.Session{UserID: user.ID}
-	if err := store.CreateSession(ctx, session); err != nil {
-		t.Fatal(err)
-	}
-	verifier, err := betterauth.NewVerifier(betterauth.VerifierConfig{Sessions: store})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fixture{baseURL: startServer(t, verifier, []string{trustedOrigin}), db: db, user: user, token: session.Token}
-}
+// TestService runs the checks every example shares (internal/exampletest)
+// against this one's real handler.
+func TestService(t *testing.T) { exampletest.Run(t, startServer) }
 
 // startServer serves the real handler on a loopback port.
 func startServer(t *testing.T, verifier *betterauth.Verifier, trustedOrigins []string) string {
 	srv := httptest.NewServer(newHandler(verifier, trustedOrigins))
 	t.Cleanup(srv.Close)
 	return srv.URL
-}
-
-type response struct {
-	status int
-	header http.Header
-	body   string
-}
-
-func (f fixture) do(t *testing.T, method, origin, cookie string) response {
-	t.Helper()
-	req, err := http.NewRequest(method, f.baseURL+"/api/me", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if origin != "" {
-		req.Header.Set("Origin", origin)
-	}
-	if cookie != "" {
-		req.Header.Set("Cookie", cookieName+"="+cookie)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{status: res.StatusCode, header: res.Header, body: string(body)}
-}
-
-// wantError checks a Better Auth error answer: status, JSON content type and
-// the exact {"message","code"} body.
-func wantError(t *testing.T, got response, status int, message, code string) {
-	t.Helper()
-	if got.status != status {
-		t.Fatalf("status %d, want %d (body %s)", got.status, status, got.body)
-	}
-	if ct := got.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("Content-Type %q, want application/json", ct)
-	}
-	var body map[string]any
-	if err := json.Unmarshal([]byte(got.body), &body); err != nil {
-		t.Fatalf("body %q: %v", got.body, err)
-	}
-	if len(body) != 2 || body["message"] != message || body["code"] != code {
-		t.Errorf("body %s, want {\"message\":%q,\"code\":%q}", got.body, message, code)
-	}
-}
-
-func TestMe(t *testing.T) {
-	f := newFixture(t)
-	signed := betterauth.SignCookieValue(f.token, secret)
-	forged := betterauth.SignCookieValue(f.token, "not-the-secret-0123456789abcdefghijklmnop")
-	unknown := betterauth.SignCookieValue("no-such-session-token", secret)
-
-	t.Run("OK", func(t *testing.T) {
-		got := f.do(t, http.MethodGet, "", signed)
-		if got.status != http.StatusOK {
-			t.Fatalf("status %d, want 200 (body %s)", got.status, got.body)
-		}
-		var user struct{ ID, Email string }
-		if err := json.Unmarshal([]byte(got.body), &user); err != nil {
-			t.Fatalf("body %q: %v", got.body, err)
-		}
-		if user.Email != "ada@example.com" || user.ID != f.user.ID {
-			t.Errorf("user %+v, want %s ada@example.com", user, f.user.ID)
-		}
-		if vary := got.header.Values("Vary"); !containsFold(vary, "Cookie") {
-			t.Errorf("Vary %q, want Cookie", vary)
-		}
-	})
-	for _, tc := range []struct {
-		name, method, origin, cookie string
-		status                       int
-		message, code                string
-	}{
-		{"ErrNoSession", http.MethodGet, "", "", http.StatusUnauthorized, "Unauthorized", "UNAUTHORIZED"},
-		{"ErrInvalidSignature", http.MethodGet, "", forged, http.StatusUnauthorized, "Unauthorized", "UNAUTHORIZED"},
-		{"ErrSessionNotFound", http.MethodGet, "", unknown, http.StatusUnauthorized, "Unauthorized", "UNAUTHORIZED"},
-		{"ErrInvalidOrigin", http.MethodPost, "https://evil.example", signed, http.StatusForbidden, "Invalid origin", "INVALID_ORIGIN"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			wantError(t, f.do(t, tc.method, tc.origin, tc.cookie), tc.status, tc.message, tc.code)
-		})
-	}
-	// The same write from the trusted origin gets past CheckOrigin (and then
-	// finds no POST route).
-	t.Run("TrustedOrigin", func(t *testing.T) {
-		if got := f.do(t, http.MethodPost, trustedOrigin, signed); got.status == http.StatusForbidden {
-			t.Fatalf("status 403 from the trusted origin (body %s)", got.body)
-		}
-	})
-}
-
-// A store that cannot answer gets 503, never a 401 that would sign the
-// user out.
-func TestStoreDown(t *testing.T) {
-	f := newFixture(t)
-	if err := f.db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	got := f.do(t, http.MethodGet, "", betterauth.SignCookieValue(f.token, secret))
-	wantError(t, got, http.StatusServiceUnavailable, "Session store unavailable, try again", "SERVICE_UNAVAILABLE")
-	if got.header.Get("Retry-After") == "" {
-		t.Error("no Retry-After")
-	}
 }
 
 func TestOpenStore(t *testing.T) {
@@ -196,15 +39,4 @@ func TestOpenStore(t *testing.T) {
 	if _, _, err := openStore(ctx, "redis://127.0.0.1:6379", false); err == nil {
 		t.Error("redis:// accepted as a SQL database")
 	}
-}
-
-func containsFold(list []string, want string) bool {
-	for _, v := range list {
-		for _, part := range strings.Split(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(part), want) {
-				return true
-			}
-		}
-	}
-	return false
 }
