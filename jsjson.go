@@ -47,14 +47,6 @@ func (o *jsObject) optStr(k string, v *string) {
 	o.str(k, *v)
 }
 
-func (o *jsObject) optBool(k string, v *bool) {
-	if v == nil {
-		o.null(k)
-		return
-	}
-	o.boolean(k, *v)
-}
-
 func (o *jsObject) optDate(k string, v *time.Time) {
 	if v == nil {
 		o.null(k)

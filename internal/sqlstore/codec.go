@@ -207,12 +207,3 @@ func (c *codec[M]) updateSQL(sets []set, whereCol string) (string, []any) {
 	b.WriteString(" WHERE " + whereCol + " = " + c.kind.Placeholder(len(args)))
 	return b.String(), args
 }
-
-// placeholders returns the dialect's bind markers from..from+n-1.
-func (k Kind) placeholders(from, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = k.Placeholder(from + i)
-	}
-	return out
-}
