@@ -31,25 +31,36 @@ func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 		return nil, nil, newError(op, ba.ErrNotFound, "empty token")
 	}
 	key := s.SessionKey(token)
-	b, err := s.client.Get(ctx, key).Bytes()
+	l, err := s.fetchSession(ctx, key)
 	if errors.Is(err, goredis.Nil) {
 		return nil, nil, newError(op, ba.ErrNotFound, "no session with this token")
 	}
 	if err != nil {
 		return nil, nil, wrap(op, err)
 	}
-	e, err := decodeEntry(b)
-	if err != nil {
-		return nil, nil, malformed(op, key, "%v", err)
+	sess, user, ok := s.memo.get(token, l.raw)
+	if !ok {
+		e, err := decodeEntry([]byte(l.raw))
+		if err != nil {
+			return nil, nil, malformed(op, key, "%v", err)
+		}
+		sess, user = &e.session, &e.user
+		s.memo.put(token, l.raw, sess, user)
 	}
-	marker, err := s.revokedBefore(ctx, op, e.session.UserID)
-	if err != nil {
+	var marker float64
+	if l.hasMarker && l.markerUser == sess.UserID {
+		if l.markerFound {
+			if marker, err = parseMarker(op, s.RevokedBeforeKey(sess.UserID), l.marker); err != nil {
+				return nil, nil, err
+			}
+		}
+	} else if marker, err = s.revokedBefore(ctx, op, sess.UserID); err != nil {
 		return nil, nil, err
 	}
-	if isRevoked(&e.session, marker) {
+	if isRevoked(sess, marker) {
 		return nil, nil, newError(op, ba.ErrNotFound, "session revoked by revoked-sessions-before")
 	}
-	return &e.session, &e.user, nil
+	return sess, user, nil
 }
 
 // revokedBefore returns the user's revocation marker in epoch milliseconds,

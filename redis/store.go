@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -48,6 +49,19 @@ type Options struct {
 	// Now returns the current time, for expiry checks and TTLs. Default
 	// time.Now.
 	Now func() time.Time
+	// DecodeMemo is how many sessions' decoded entries are remembered, by
+	// token and exact bytes, so that a session read on every request is
+	// parsed once. Every lookup still reads Redis; only the JSON decoding
+	// of bytes already seen is skipped, so no change is ever missed.
+	// Default DefaultDecodeMemo (1,024 entries, ~2 KB each); negative
+	// turns it off.
+	DecodeMemo int
+	// NoScript reads a session and its user's revocation marker with two
+	// GETs instead of one Lua script (EVALSHA). The script is used only on
+	// a single-node client (*redis.Client) and dropped by itself when the
+	// server refuses it (no EVAL permission, no Lua); set this when a proxy
+	// in between misbehaves on scripts. Default false.
+	NoScript bool
 }
 
 // coreSchema is Better Auth's default schema, resolved once.
@@ -68,6 +82,8 @@ type Store struct {
 	revokedBeforeTTL time.Duration
 	schema           *ba.ResolvedSchema
 	now              func() time.Time
+	memo             *decodeMemo
+	scriptOK         atomic.Bool // the one-round-trip lookup is in use
 }
 
 // New returns a Store on client (a *redis.Client, *redis.ClusterClient,
@@ -103,6 +119,11 @@ func New(client goredis.UniversalClient, opts Options) *Store {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if opts.DecodeMemo == 0 {
+		opts.DecodeMemo = DefaultDecodeMemo
+	}
+	s.memo = newDecodeMemo(opts.DecodeMemo)
+	s.scriptOK.Store(!opts.NoScript && scriptCapable(client))
 	return s
 }
 

@@ -391,18 +391,3 @@ func TestConcurrentWriters(t *testing.T) {
 		mustErr(t, err, ba.ErrNotFound)
 	}
 }
-
-func BenchmarkGetSessionAndUser(b *testing.B) {
-	ctx := context.Background()
-	s, _, _ := newStore(b, redis.Options{})
-	sess := &ba.Session{}
-	if err := s.CreateSession(ctx, sess, testUser(time.Now())); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, _, err := s.GetSessionAndUser(ctx, sess.Token); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

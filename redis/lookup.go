@@ -1,0 +1,172 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"strings"
+	"sync"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	ba "github.com/betterauth-go/betterauth"
+)
+
+// lookupScript reads a session entry and its user's revocation marker in
+// one round trip: the marker's key depends on the userId inside the entry,
+// so without a script a lookup is two sequential GETs. It returns
+// {entry, userId, marker}, userId false when the script found none and
+// marker false when the user has none; a missing entry is a nil reply.
+//
+// The userId is found with a pattern, not a JSON parser, to keep the
+// script cheap for Redis: the first "userId":"…" in Better Auth's
+// JSON.stringify output, which writes the session (and its userId) before
+// the user. The Go side decodes the entry properly and trusts the marker
+// only when the script's userId is the session's; otherwise (other
+// spacing, escapes in the id, a custom field met first) it reads the
+// marker with a second GET. A wrong guess costs a round trip, never a
+// wrong answer.
+//
+// The marker's key is not declared in KEYS, which Redis Cluster forbids
+// (the two keys may live on different nodes), so the script is only used
+// on a single-node client (*redis.Client, including Sentinel failover).
+var lookupScript = goredis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+local uid = string.match(v, '"userId":"([^"\]*)"')
+if not uid then return {v, false, false} end
+local m = redis.call('GET', ARGV[1] .. uid)
+return {v, uid, m or false}
+`)
+
+// sessionLookup is what one read of a session key returned.
+type sessionLookup struct {
+	raw string
+	// hasMarker: the script looked up markerUser's revocation marker;
+	// markerFound: it exists, and is marker.
+	hasMarker   bool
+	markerUser  string
+	markerFound bool
+	marker      string
+}
+
+// fetchSession reads the entry under key and, in the same round trip when
+// the client allows it, the marker of the user it names. A missing key is
+// goredis.Nil.
+func (s *Store) fetchSession(ctx context.Context, key string) (sessionLookup, error) {
+	if s.scriptOK.Load() {
+		res, err := lookupScript.Run(ctx, s.client, []string{key}, s.prefix+"revoked-sessions-before-").Slice()
+		switch {
+		case err == nil:
+			return parseLookup(res)
+		case errors.Is(err, goredis.Nil):
+			return sessionLookup{}, err
+		case scriptRefused(err):
+			// ACLs without EVAL, a proxy or Redis-compatible server
+			// without Lua: fall back to GETs from now on.
+			s.scriptOK.Store(false)
+		default:
+			return sessionLookup{}, err
+		}
+	}
+	raw, err := s.client.Get(ctx, key).Result()
+	return sessionLookup{raw: raw}, err
+}
+
+func parseLookup(res []any) (sessionLookup, error) {
+	if len(res) != 3 {
+		return sessionLookup{}, errors.New("unexpected script reply")
+	}
+	raw, ok := res[0].(string)
+	if !ok {
+		return sessionLookup{}, errors.New("unexpected script reply")
+	}
+	l := sessionLookup{raw: raw}
+	if uid, ok := res[1].(string); ok {
+		l.hasMarker = true
+		l.markerUser = uid
+		l.marker, l.markerFound = res[2].(string)
+	}
+	return l, nil
+}
+
+// scriptRefused reports errors that mean "this server will not run the
+// script", as opposed to a failure of this one call.
+func scriptRefused(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"NOPERM", "unknown command", "not allowed", "CROSSSLOT", "non local key", "scripting is disabled"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// scriptCapable reports whether client talks to one Redis node, where a
+// script may read a key it did not declare.
+func scriptCapable(client goredis.UniversalClient) bool {
+	_, ok := client.(*goredis.Client)
+	return ok
+}
+
+// decodeMemo remembers the session and user decoded from an entry's exact
+// bytes, per token, so that a session read on every request is parsed
+// once. It is not a cache of sessions: every lookup still reads Redis, and
+// a memo entry is used only when the bytes just read are identical to the
+// ones it was decoded from — the same bytes always decode to the same
+// values — so revocation, expiry and updates are seen at once. Bounded; a
+// nil *decodeMemo remembers nothing.
+type decodeMemo struct {
+	mu      sync.Mutex
+	max     int
+	entries map[string]*memoEntry
+}
+
+type memoEntry struct {
+	raw     string
+	session ba.Session
+	user    ba.User
+}
+
+// DefaultDecodeMemo is the default Options.DecodeMemo.
+const DefaultDecodeMemo = 1024
+
+func newDecodeMemo(max int) *decodeMemo {
+	if max <= 0 {
+		return nil
+	}
+	return &decodeMemo{max: max, entries: make(map[string]*memoEntry)}
+}
+
+// get returns copies of the values decoded from raw for token, if memoized.
+func (m *decodeMemo) get(token, raw string) (*ba.Session, *ba.User, bool) {
+	if m == nil {
+		return nil, nil, false
+	}
+	m.mu.Lock()
+	e, ok := m.entries[token]
+	m.mu.Unlock()
+	if !ok || e.raw != raw {
+		return nil, nil, false
+	}
+	sess, user := e.session, e.user
+	sess.Fields, user.Fields = maps.Clone(e.session.Fields), maps.Clone(e.user.Fields)
+	return &sess, &user, true
+}
+
+func (m *decodeMemo) put(token, raw string, sess *ba.Session, user *ba.User) {
+	if m == nil {
+		return
+	}
+	e := &memoEntry{raw: raw, session: *sess, user: *user}
+	e.session.Fields, e.user.Fields = maps.Clone(sess.Fields), maps.Clone(user.Fields)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.entries[token]; !ok && len(m.entries) >= m.max {
+		for k := range m.entries { // map order: an arbitrary victim
+			delete(m.entries, k)
+			break
+		}
+	}
+	m.entries[token] = e
+}
