@@ -339,7 +339,7 @@ if [ "$SCALE" = 1 ]; then
 	sql 'VACUUM ANALYZE "session"' >/dev/null
 	{
 		echo
-		echo "Expired-session cleanup (\`DeleteExpiredSessions\`, 100,000 expired among 1,000,000, no index on expiresAt in Better Auth's schema):"
+		echo "Expired-session cleanup (\`DeleteExpiredSessions\`, 100,000 expired among 1,000,000, no index on expiresAt in Better Auth's schema; session refreshes keep running meanwhile):"
 		echo
 		echo "    $(DATABASE_URL=$DBURL "$WORK/cleanup")"
 	} >>"$WORK/table.md"

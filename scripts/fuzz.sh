@@ -48,7 +48,7 @@ MODULE=$(go list -m)
 # run PKG TARGET: fuzz one target, then keep its corpus.
 run() {
 	local pkg=$1 target=$2 out status importpath src dst n
-	out="$LOG/${pkg//\//_}.$target.log"
+	out="$LOG/$(echo "${pkg#./}" | tr / _).$target.log"
 	local start=$SECONDS
 	go test -run '^$' -fuzz "^$target\$" -fuzztime "$FUZZTIME" -parallel "$WORKERS" "$pkg" >"$out" 2>&1
 	status=$?

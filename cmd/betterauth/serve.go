@@ -96,6 +96,10 @@ Flags (default in brackets):
   --cookie-cache-memo N         verified cookie caches kept decoded in
                                 memory until their own expiry [1024 with
                                 --cookie-cache, else off; 0 turns it off]
+  --cleanup-interval DUR        delete expired sessions and verifications
+                                from the database this often, in batches
+                                that lock only the rows they delete (at
+                                least 1s; 0 turns it off) [1h]
   --pprof HOST:PORT             serve net/http/pprof there (keep it private)
   --log-reset-links             log password-reset links instead of mailing
                                 them (development only: they hold a token)
@@ -123,6 +127,7 @@ type serveFlags struct {
 	cookieDomain             string
 	redisPrefix              string
 	logResetLinks            bool
+	cleanupInterval          time.Duration
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -149,6 +154,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&f.cookieDomain, "cookie-domain", "", "")
 	fs.StringVar(&f.redisPrefix, "redis-key-prefix", "better-auth:", "")
 	fs.BoolVar(&f.logResetLinks, "log-reset-links", false, "")
+	fs.DurationVar(&f.cleanupInterval, "cleanup-interval", time.Hour, "")
 	if done, err := parseFlags(fs, args, serveHelp, stdout); done || err != nil {
 		return err
 	}
@@ -157,6 +163,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	production := os.Getenv("NODE_ENV") == "production"
+	if f.cleanupInterval != 0 && f.cleanupInterval < time.Second {
+		return fmt.Errorf("--cleanup-interval: %s is neither 0 (off) nor at least 1s", f.cleanupInterval)
+	}
 
 	// The database: DATABASE_URL, or the embedded default.
 	embedded := false
@@ -267,6 +276,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := servePprof(ctx, f.pprofAddr, log); err != nil {
 			return err
 		}
+	}
+	if f.cleanupInterval > 0 {
+		cleanCtx, stopCleaning := context.WithCancel(ctx)
+		cleaned := make(chan struct{})
+		go func() {
+			defer close(cleaned)
+			cleanExpired(cleanCtx, store, f.cleanupInterval, log)
+		}()
+		defer func() { stopCleaning(); <-cleaned }() // before the store closes
 	}
 	return listenAndServe(ctx, f.addr, srv, log, stdout)
 }

@@ -1,19 +1,22 @@
 package sqlstore
 
+import "strings"
+
 // queries holds every fixed statement, built once in New from the schema.
 type queries struct {
 	userInsert, userByID, userByEmail, userDelete string
 
 	sessionInsert, sessionByID, sessionByToken, sessionAndUserByToken string
 	sessionsActiveByUser, sessionDeleteByID, sessionDeleteByToken     string
-	sessionsDeleteByUser, sessionsDeleteExpired                       string
+	sessionsDeleteByUser                                              string
+	sessionsDeleteExpired                                             expiredCleanup
 
 	accountInsert, accountByID, accountsByUser, accountByProvider string
 	accountDelete, accountsDeleteByUser, credentialAccount        string
 
 	verificationInsert, verificationByID, verificationByIdentifier string
 	verificationDelete, verificationDeleteByIdentifier             string
-	verificationsDeleteExpired                                     string
+	verificationsDeleteExpired                                     expiredCleanup
 
 	organizationInsert, organizationByID, organizationBySlug string
 	memberInsert, memberByOrgAndUser, membersByUser          string
@@ -45,7 +48,7 @@ func buildQueries(s *Store) queries {
 	q.sessionDeleteByID = "DELETE FROM " + ss.name + " WHERE " + ss.col("id") + " = " + p(1)
 	q.sessionDeleteByToken = "DELETE FROM " + ss.name + " WHERE " + ss.col("token") + " = " + p(1)
 	q.sessionsDeleteByUser = "DELETE FROM " + ss.name + " WHERE " + ss.col("userId") + " = " + p(1)
-	q.sessionsDeleteExpired = batchedDelete(k, ss.name, ss.col("id"), ss.col("expiresAt"))
+	q.sessionsDeleteExpired = batchedCleanup(k, ss.name, ss.col("id"), ss.col("expiresAt"), s.batchSize)
 
 	a := s.account
 	q.accountInsert = a.insertSQL()
@@ -65,7 +68,7 @@ func buildQueries(s *Store) queries {
 		" ORDER BY " + v.col("createdAt") + " DESC LIMIT 1"
 	q.verificationDelete = "DELETE FROM " + v.name + " WHERE " + v.col("id") + " = " + p(1)
 	q.verificationDeleteByIdentifier = "DELETE FROM " + v.name + " WHERE " + v.col("identifier") + " = " + p(1)
-	q.verificationsDeleteExpired = batchedDelete(k, v.name, v.col("id"), v.col("expiresAt"))
+	q.verificationsDeleteExpired = batchedCleanup(k, v.name, v.col("id"), v.col("expiresAt"), s.batchSize)
 
 	if o := s.organization; o != nil {
 		q.organizationInsert = o.insertSQL()
@@ -83,14 +86,40 @@ func buildQueries(s *Store) queries {
 	return q
 }
 
-// batchedDelete deletes at most $2 rows whose date column is before $1.
-// MySQL cannot LIMIT a subquery used with IN, but supports DELETE … LIMIT;
-// PostgreSQL has no DELETE … LIMIT, so it selects the ids first.
-func batchedDelete(k Kind, table, id, dateCol string) string {
+// expiredCleanup is the pair of statements of a batched cleanup of expired
+// rows (see Store.deleteExpired).
+type expiredCleanup struct {
+	// scan selects the ids of up to $3 rows with an id after $1 whose date
+	// column is before $2, in id order: a plain read that walks the
+	// primary key and takes no row locks, however many rows it passes.
+	scan string
+	// del deletes the rows among those ids that are still expired: by
+	// primary key, so it locks exactly the rows it deletes. PostgreSQL
+	// takes the ids as one array ($2); the others as batch placeholders
+	// ($2…), the list padded with repeats of its last id.
+	del string
+}
+
+func batchedCleanup(k Kind, table, id, dateCol string, batch int) expiredCleanup {
 	p := k.Placeholder
-	if k == MySQL {
-		return "DELETE FROM " + table + " WHERE " + dateCol + " < " + p(1) + " LIMIT " + p(2)
+	c := expiredCleanup{
+		scan: "SELECT " + id + " FROM " + table + " WHERE " + id + " > " + p(1) + " AND " + dateCol + " < " + p(2) +
+			" ORDER BY " + id + " LIMIT " + p(3),
 	}
-	return "DELETE FROM " + table + " WHERE " + id + " IN (SELECT " + id + " FROM " + table +
-		" WHERE " + dateCol + " < " + p(1) + " LIMIT " + p(2) + ")"
+	del := "DELETE FROM " + table + " WHERE " + dateCol + " < " + p(1) + " AND " + id
+	if k == Postgres {
+		c.del = del + " = ANY(" + p(2) + ")"
+		return c
+	}
+	var b strings.Builder
+	b.WriteString(del + " IN (")
+	for i := range batch {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(p(i + 2))
+	}
+	b.WriteString(")")
+	c.del = b.String()
+	return c
 }

@@ -19,7 +19,9 @@ type Options struct {
 	// timestamps use it, so tests can move time without sleeping.
 	Now func() time.Time
 	// BatchSize is how many expired rows DeleteExpired* removes per
-	// statement; 1000 by default. Small batches keep each lock short.
+	// statement; 1000 by default, at most 10,000 (MySQL and SQLite take
+	// the ids as that many placeholders). Small batches keep each lock
+	// short.
 	BatchSize int
 	// QueryTimeout bounds every statement, query (until its rows are
 	// closed) and transaction, so that a database that stops answering —
@@ -62,6 +64,7 @@ func New(drv Driver, opts Options) (*Store, error) {
 	if s.batchSize <= 0 {
 		s.batchSize = 1000
 	}
+	s.batchSize = min(s.batchSize, 10000)
 	if opts.QueryTimeout == 0 {
 		opts.QueryTimeout = 5 * time.Second
 	}
@@ -278,19 +281,59 @@ func (s *Store) execExpectOne(ctx context.Context, op, q string, args ...any) er
 	return nil
 }
 
-// deleteBatched repeats a batched DELETE until a batch removes fewer rows
-// than the batch size, so no statement holds locks on many rows.
-func (s *Store) deleteBatched(ctx context.Context, op, q string, cutoff any) (int64, error) {
+// deleteExpired deletes the rows whose date column is before cutoff, one
+// batch at a time: each batch first reads up to batchSize expired ids in
+// primary-key order after the previous batch's last one (no locks, one
+// pass over the table in all), then deletes those still expired by primary
+// key. Without an index on the date column — Better Auth's schema has none
+// — a single DELETE … WHERE date < ? would scan the table while deleting,
+// and on MySQL/InnoDB lock every row it scans; this way no statement holds
+// locks on more than the batchSize rows it deletes, for about the time it
+// takes to delete them.
+func (s *Store) deleteExpired(ctx context.Context, op string, c expiredCleanup, cutoff any) (int64, error) {
 	var total int64
+	after := ""
+	ids := make([]string, 0, s.batchSize)
+	args := make([]any, 0, s.batchSize+1)
 	for {
-		n, err := s.drv.DB.Exec(ctx, q, cutoff, s.batchSize)
+		ids = ids[:0]
+		rows, err := s.drv.DB.Query(ctx, c.scan, after, cutoff, s.batchSize)
+		if err != nil {
+			return total, s.wrap(op, err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return total, s.wrap(op, err)
+			}
+			ids = append(ids, id)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return total, s.wrap(op, err)
+		}
+		if len(ids) == 0 {
+			return total, nil
+		}
+		args = append(args[:0], cutoff)
+		if s.kind == Postgres {
+			args = append(args, ids)
+		} else {
+			for i := range s.batchSize {
+				args = append(args, ids[min(i, len(ids)-1)])
+			}
+		}
+		n, err := s.drv.DB.Exec(ctx, c.del, args...)
 		if err != nil {
 			return total, s.wrap(op, err)
 		}
 		total += n
-		if n < int64(s.batchSize) {
+		if len(ids) < s.batchSize {
 			return total, nil
 		}
+		after = ids[len(ids)-1]
 		if err := ctx.Err(); err != nil {
 			return total, s.wrap(op, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -304,6 +305,47 @@ func Run(t *testing.T, f Factory) {
 		count, err := s.InvalidateUserSessions(ctx, u.ID)
 		if err != nil || count != 1 {
 			t.Fatalf("invalidate = %d, %v; want 1", count, err)
+		}
+	})
+
+	t.Run("ExpiredCleanupInterleaved", func(t *testing.T) {
+		// Expired and live sessions with interleaved ids, more than one
+		// batch (3) of each: exactly the expired ones go, whatever their
+		// place in id order, and the last partial batch is not skipped.
+		clock := NewClock()
+		s := MustMigrate(t, f, sqlstore.Options{Now: clock.Now, BatchSize: 3})
+		u := &ba.User{Name: "C", Email: "c@example.com"}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		live := map[string]bool{}
+		for i := range 20 {
+			sess := ba.NewSession(ba.SessionCreate{UserID: u.ID}, clock.Now())
+			sess.ID = fmt.Sprintf("cleanup-%02d", i)
+			if i%3 == 0 {
+				sess.ExpiresAt = clock.Now().Add(-time.Minute)
+			} else {
+				live[sess.Token] = true
+			}
+			if err := s.CreateSession(ctx, sess); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := s.DeleteExpiredSessions(ctx)
+		if err != nil || n != 7 {
+			t.Fatalf("delete expired = %d, %v; want 7", n, err)
+		}
+		left, err := s.ListActiveSessions(ctx, u.ID)
+		if err != nil || len(left) != len(live) {
+			t.Fatalf("left %d sessions (%v), want %d", len(left), err, len(live))
+		}
+		for _, sess := range left {
+			if !live[sess.Token] {
+				t.Fatalf("session %s should have been deleted", sess.ID)
+			}
+		}
+		if n, err := s.DeleteExpiredSessions(ctx); err != nil || n != 0 {
+			t.Fatalf("second cleanup = %d, %v; want 0", n, err)
 		}
 	})
 
