@@ -197,11 +197,20 @@ func (s *Server) adminBan(w http.ResponseWriter, r *http.Request, res *ba.Result
 	if expiresIn != nil {
 		up.BanExpires = ba.Value(s.now().Add(time.Duration(*expiresIn * float64(time.Second))))
 	}
-	user, err := s.store.UpdateUser(r.Context(), target.ID, up)
-	if err != nil {
+	// Ban, then revoke: one transaction with SQL sessions. With Redis
+	// sessions the ban commits first — sign-in refuses a banned user, so no
+	// new session can appear — and a failed revocation answers 503; the
+	// admin's retry bans again (no change) and revokes.
+	var user *ba.User
+	err = s.userTx(r.Context(), target.ID, func(store *sqlstore.Store, sessions SessionBackend) error {
+		var err error
+		if user, err = store.UpdateUser(r.Context(), target.ID, up); err != nil {
+			return err
+		}
+		_, err = sessions.RevokeUserSessions(r.Context(), target.ID)
 		return err
-	}
-	if _, err := s.sessions.RevokeUserSessions(r.Context(), target.ID); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	writeJSON(w, 200, jsonObject("user", json.RawMessage(s.schema.UserJSON(user))))

@@ -141,16 +141,21 @@ func (s *Server) dontRemember(r *http.Request) bool {
 // issueSession creates a session for user and sets its cookies, as Better
 // Auth's createSession + setSessionCookie do.
 func (s *Server) issueSession(w http.ResponseWriter, r *http.Request, user *ba.User, dontRemember bool) (*ba.Session, error) {
-	expiresIn := s.cfg.SessionExpiresIn
-	if dontRemember {
-		expiresIn = 24 * time.Hour // Better Auth: one day for rememberMe:false
-	}
-	sess := ba.NewSession(ba.SessionCreate{UserID: user.ID, ExpiresIn: expiresIn, IPAddress: sessionIP(r), UserAgent: r.UserAgent()}, s.now())
+	sess := s.newSession(r, user, dontRemember)
 	if err := s.sessions.CreateSession(r.Context(), sess, user); err != nil {
 		return nil, err
 	}
 	s.setSessionCookies(w, r, sess, user, dontRemember)
 	return sess, nil
+}
+
+// newSession is a new session of user for the client of r, not yet stored.
+func (s *Server) newSession(r *http.Request, user *ba.User, dontRemember bool) *ba.Session {
+	expiresIn := s.cfg.SessionExpiresIn
+	if dontRemember {
+		expiresIn = 24 * time.Hour // Better Auth: one day for rememberMe:false
+	}
+	return ba.NewSession(ba.SessionCreate{UserID: user.ID, ExpiresIn: expiresIn, IPAddress: sessionIP(r), UserAgent: r.UserAgent()}, s.now())
 }
 
 func (s *Server) setSessionCookies(w http.ResponseWriter, r *http.Request, sess *ba.Session, user *ba.User, dontRemember bool) {
@@ -568,18 +573,34 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.UpdateAccount(r.Context(), acct.ID, ba.AccountUpdate{Password: ba.Value(hash)}); err != nil {
+	revoke := revokeOthers != nil && *revokeOthers
+	dontRemember := s.dontRemember(r)
+	var sess *ba.Session
+	// Revoke, change, sign in again: one transaction with SQL sessions.
+	// With Redis sessions the revocation comes first, so that a failure
+	// after it leaves the old password and no sessions (sign in again)
+	// rather than a new password and an intruder's session still alive.
+	err = s.userTx(r.Context(), res.User.ID, func(store *sqlstore.Store, sessions SessionBackend) error {
+		if revoke {
+			if _, err := sessions.RevokeUserSessions(r.Context(), res.User.ID); err != nil {
+				return err
+			}
+		}
+		if _, err := store.UpdateAccount(r.Context(), acct.ID, ba.AccountUpdate{Password: ba.Value(hash)}); err != nil {
+			return err
+		}
+		if revoke {
+			sess = s.newSession(r, res.User, dontRemember)
+			return sessions.CreateSession(r.Context(), sess, res.User)
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	var token any
-	if revokeOthers != nil && *revokeOthers {
-		if _, err := s.sessions.RevokeUserSessions(r.Context(), res.User.ID); err != nil {
-			return err
-		}
-		sess, err := s.issueSession(w, r, res.User, s.dontRemember(r))
-		if err != nil {
-			return err
-		}
+	if sess != nil {
+		s.setSessionCookies(w, r, sess, res.User, dontRemember)
 		token = sess.Token
 	}
 	writeJSON(w, 200, jsonObject("token", token, "user", json.RawMessage(s.schema.UserJSON(res.User))))

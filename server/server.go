@@ -96,15 +96,20 @@ type Server struct {
 	cfg      Config
 	store    *sqlstore.Store
 	sessions SessionBackend
-	schema   *ba.ResolvedSchema
-	verifier *ba.Verifier
-	log      *slog.Logger
-	limiter  RateLimiter
-	hashSem  chan struct{}
-	trusted  []string
-	secure   bool
-	now      func() time.Time
-	handler  http.Handler
+	// txSessions: sessions live in store's session table, so a change to
+	// a user and to their sessions can commit together (userTx); txForget
+	// then tells an in-process session cache, if any, what changed.
+	txSessions bool
+	txForget   func(userID string)
+	schema     *ba.ResolvedSchema
+	verifier   *ba.Verifier
+	log        *slog.Logger
+	limiter    RateLimiter
+	hashSem    chan struct{}
+	trusted    []string
+	secure     bool
+	now        func() time.Time
+	handler    http.Handler
 	// patterns lists every registered route, for the OpenAPI document.
 	patterns []string
 	metrics  *metrics
@@ -162,6 +167,7 @@ func New(cfg Config) (*Server, error) {
 		trusted: append([]string{cfg.BaseURL}, cfg.TrustedOrigins...), now: cfg.Now,
 		dummyHash: dummy,
 	}
+	s.txSessions, s.txForget = sqlSessionsOf(cfg.Sessions, cfg.Store)
 	if cfg.Metrics {
 		s.metrics = newMetrics(s)
 		name := cfg.SessionBackendName

@@ -6,6 +6,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sessioncache"
 )
 
 // SessionBackend is where sessions live: the SQL session table (the
@@ -55,3 +56,41 @@ func (s SQLSessions) RefreshSession(ctx context.Context, token string, expiresAt
 }
 
 func (SQLSessions) UserChanged(context.Context, *ba.User) error { return nil }
+
+// sqlSessionsOf reports whether backend keeps sessions in store's session
+// table (SQLSessions, possibly behind a sessioncache), and how to make
+// that cache forget a user's sessions.
+func sqlSessionsOf(backend SessionBackend, store *sqlstore.Store) (bool, func(userID string)) {
+	forget := func(string) {}
+	if c, ok := backend.(*sessioncache.CachedBackend); ok {
+		forget = c.InvalidateUser
+		inner, ok := c.Unwrap().(SessionBackend)
+		if !ok {
+			return false, nil
+		}
+		backend = inner
+	}
+	if sq, ok := backend.(SQLSessions); ok && sq.Store == store {
+		return true, forget
+	}
+	return false, nil
+}
+
+// userTx runs fn with the store and session backend to use for a change to
+// a user together with their sessions (change-password's revocation, a
+// ban). When sessions live in the SQL database — the default — fn runs in
+// one transaction over both: all of it commits or none of it does. With
+// sessions in Redis no transaction spans both stores; fn gets the usual
+// store and backend, and must order its writes so that a failure part-way
+// leaves the safer state and a retry completes it.
+func (s *Server) userTx(ctx context.Context, userID string, fn func(store *sqlstore.Store, sessions SessionBackend) error) error {
+	if !s.txSessions {
+		return fn(s.store, s.sessions)
+	}
+	err := s.store.WithTx(ctx, func(tx *sqlstore.Store) error {
+		return fn(tx, SQLSessions{Store: tx})
+	})
+	// Whether or not it committed: forgetting only costs a lookup.
+	s.txForget(userID)
+	return err
+}

@@ -40,6 +40,9 @@ func WrapBackend(b Backend, opts Options) (*CachedBackend, error) {
 	return &CachedBackend{Cache: c, backend: b}, nil
 }
 
+// Unwrap returns the backend the cache sits in front of.
+func (b *CachedBackend) Unwrap() Backend { return b.backend }
+
 // CreateSession stores a new session; nothing is cached until it is read.
 func (b *CachedBackend) CreateSession(ctx context.Context, sess *ba.Session, user *ba.User) error {
 	return b.backend.CreateSession(ctx, sess, user)
