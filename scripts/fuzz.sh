@@ -11,6 +11,7 @@
 #   JOBS=2         targets fuzzed at the same time
 #   WORKERS=1      fuzzing workers per target (go test -parallel)
 #   LOG=/tmp/betterauth-fuzz   one log per target, and summary.txt
+#   KEEP=1         0: do not copy the corpus into testdata (CI)
 #
 # `go test -fuzz` keeps the inputs that widen coverage in its cache
 # ($GOCACHE/fuzz), where plain `go test` and CI never see them. After each
@@ -28,6 +29,7 @@ FUZZTIME=${FUZZTIME:-10m}
 JOBS=${JOBS:-2}
 WORKERS=${WORKERS:-1}
 LOG=${LOG:-/tmp/betterauth-fuzz}
+KEEP=${KEEP:-1}
 mkdir -p "$LOG"
 
 if [ $# -eq 2 ]; then
@@ -57,7 +59,7 @@ run() {
 	dst="$ROOT/${pkg#./}/testdata/fuzz/$target"
 	[ "$pkg" = . ] && dst="$ROOT/testdata/fuzz/$target"
 	n=0
-	if [ -d "$src" ]; then
+	if [ "$KEEP" = 1 ] && [ -d "$src" ]; then
 		mkdir -p "$dst"
 		for f in "$src"/*; do
 			[ -e "$dst/$(basename "$f")" ] || { cp "$f" "$dst/" && n=$((n + 1)); }
@@ -67,6 +69,7 @@ run() {
 	execs=$(grep -o 'execs: [0-9]*' "$out" | tail -1 | awk '{print $2}')
 	printf '%s %s: %s after %ds, %s execs, %d new corpus files\n' "$pkg" "$target" \
 		"$([ $status -eq 0 ] && echo ok || echo FAILED)" $((SECONDS - start)) "${execs:-?}" "$n" | tee -a "$LOG/summary.txt"
+	[ $status -eq 0 ] || tail -40 "$out" >&2
 	return $status
 }
 
