@@ -21,6 +21,10 @@
 #   PG_PARAMS=       more DATABASE_URL parameters for the Go servers
 #                    (e.g. "&pool_max_conns=8")
 #
+# Rows: Better Auth; serve's database path; bench/minimal (the least a Go
+# handler can do to check a session — the yardstick for the
+# database path, not a server); serve with each cache; a bare handler.
+#
 # What it does: creates database bench_<time>_<pid>; installs the conformance
 # harness's pinned npm packages if missing; starts Better Auth
 # (bench/baserver.mjs, pg pool) there, which migrates the schema; signs a
@@ -88,6 +92,7 @@ fi
 log "building"
 go build -o "$WORK/betterauth" ./cmd/betterauth
 go build -o "$WORK/hello" ./bench/hello
+go build -o "$WORK/minimal" ./bench/minimal
 go build -o "$WORK/loadgen" ./bench/loadgen
 go build -o "$WORK/goserver" ./bench/goserver
 go build -o "$WORK/cleanup" ./bench/cleanup
@@ -192,6 +197,10 @@ else
 	log "Redis not reachable at $REDIS: skipping the Redis row"
 fi
 
+log "starting the minimal handler (cookie + HMAC + one pgx join)"
+DATABASE_URL=$DBURL BETTER_AUTH_SECRET=$SECRET start min "$WORK/min.log" "$WORK/minimal" -addr 127.0.0.1:0
+MIN=$(awk '/LISTENING/ {print $2}' "$WORK/min.log")
+
 log "starting the bare net/http handler"
 start hello "$WORK/hello.log" "$WORK/hello" -addr 127.0.0.1:0
 HELLO=$(awk '/LISTENING/ {print $2}' "$WORK/hello.log")
@@ -202,6 +211,7 @@ TARGETS=(
 	"Better Auth GET /api/auth/get-session|ba|$BA/api/auth/get-session|$BA_COOKIE|$EMAIL"
 	"Go GET /api/auth/get-session|go|$GO/api/auth/get-session|$BA_COOKIE|$EMAIL"
 	"Go GET /api/me|go|$GO/api/me|$BA_COOKIE|$EMAIL"
+	"minimal Go handler: cookie + HMAC + one pgx join (bench/minimal)|min|$MIN/|$BA_COOKIE|$EMAIL"
 	"Go get-session, cookie cache (compact)|cc|$CC/api/auth/get-session|$CC_COOKIE|$EMAIL"
 	"Go /api/me, cookie cache (compact)|cc|$CC/api/me|$CC_COOKIE|$EMAIL"
 	"Go /api/me, session cache (TTL 5s)|sc|$SC/api/me|$BA_COOKIE|$EMAIL"
