@@ -28,14 +28,12 @@ func (s *Store) GetSessionByToken(ctx context.Context, token string) (*ba.Sessio
 
 // GetSessionAndUser returns the session with this token and its user in one
 // query, expired or not: the caller decides (see Session.IsExpired).
+// Under load, concurrent lookups share queries (Options.MaxLookupQueries).
 func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Session, *ba.User, error) {
-	var sess ba.Session
-	var user ba.User
-	targets := append(s.session.targets(&sess), s.user.targets(&user)...)
-	if err := s.queryOne(ctx, s.q.sessionAndUserByToken, []any{token}, targets); err != nil {
-		return nil, nil, s.wrap("get session and user", err)
+	if s.batcher != nil {
+		return s.batcher.get(ctx, token)
 	}
-	return &sess, &user, nil
+	return s.lookupOne(ctx, token)
 }
 
 // ListActiveSessions returns the user's unexpired sessions, newest first.

@@ -29,6 +29,15 @@ type Options struct {
 	// betterauth.ErrUnavailable instead of requests that hang; 5 s by
 	// default, negative for none.
 	QueryTimeout time.Duration
+	// MaxLookupQueries is how many session lookups (GetSessionAndUser)
+	// run at once on PostgreSQL and MySQL; lookups that arrive while they
+	// all run wait, and go together in one query as soon as one returns
+	// (see lookupBatcher). A lookup with a free slot is sent at once, so
+	// this changes nothing until the server is busy, and then saves the
+	// database most of its per-query work. Default 4; negative: every
+	// lookup its own query, as many at once as the pool allows. SQLite
+	// never batches.
+	MaxLookupQueries int
 }
 
 // Store reads and writes Better Auth's tables. It is safe for concurrent
@@ -39,6 +48,9 @@ type Store struct {
 	schema    *ba.ResolvedSchema
 	now       func() time.Time
 	batchSize int
+	batcher   *lookupBatcher // nil: every lookup its own query
+
+	lookupQueries int // Options.MaxLookupQueries
 
 	user         *codec[ba.User]
 	session      *codec[ba.Session]
@@ -98,13 +110,20 @@ func New(drv Driver, opts Options) (*Store, error) {
 		}
 	}
 	s.q = buildQueries(s)
+	if opts.MaxLookupQueries == 0 {
+		opts.MaxLookupQueries = 4
+	}
+	s.lookupQueries = opts.MaxLookupQueries
+	if drv.Stats != nil { // a pool: a single connection cannot run lookups side by side
+		s.batcher = newLookupBatcher(s, opts.MaxLookupQueries)
+	}
 	return s, nil
 }
 
 // WithSchema returns a store on the same database with another schema (for
 // example, after enabling a plugin), keeping the other options.
 func (s *Store) WithSchema(schema ba.Schema) (*Store, error) {
-	return New(s.drv, Options{Schema: schema, Now: s.now, BatchSize: s.batchSize})
+	return New(s.drv, Options{Schema: schema, Now: s.now, BatchSize: s.batchSize, MaxLookupQueries: s.lookupQueries})
 }
 
 // PoolStats returns the connection pool's statistics, and false when the
@@ -128,6 +147,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	err := s.drv.DB.InTx(ctx, func(db DB) error {
 		tx := *s
 		tx.drv.DB = db
+		tx.batcher = nil // lookups in the transaction run in it
 		return fn(&tx)
 	})
 	if err != nil {

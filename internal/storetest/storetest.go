@@ -349,6 +349,81 @@ func Run(t *testing.T, f Factory) {
 		}
 	})
 
+	t.Run("ConcurrentLookups", func(t *testing.T) {
+		// Hundreds of lookups at once with one query slot: on PostgreSQL
+		// and MySQL they are batched; every caller still gets its own
+		// session and user (or ErrNotFound), and values of its own.
+		s := MustMigrate(t, f, sqlstore.Options{MaxLookupQueries: 1})
+		var tokens []string
+		owner := map[string]string{}
+		for i := range 5 {
+			u := &ba.User{Name: "L", Email: fmt.Sprintf("l%d@example.com", i)}
+			if err := s.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			for range 10 {
+				sess := &ba.Session{UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
+				if err := s.CreateSession(ctx, sess); err != nil {
+					t.Fatal(err)
+				}
+				tokens = append(tokens, sess.Token)
+				owner[sess.Token] = u.ID
+			}
+		}
+		lookups0, queries0 := s.LookupStats()
+		const n = 400
+		type result struct {
+			token string
+			sess  *ba.Session
+			user  *ba.User
+			err   error
+		}
+		results := make([]result, n)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			token := tokens[i%len(tokens)] // each token asked 8 times
+			if i%10 == 9 {
+				token = fmt.Sprintf("unknown-token-%d", i)
+			}
+			wg.Go(func() {
+				<-start
+				sess, user, err := s.GetSessionAndUser(ctx, token)
+				results[i] = result{token, sess, user, err}
+			})
+		}
+		close(start)
+		wg.Wait()
+		seen := map[*ba.Session]bool{}
+		for _, r := range results {
+			want, known := owner[r.token]
+			switch {
+			case !known:
+				if !errors.Is(r.err, ba.ErrNotFound) {
+					t.Fatalf("unknown token: %v", r.err)
+				}
+			case r.err != nil:
+				t.Fatalf("lookup: %v", r.err)
+			case r.sess.Token != r.token || r.sess.UserID != want || r.user.ID != want:
+				t.Fatalf("token %s got session %s of user %s / user %s, want user %s", r.token, r.sess.Token, r.sess.UserID, r.user.ID, want)
+			case seen[r.sess]:
+				t.Fatal("two callers got the same *Session")
+			}
+			seen[r.sess] = true
+		}
+		lookups, queries := s.LookupStats()
+		lookups, queries = lookups-lookups0, queries-queries0
+		if s.Kind() == sqlstore.SQLite {
+			if lookups != 0 {
+				t.Fatalf("SQLite batched %d lookups", lookups)
+			}
+		} else if lookups != n || queries >= n {
+			t.Fatalf("%d lookups sent as %d queries: not batched", lookups, queries)
+		} else {
+			t.Logf("%d lookups sent as %d queries", lookups, queries)
+		}
+	})
+
 	t.Run("Accounts", func(t *testing.T) {
 		s := MustMigrate(t, f, sqlstore.Options{})
 		u := &ba.User{Name: "A", Email: "a@example.com"}
