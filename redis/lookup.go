@@ -33,10 +33,30 @@ import (
 var lookupScript = goredis.NewScript(`
 local v = redis.call('GET', KEYS[1])
 if not v then return false end
-local uid = string.match(v, '"userId":"([^"\]*)"')
+local uid = string.match(v, '"userId":"([^"\\]*)"')
 if not uid then return {v, false, false} end
 local m = redis.call('GET', ARGV[1] .. uid)
 return {v, uid, m or false}
+`)
+
+// lookupManyScript is lookupScript over every key of KEYS, for lookups
+// batched under load: one reply per key, false for a missing one.
+var lookupManyScript = goredis.NewScript(`
+local out = {}
+for i, key in ipairs(KEYS) do
+  local v = redis.call('GET', key)
+  if not v then
+    out[i] = false
+  else
+    local uid = string.match(v, '"userId":"([^"\\]*)"')
+    if not uid then
+      out[i] = {v, false, false}
+    else
+      out[i] = {v, uid, redis.call('GET', ARGV[1] .. uid) or false}
+    end
+  end
+end
+return out
 `)
 
 // sessionLookup is what one read of a session key returned.
@@ -71,6 +91,69 @@ func (s *Store) fetchSession(ctx context.Context, key string) (sessionLookup, er
 	}
 	raw, err := s.client.Get(ctx, key).Result()
 	return sessionLookup{raw: raw}, err
+}
+
+// sessionFetcher is the coalesce.Fetcher of session lookups by key: under
+// load, concurrent lookups go together in one script call.
+type sessionFetcher struct{ s *Store }
+
+func (f sessionFetcher) FetchOne(ctx context.Context, key string) (sessionLookup, error) {
+	return f.s.fetchSession(ctx, key)
+}
+
+func (f sessionFetcher) FetchMany(ctx context.Context, keys []string) (map[string]sessionLookup, error) {
+	out := make(map[string]sessionLookup, len(keys))
+	if !f.s.scriptOK.Load() {
+		for _, key := range keys {
+			l, err := f.s.fetchSession(ctx, key)
+			if errors.Is(err, goredis.Nil) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out[key] = l
+		}
+		return out, nil
+	}
+	res, err := lookupManyScript.Run(ctx, f.s.client, keys, f.s.prefix+"revoked-sessions-before-").Slice()
+	if err != nil {
+		if scriptRefused(err) {
+			f.s.scriptOK.Store(false)
+			return f.FetchMany(ctx, keys)
+		}
+		return nil, err
+	}
+	if len(res) > len(keys) {
+		return nil, errors.New("unexpected script reply")
+	}
+	for i, r := range res { // a trailing missing key may be cut from the reply
+		if r == nil {
+			continue
+		}
+		one, ok := r.([]any)
+		if !ok {
+			return nil, errors.New("unexpected script reply")
+		}
+		l, err := parseLookup(one)
+		if err != nil {
+			return nil, err
+		}
+		out[keys[i]] = l
+	}
+	return out, nil
+}
+
+func (sessionFetcher) Missing(string) error               { return goredis.Nil }
+func (sessionFetcher) Copy(l sessionLookup) sessionLookup { return l }
+func (sessionFetcher) Canceled(err error) error           { return err }
+
+// lookup reads key, batched with concurrent lookups when the store batches.
+func (s *Store) lookup(ctx context.Context, key string) (sessionLookup, error) {
+	if s.batcher != nil {
+		return s.batcher.Get(ctx, key)
+	}
+	return s.fetchSession(ctx, key)
 }
 
 func parseLookup(res []any) (sessionLookup, error) {
@@ -169,4 +252,15 @@ func (m *decodeMemo) put(token, raw string, sess *ba.Session, user *ba.User) {
 		}
 	}
 	m.entries[token] = e
+}
+
+// LookupStats returns how many session lookups the store answered and how
+// many round trips it made for them since it was built; lookups > round
+// trips when concurrent lookups were batched. Both are 0 when the store
+// does not batch.
+func (s *Store) LookupStats() (lookups, roundTrips int64) {
+	if s.batcher == nil {
+		return 0, 0
+	}
+	return s.batcher.Stats()
 }

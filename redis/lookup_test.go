@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -223,4 +226,71 @@ func BenchmarkGetSessionAndUser(b *testing.B) {
 			})
 		})
 	}
+}
+
+// TestConcurrentLookupsBatched: hundreds of lookups at once with one slot
+// go in a few script calls, and every caller gets its own answer: its
+// session and user, not found, or revoked by its user's marker.
+func TestConcurrentLookupsBatched(t *testing.T) {
+	ctx := context.Background()
+	s, c, prefix := newStore(t, redis.Options{MaxLookups: 1})
+	type want struct {
+		userID  string
+		revoked bool
+	}
+	wants := map[string]want{}
+	var tokens []string
+	for i := range 6 {
+		u := testUser(time.Now())
+		for range 5 {
+			sess := &ba.Session{}
+			if err := s.CreateSession(ctx, sess, u); err != nil {
+				t.Fatal(err)
+			}
+			tokens = append(tokens, sess.Token)
+			wants[sess.Token] = want{userID: u.ID, revoked: i%3 == 0}
+		}
+		if i%3 == 0 {
+			marker := strconv.FormatInt(time.Now().Add(time.Minute).UnixMilli(), 10)
+			if err := c.Set(ctx, prefix+"revoked-sessions-before-"+u.ID, marker, time.Hour).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	tokens = append(tokens, "missing-1", "missing-2")
+	lookups0, trips0 := s.LookupStats()
+	const n = 300
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		token := tokens[i%len(tokens)]
+		wg.Go(func() {
+			<-start
+			sess, user, err := s.GetSessionAndUser(ctx, token)
+			w, known := wants[token]
+			switch {
+			case !known || w.revoked:
+				if !errors.Is(err, ba.ErrNotFound) {
+					errs <- fmt.Errorf("token %s: %v, want not found", token, err)
+				}
+			case err != nil:
+				errs <- fmt.Errorf("token %s: %v", token, err)
+			case sess.Token != token || user.ID != w.userID:
+				errs <- fmt.Errorf("token %s got session %s of user %s", token, sess.Token, user.ID)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	lookups, trips := s.LookupStats()
+	lookups, trips = lookups-lookups0, trips-trips0
+	if lookups != n || trips >= n {
+		t.Fatalf("%d lookups made %d round trips: not batched", lookups, trips)
+	}
+	t.Logf("%d lookups in %d round trips", lookups, trips)
 }

@@ -31,7 +31,7 @@ func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 		return nil, nil, newError(op, ba.ErrNotFound, "empty token")
 	}
 	key := s.SessionKey(token)
-	l, err := s.fetchSession(ctx, key)
+	l, err := s.lookup(ctx, key)
 	if errors.Is(err, goredis.Nil) {
 		return nil, nil, newError(op, ba.ErrNotFound, "no session with this token")
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"net"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/coalesce"
 )
 
 // DefaultKeyPrefix is the key prefix of @better-auth/redis-storage.
@@ -62,6 +64,13 @@ type Options struct {
 	// server refuses it (no EVAL permission, no Lua); set this when a proxy
 	// in between misbehaves on scripts. Default false.
 	NoScript bool
+	// MaxLookups is how many session lookups run at once; lookups that
+	// arrive while they all run wait, and go together in one script call
+	// as soon as one returns, so a busy server makes far fewer round
+	// trips (an idle one sends each lookup at once). Default max(2,
+	// GOMAXPROCS); negative: no batching. Batching needs the script (a
+	// single-node client, NoScript unset).
+	MaxLookups int
 }
 
 // coreSchema is Better Auth's default schema, resolved once.
@@ -84,6 +93,7 @@ type Store struct {
 	now              func() time.Time
 	memo             *decodeMemo
 	scriptOK         atomic.Bool // the one-round-trip lookup is in use
+	batcher          *coalesce.Batcher[sessionLookup]
 }
 
 // New returns a Store on client (a *redis.Client, *redis.ClusterClient,
@@ -124,6 +134,12 @@ func New(client goredis.UniversalClient, opts Options) *Store {
 	}
 	s.memo = newDecodeMemo(opts.DecodeMemo)
 	s.scriptOK.Store(!opts.NoScript && scriptCapable(client))
+	if s.scriptOK.Load() {
+		if opts.MaxLookups == 0 {
+			opts.MaxLookups = max(2, runtime.GOMAXPROCS(0))
+		}
+		s.batcher = coalesce.New[sessionLookup](sessionFetcher{s}, opts.MaxLookups, 64)
+	}
 	return s
 }
 

@@ -31,7 +31,8 @@ func (s *Store) GetSessionByToken(ctx context.Context, token string) (*ba.Sessio
 // Under load, concurrent lookups share queries (Options.MaxLookupQueries).
 func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Session, *ba.User, error) {
 	if s.batcher != nil {
-		return s.batcher.get(ctx, token)
+		r, err := s.batcher.Get(ctx, token)
+		return r.sess, r.user, err
 	}
 	return s.lookupOne(ctx, token)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/betterauth-go/betterauth/internal/coalesce"
 	"runtime"
 	"strings"
 	"time"
@@ -50,7 +51,7 @@ type Store struct {
 	schema    *ba.ResolvedSchema
 	now       func() time.Time
 	batchSize int
-	batcher   *lookupBatcher // nil: every lookup its own query
+	batcher   *coalesce.Batcher[sessionAndUser] // nil: every lookup its own query
 
 	lookupQueries int // Options.MaxLookupQueries
 
