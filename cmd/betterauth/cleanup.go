@@ -23,7 +23,8 @@ var _ expiredRowCleaner = (*sqlstore.Store)(nil)
 // clean together. Rows are deleted in batches that lock only the rows they
 // delete (sqlstore's DeleteExpired*), so the loop is safe beside a running
 // Better Auth app and beside other instances doing the same. Better Auth
-// itself never deletes expired session rows; they would only accumulate.
+// has no scheduled cleanup: rows of sessions never presented again would
+// only accumulate.
 func cleanExpired(ctx context.Context, store expiredRowCleaner, interval time.Duration, log *slog.Logger) {
 	wait := rand.N(min(interval, 5*time.Minute))
 	for {
