@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -702,32 +703,51 @@ func assertSession(t *testing.T, want, got *ba.Session) {
 // session by token joined to its user, one round trip, on a table of
 // 1,000 sessions.
 func BenchmarkSessionLookup(b *testing.B, f Factory) {
-	ctx := context.Background()
-	s := MustMigrate(b, f, sqlstore.Options{})
-	u := &ba.User{Name: "Bench", Email: "bench@example.com"}
-	if err := s.CreateUser(ctx, u); err != nil {
-		b.Fatal(err)
-	}
-	tokens := make([]string, 1000)
-	for i := range tokens {
-		sess := &ba.Session{UserID: u.ID}
-		if err := s.CreateSession(ctx, sess); err != nil {
-			b.Fatal(err)
-		}
-		tokens[i] = sess.Token
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		i := 0
-		for pb.Next() {
-			if _, _, err := s.GetSessionAndUser(ctx, tokens[i%len(tokens)]); err != nil {
-				b.Error(err)
-				return
+	// GOMAXPROCS lookups at once, then 32 at once (a busy server), with and
+	// without batching of concurrent lookups (MaxLookupQueries), over 1,000
+	// distinct sessions.
+	for _, c := range []struct {
+		name        string
+		parallelism int // goroutines per GOMAXPROCS
+		opts        sqlstore.Options
+	}{
+		{"Parallel", 1, sqlstore.Options{}},
+		{"32Concurrent/Batched", 16, sqlstore.Options{}},
+		{"32Concurrent/Unbatched", 16, sqlstore.Options{MaxLookupQueries: -1}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			ctx := context.Background()
+			s := MustMigrate(b, f, c.opts)
+			u := &ba.User{Name: "Bench", Email: "bench@example.com"}
+			if err := s.CreateUser(ctx, u); err != nil {
+				b.Fatal(err)
 			}
-			i++
-		}
-	})
+			tokens := make([]string, 1000)
+			for i := range tokens {
+				sess := &ba.Session{UserID: u.ID}
+				if err := s.CreateSession(ctx, sess); err != nil {
+					b.Fatal(err)
+				}
+				tokens[i] = sess.Token
+			}
+			var next atomic.Int64
+			b.ReportAllocs()
+			b.SetParallelism(c.parallelism)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, _, err := s.GetSessionAndUser(ctx, tokens[next.Add(1)%int64(len(tokens))]); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			lookups, queries := s.LookupStats()
+			if lookups > 0 {
+				b.ReportMetric(float64(lookups)/float64(queries), "lookups/query")
+			}
+		})
+	}
 }
 
 // RunListUsers checks paging and search, including LIKE wildcards in the
