@@ -219,18 +219,50 @@ TARGETS=(
 if [ -n "$RD" ]; then
 	TARGETS+=("Go /api/me, Redis secondary storage|rd|$RD/api/me|$RD_COOKIE|$EMAIL")
 fi
+# The same route over SESSIONS distinct users and sessions (wrk only: a
+# Lua script rotates the Cookie header), so that concurrent lookups are of
+# different tokens, as on a real server, not one token shared by every
+# request (which batched lookups answer with one row).
+SESSIONS=${SESSIONS:-500}
+if [ "$LOADGEN" = wrk ] && [ "$SESSIONS" -gt 0 ] && command -v openssl >/dev/null; then
+	log "creating $SESSIONS users with a session each"
+	sql "INSERT INTO \"user\" (id, name, email, \"emailVerified\", \"createdAt\", \"updatedAt\")
+	     SELECT 'multiuser' || g, 'M', 'multi' || g || '@example.com', false, now(), now() FROM generate_series(1, $SESSIONS) g;
+	     INSERT INTO \"session\" (id, token, \"userId\", \"expiresAt\", \"createdAt\", \"updatedAt\", \"ipAddress\", \"userAgent\")
+	     SELECT 'multisession' || g, substr(md5('multitok' || g), 1, 32), 'multiuser' || g, now() + interval '7 days', now(), now(), '', ''
+	     FROM generate_series(1, $SESSIONS) g" >/dev/null
+	{
+		echo 'cookies = {'
+		for g in $(seq 1 "$SESSIONS"); do
+			tok=$(printf 'multitok%s' "$g" | md5sum | cut -c1-32)
+			sig=$(printf '%s' "$tok" | openssl dgst -sha256 -hmac "$SECRET" -binary | base64 | sed 's/+/%2B/g; s#/#%2F#g; s/=/%3D/g')
+			echo "\"better-auth.session_token=$tok.$sig\","
+		done
+		echo '}'
+		echo 'i = 0'
+		echo 'request = function() i = i + 1; return wrk.format("GET", nil, {["Cookie"] = cookies[(i % #cookies) + 1]}) end'
+	} >"$WORK/multi.lua"
+	sed -n 2p "$WORK/multi.lua" | tr -d '",' >"$WORK/multi.first"
+	TARGETS+=("Go GET /api/me, $SESSIONS distinct sessions|go|$GO/api/me|@$WORK/multi.lua|multi")
+	TARGETS+=("minimal Go handler, $SESSIONS distinct sessions|min|$MIN/|@$WORK/multi.lua|multi")
+fi
 TARGETS+=("bare net/http handler|hello|$HELLO/||hello")
 
+# cookie_of COOKIE: the Cookie header to check a target with ("@script":
+# the first of the script's cookies).
+cookie_of() { case $1 in @*) cat "$WORK/multi.first" ;; *) echo "$1" ;; esac; }
 for t in "${TARGETS[@]}"; do
 	IFS='|' read -r name _ url cookie expect <<<"$t"
-	body=$(curl -sf -H "Cookie: $cookie" "$url") || die "$name: $url failed"
+	body=$(curl -sf -H "Cookie: $(cookie_of "$cookie")" "$url") || die "$name: $url failed"
 	case $body in *"$expect"*) ;; *) die "$name: $url answered $body" ;; esac
 done
 log "every target answers the signed-in user"
 
 # warm URL COOKIE: one second of the same load, not measured.
 warm() {
-	if [ "$LOADGEN" = wrk ]; then
+	if [ "$LOADGEN" = wrk ] && [ "${2:0:1}" = @ ]; then
+		wrk -t1 -c"$CONNS" -d1s -s "${2:1}" "$1" >/dev/null
+	elif [ "$LOADGEN" = wrk ]; then
 		wrk -t1 -c"$CONNS" -d1s ${2:+-H "Cookie: $2"} "$1" >/dev/null
 	else
 		"$WORK/loadgen" -url "$1" -c "$CONNS" -d 1s -warmup 0 ${2:+-H "Cookie: $2"} >/dev/null
@@ -240,7 +272,11 @@ warm() {
 load() {
 	local url=$1 cookie=$2 expect=$3
 	if [ "$LOADGEN" = wrk ]; then
-		wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency ${cookie:+-H "Cookie: $cookie"} "$url" >"$WORK/wrk.out"
+		if [ "${cookie:0:1}" = @ ]; then
+			wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s "${cookie:1}" "$url" >"$WORK/wrk.out"
+		else
+			wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency ${cookie:+-H "Cookie: $cookie"} "$url" >"$WORK/wrk.out"
+		fi
 		awk '
 			function ms(v) { if (v ~ /us$/) return (v+0)/1000; if (v ~ /ms$/) return v+0; if (v ~ /[0-9]s$/) return (v+0)*1000; if (v ~ /m$/) return (v+0)*60000; return v+0 }
 			/^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
