@@ -372,7 +372,13 @@ func Run(t *testing.T, f Factory) {
 			}
 		}
 		lookups0, queries0 := s.LookupStats()
-		const n = 400
+		n := 400
+		if s.Kind() == sqlstore.SQLite {
+			// No batching to test; 400 goroutines queueing for SQLite's
+			// connections under -race on a busy machine can outlast the
+			// store's 5 s query timeout.
+			n = 50
+		}
 		type result struct {
 			token string
 			sess  *ba.Session
@@ -418,7 +424,7 @@ func Run(t *testing.T, f Factory) {
 			if lookups != 0 {
 				t.Fatalf("SQLite batched %d lookups", lookups)
 			}
-		} else if lookups != n || queries >= n {
+		} else if lookups != int64(n) || queries >= int64(n) {
 			t.Fatalf("%d lookups sent as %d queries: not batched", lookups, queries)
 		} else {
 			t.Logf("%d lookups sent as %d queries", lookups, queries)
