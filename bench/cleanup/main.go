@@ -1,5 +1,5 @@
 // Command cleanup times the store's expired-session cleanup
-// (DeleteExpiredSessions, in batches of 1,000) on DATABASE_URL while other
+// (DeleteExpiredSessions, in batches of 200, or $BATCH) on DATABASE_URL while other
 // connections keep refreshing live sessions, as a running app does, and
 // prints one line: rows deleted, batches, total and average time per batch,
 // and the latency of those concurrent session updates. The updates are what
@@ -20,7 +20,6 @@ import (
 	"sync"
 	"time"
 
-	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/dburl"
 	"github.com/betterauth-go/betterauth/internal/sqlstore"
 )
@@ -33,13 +32,22 @@ func main() {
 }
 
 func run() error {
-	const batch = 1000 // the stores' default Options.BatchSize
+	batch := 200 // the stores' default Options.BatchSize
+	if v, err := strconv.Atoi(os.Getenv("BATCH")); err == nil && v > 0 {
+		batch = v
+	}
 	ctx := context.Background()
 	u, err := dburl.Parse(os.Getenv("DATABASE_URL"))
 	if err != nil {
 		return err
 	}
-	store, closeStore, err := dburl.Open(ctx, u, ba.Schema{})
+	var lockMu sync.Mutex
+	var deletes []time.Duration
+	store, closeStore, err := dburl.OpenWith(ctx, u, sqlstore.Options{BatchSize: batch, CleanupObserver: func(b sqlstore.CleanupBatch) {
+		lockMu.Lock()
+		deletes = append(deletes, b.Delete)
+		lockMu.Unlock()
+	}})
 	if err != nil {
 		return err
 	}
@@ -89,9 +97,14 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	batches := n/batch + 1 // the last, partial (possibly empty) one
+	batches := n/int64(batch) + 1 // the last, partial (possibly empty) one
 	fmt.Printf("deleted %d expired sessions in %d batches of %d: %s total, %.1f ms per batch",
 		n, batches, batch, elapsed.Round(time.Millisecond), float64(elapsed.Microseconds())/1000/float64(batches))
+	if len(deletes) > 0 {
+		slices.Sort(deletes)
+		fmt.Printf(" (reading ids, no locks, and) DELETE by primary key, the only locking part: p50 %.1f ms, max %.1f ms",
+			float64(deletes[len(deletes)/2].Microseconds())/1000, float64(deletes[len(deletes)-1].Microseconds())/1000)
+	}
 	if len(latencies) > 0 {
 		slices.Sort(latencies)
 		q := func(p float64) string {

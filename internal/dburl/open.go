@@ -21,7 +21,11 @@ import (
 // The returned function closes the connection. Errors name the host and
 // database (or file) but never the password.
 func Open(ctx context.Context, u URL, schema ba.Schema) (*sqlstore.Store, func(), error) {
-	opts := sqlstore.Options{Schema: schema}
+	return OpenWith(ctx, u, sqlstore.Options{Schema: schema})
+}
+
+// OpenWith is Open with all of the store's options.
+func OpenWith(ctx context.Context, u URL, opts sqlstore.Options) (*sqlstore.Store, func(), error) {
 	switch u.Driver {
 	case Postgres:
 		pool, err := postgres.Open(ctx, u.DSN)

@@ -110,7 +110,7 @@ func (s *Store) InvalidateUserSessions(ctx context.Context, userID string) (int6
 // DeleteExpiredSessions deletes sessions that expired before now, in
 // batches of Options.BatchSize, and returns how many it deleted.
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
-	return s.deleteExpired(ctx, "delete expired sessions", s.q.sessionsDeleteExpired, s.kind.Time(s.nowUTC()))
+	return s.deleteExpired(ctx, "delete expired sessions", s.session.table.Name, s.q.sessionsDeleteExpired, s.kind.Time(s.nowUTC()))
 }
 
 // RefreshSession sets a session's expiresAt (and updatedAt), for sliding

@@ -84,5 +84,5 @@ func (s *Store) ConsumeVerification(ctx context.Context, identifier string) (*ba
 // DeleteExpiredVerifications deletes rows that expired before now, in
 // batches, and returns how many it deleted.
 func (s *Store) DeleteExpiredVerifications(ctx context.Context) (int64, error) {
-	return s.deleteExpired(ctx, "delete expired verifications", s.q.verificationsDeleteExpired, s.kind.Time(s.nowUTC()))
+	return s.deleteExpired(ctx, "delete expired verifications", s.verification.table.Name, s.q.verificationsDeleteExpired, s.kind.Time(s.nowUTC()))
 }
