@@ -386,10 +386,9 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, 200, []byte("null"))
 		return nil
 	}
-	q := r.URL.Query()
 	now := s.now()
 	refresh := !res.Session.ExpiresAt.Add(-s.cfg.SessionExpiresIn).Add(s.cfg.SessionUpdateAge).After(now)
-	if refresh && res.Credential != ba.CredentialCookieCache && q.Get("disableRefresh") != "true" && !s.dontRemember(r) {
+	if refresh && res.Credential != ba.CredentialCookieCache && r.URL.Query().Get("disableRefresh") != "true" && !s.dontRemember(r) {
 		expires := ba.Truncate(now.Add(s.cfg.SessionExpiresIn))
 		if err := s.sessions.RefreshSession(r.Context(), res.Token, expires); err != nil && !errors.Is(err, ba.ErrNotFound) {
 			return err
@@ -785,6 +784,16 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 
 func strPtr(s string) *string { return &s }
 
+// plainKey reports whether k is written in JSON as itself between quotes.
+func plainKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // sameToken compares session tokens in constant time, as every comparison
 // of a secret-derived value is.
 func sameToken(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
@@ -792,26 +801,36 @@ func sameToken(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), 
 // jsonObject builds a small JSON object with keys in the given order
 // (Better Auth's response key order), values encoded by encoding/json.
 func jsonObject(kv ...any) json.RawMessage {
-	var b strings.Builder
-	b.WriteByte('{')
+	size := 2
+	for i := 0; i+1 < len(kv); i += 2 {
+		if raw, ok := kv[i+1].(json.RawMessage); ok {
+			size += len(raw) + 16
+		}
+	}
+	b := make([]byte, 0, size)
+	b = append(b, '{')
 	for i := 0; i+1 < len(kv); i += 2 {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		k, _ := json.Marshal(kv[i])
-		b.Write(k)
-		b.WriteByte(':')
+		if k, ok := kv[i].(string); ok && plainKey(k) {
+			// The route's own key names: no escaping to do.
+			b = append(append(append(b, '"'), k...), '"')
+		} else {
+			k, _ := json.Marshal(kv[i])
+			b = append(b, k...)
+		}
+		b = append(b, ':')
 		if raw, ok := kv[i+1].(json.RawMessage); ok {
 			// Ours, already compact: json.Marshal would re-scan it.
-			b.Write(raw)
+			b = append(b, raw...)
 			continue
 		}
 		v, err := json.Marshal(kv[i+1])
 		if err != nil {
 			v = []byte("null")
 		}
-		b.Write(v)
+		b = append(b, v...)
 	}
-	b.WriteByte('}')
-	return json.RawMessage(b.String())
+	return append(b, '}')
 }
