@@ -1,6 +1,7 @@
 package betterauth
 
 import (
+	"maps"
 	"time"
 )
 
@@ -153,4 +154,20 @@ type JWK struct {
 	ExpiresAt  *time.Time `json:"expiresAt"`
 	Alg        *string    `json:"alg"`
 	Crv        *string    `json:"crv"`
+}
+
+// Clone returns a copy of u whose Fields map is its own, so that changing
+// the copy's custom fields leaves u alone. Pointer fields are shared: they
+// are replaced, never written through.
+func (u *User) Clone() *User {
+	c := *u
+	c.Fields = maps.Clone(u.Fields)
+	return &c
+}
+
+// Clone returns a copy of s whose Fields map is its own (see User.Clone).
+func (s *Session) Clone() *Session {
+	c := *s
+	c.Fields = maps.Clone(s.Fields)
+	return &c
 }

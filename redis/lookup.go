@@ -3,7 +3,6 @@ package redis
 import (
 	"context"
 	"errors"
-	"maps"
 	"strings"
 	"sync"
 
@@ -232,17 +231,14 @@ func (m *decodeMemo) get(token, raw string) (*ba.Session, *ba.User, bool) {
 	if !ok || e.raw != raw {
 		return nil, nil, false
 	}
-	sess, user := e.session, e.user
-	sess.Fields, user.Fields = maps.Clone(e.session.Fields), maps.Clone(e.user.Fields)
-	return &sess, &user, true
+	return e.session.Clone(), e.user.Clone(), true
 }
 
 func (m *decodeMemo) put(token, raw string, sess *ba.Session, user *ba.User) {
 	if m == nil {
 		return
 	}
-	e := &memoEntry{raw: raw, session: *sess, user: *user}
-	e.session.Fields, e.user.Fields = maps.Clone(sess.Fields), maps.Clone(user.Fields)
+	e := &memoEntry{raw: raw, session: *sess.Clone(), user: *user.Clone()}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.entries[token]; !ok && len(m.entries) >= m.max {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"maps"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -143,7 +142,7 @@ func (c *Cache) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 		if now.Before(e.expires) {
 			sh.mu.Unlock()
 			c.hits.Add(1)
-			return copySession(e.session), copyUser(e.user), nil
+			return e.session.Clone(), e.user.Clone(), nil
 		}
 		delete(sh.entries, token)
 	}
@@ -163,7 +162,7 @@ func (c *Cache) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 			return nil, nil, cl.err
 		}
 		c.hits.Add(1)
-		return copySession(cl.session), copyUser(cl.user), nil
+		return cl.session.Clone(), cl.user.Clone(), nil
 	}
 	cl := &call{done: make(chan struct{})}
 	sh.inflight[token] = cl
@@ -189,7 +188,7 @@ func (c *Cache) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 	if cl.err != nil {
 		return nil, nil, cl.err
 	}
-	return copySession(cl.session), copyUser(cl.user), nil
+	return cl.session.Clone(), cl.user.Clone(), nil
 }
 
 // makeRoom drops expired entries of a full shard, or one live entry when
@@ -275,16 +274,4 @@ func (c *Cache) RefreshSession(ctx context.Context, token string, expiresAt time
 
 func isContextError(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
-func copySession(s *ba.Session) *ba.Session {
-	out := *s
-	out.Fields = maps.Clone(s.Fields)
-	return &out
-}
-
-func copyUser(u *ba.User) *ba.User {
-	out := *u
-	out.Fields = maps.Clone(u.Fields)
-	return &out
 }

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"maps"
 	"strings"
 
 	ba "github.com/betterauth-go/betterauth"
@@ -35,7 +34,7 @@ func (f sessionFetcher) Missing(string) error {
 }
 
 func (f sessionFetcher) Copy(v sessionAndUser) sessionAndUser {
-	return sessionAndUser{copySession(v.sess), copyUser(v.user)}
+	return sessionAndUser{v.sess.Clone(), v.user.Clone()}
 }
 
 func (f sessionFetcher) Canceled(err error) error { return f.s.wrap("get session and user", err) }
@@ -100,7 +99,7 @@ func (s *Store) lookupMany(ctx context.Context, tokens []string) (map[string]ses
 
 // batchedLookupQueries builds the multi-token lookups from the single-token
 // one (…WHERE s.token = <p1>).
-func batchedLookupQueries(k Kind, single, tokenCol string) (anyQuery string, lists map[int]string) {
+func batchedLookupQueries(k Kind, single string) (anyQuery string, lists map[int]string) {
 	base := strings.TrimSuffix(single, " = "+k.Placeholder(1))
 	if k == Postgres {
 		return base + " = ANY(" + k.Placeholder(1) + ")", nil
@@ -119,18 +118,6 @@ func batchedLookupQueries(k Kind, single, tokenCol string) (anyQuery string, lis
 		lists[size] = b.String()
 	}
 	return "", lists
-}
-
-func copySession(s *ba.Session) *ba.Session {
-	c := *s
-	c.Fields = maps.Clone(s.Fields)
-	return &c
-}
-
-func copyUser(u *ba.User) *ba.User {
-	c := *u
-	c.Fields = maps.Clone(u.Fields)
-	return &c
 }
 
 // LookupStats returns how many session lookups the store has answered and

@@ -45,7 +45,7 @@ func buildQueries(s *Store) queries {
 	q.sessionAndUserByToken = "SELECT " + ss.selectList("s") + ", " + u.selectList("u") +
 		" FROM " + ss.name + " s JOIN " + u.name + " u ON u." + u.col("id") + " = s." + ss.col("userId") +
 		" WHERE s." + ss.col("token") + " = " + p(1)
-	q.sessionsAndUsersByTokens, q.sessionsAndUsersByTokenList = batchedLookupQueries(k, q.sessionAndUserByToken, ss.col("token"))
+	q.sessionsAndUsersByTokens, q.sessionsAndUsersByTokenList = batchedLookupQueries(k, q.sessionAndUserByToken)
 	q.sessionsActiveByUser = "SELECT " + ss.selectList("") + " FROM " + ss.name + " WHERE " + ss.col("userId") + " = " + p(1) +
 		" AND " + ss.col("expiresAt") + " > " + p(2) + " ORDER BY " + ss.col("createdAt") + " DESC"
 	q.sessionDeleteByID = "DELETE FROM " + ss.name + " WHERE " + ss.col("id") + " = " + p(1)

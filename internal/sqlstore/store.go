@@ -40,7 +40,7 @@ type Options struct {
 	// MaxLookupQueries is how many session lookups (GetSessionAndUser)
 	// run at once on PostgreSQL and MySQL; lookups that arrive while they
 	// all run wait, and go together in one query as soon as one returns
-	// (see lookupBatcher). A lookup with a free slot is sent at once, so
+	// (see internal/coalesce). A lookup with a free slot is sent at once, so
 	// this changes nothing until the server is busy, and then saves the
 	// database most of its per-query work. Default max(2, GOMAXPROCS):
 	// on 2 cores sharing the database, 2 gave the most requests/s and the
