@@ -19,7 +19,10 @@ type jsObject struct {
 	empty bool
 }
 
-func newJSObject() *jsObject { return &jsObject{buf: []byte{'{'}, empty: true} }
+func newJSObject() *jsObject {
+	// 512 bytes hold a user or a session without growing.
+	return &jsObject{buf: append(make([]byte, 0, 512), '{'), empty: true}
+}
 
 func (o *jsObject) key(k string) {
 	if !o.empty {
@@ -35,7 +38,7 @@ func (o *jsObject) boolean(k string, v bool) {
 	o.key(k)
 	o.buf = strconv.AppendBool(o.buf, v)
 }
-func (o *jsObject) date(k string, t time.Time) { o.str(k, FormatTime(t)) }
+func (o *jsObject) date(k string, t time.Time) { o.key(k); o.buf = appendJSDate(o.buf, t) }
 func (o *jsObject) raw(k string, v []byte)     { o.key(k); o.buf = append(o.buf, v...) }
 func (o *jsObject) null(k string)              { o.key(k); o.buf = append(o.buf, "null"...) }
 
@@ -45,6 +48,14 @@ func (o *jsObject) optStr(k string, v *string) {
 		return
 	}
 	o.str(k, *v)
+}
+
+func (o *jsObject) optBool(k string, v *bool) {
+	if v == nil {
+		o.null(k)
+		return
+	}
+	o.boolean(k, *v)
 }
 
 func (o *jsObject) optDate(k string, v *time.Time) {
@@ -59,6 +70,13 @@ func (o *jsObject) optDate(k string, v *time.Time) {
 func (o *jsObject) value(k string, v any) { o.key(k); o.buf = appendJSValue(o.buf, v) }
 
 func (o *jsObject) bytes() []byte { return append(o.buf, '}') }
+
+// appendJSDate appends t as JSON.stringify writes a Date: its toISOString
+// in quotes (the text needs no escaping).
+func appendJSDate(b []byte, t time.Time) []byte {
+	b = append(b, '"')
+	return append(AppendTime(b, t), '"')
+}
 
 func appendJSValue(b []byte, v any) []byte {
 	switch x := v.(type) {
@@ -75,7 +93,7 @@ func appendJSValue(b []byte, v any) []byte {
 	case float64:
 		return appendJSNumber(b, x)
 	case time.Time:
-		return appendJSString(b, FormatTime(x))
+		return appendJSDate(b, x)
 	case json.RawMessage:
 		return append(b, x...)
 	case []string:

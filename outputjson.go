@@ -6,92 +6,89 @@ package betterauth
 // schema present (NULL as null), returned:false fields left out, dates as
 // toISOString, strings escaped as JSON.stringify escapes them.
 func (r *ResolvedSchema) UserJSON(u *User) []byte {
-	return outputJSON(r.Table(ModelUser), func(name string) any { return userFieldValue(u, name) })
+	return outputJSON(r.Table(ModelUser), func(o *jsObject, name string) { appendUserField(o, u, name) })
 }
 
 // SessionJSON returns the session as Better Auth serialises it for this
 // schema (see UserJSON).
 func (r *ResolvedSchema) SessionJSON(s *Session) []byte {
-	return outputJSON(r.Table(ModelSession), func(name string) any { return sessionFieldValue(s, name) })
+	return outputJSON(r.Table(ModelSession), func(o *jsObject, name string) { appendSessionField(o, s, name) })
 }
 
-func outputJSON(t *Table, value func(name string) any) []byte {
+func outputJSON(t *Table, field func(o *jsObject, name string)) []byte {
 	o := newJSObject()
 	for _, f := range t.Fields {
 		if f.Name == "id" || f.NotReturned {
 			continue
 		}
-		o.value(f.Name, value(f.Name))
+		field(o, f.Name)
 	}
-	o.value("id", value("id"))
+	field(o, "id")
 	return o.bytes()
 }
 
-func deref[T any](p *T) any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
-func userFieldValue(u *User, name string) any {
+// appendUserField writes the user's field name, typed fields without
+// boxing them in an interface (this runs for every response).
+func appendUserField(o *jsObject, u *User, name string) {
 	switch name {
 	case "id":
-		return u.ID
+		o.str(name, u.ID)
 	case "name":
-		return u.Name
+		o.str(name, u.Name)
 	case "email":
-		return u.Email
+		o.str(name, u.Email)
 	case "emailVerified":
-		return u.EmailVerified
+		o.boolean(name, u.EmailVerified)
 	case "image":
-		return deref(u.Image)
+		o.optStr(name, u.Image)
 	case "createdAt":
-		return u.CreatedAt
+		o.date(name, u.CreatedAt)
 	case "updatedAt":
-		return u.UpdatedAt
+		o.date(name, u.UpdatedAt)
 	case "role":
-		return deref(u.Role)
+		o.optStr(name, u.Role)
 	case "banned":
-		return deref(u.Banned)
+		o.optBool(name, u.Banned)
 	case "banReason":
-		return deref(u.BanReason)
+		o.optStr(name, u.BanReason)
 	case "banExpires":
-		return deref(u.BanExpires)
+		o.optDate(name, u.BanExpires)
 	case "username":
-		return deref(u.Username)
+		o.optStr(name, u.Username)
 	case "displayUsername":
-		return deref(u.DisplayUsername)
+		o.optStr(name, u.DisplayUsername)
 	case "twoFactorEnabled":
-		return deref(u.TwoFactorEnabled)
+		o.optBool(name, u.TwoFactorEnabled)
+	default:
+		o.value(name, u.Fields[name])
 	}
-	return u.Fields[name]
 }
 
-func sessionFieldValue(s *Session, name string) any {
+func appendSessionField(o *jsObject, s *Session, name string) {
 	switch name {
 	case "id":
-		return s.ID
+		o.str(name, s.ID)
 	case "token":
-		return s.Token
+		o.str(name, s.Token)
 	case "userId":
-		return s.UserID
+		o.str(name, s.UserID)
 	case "expiresAt":
-		return s.ExpiresAt
+		o.date(name, s.ExpiresAt)
 	case "createdAt":
-		return s.CreatedAt
+		o.date(name, s.CreatedAt)
 	case "updatedAt":
-		return s.UpdatedAt
+		o.date(name, s.UpdatedAt)
 	case "ipAddress":
-		return deref(s.IPAddress)
+		o.optStr(name, s.IPAddress)
 	case "userAgent":
-		return deref(s.UserAgent)
+		o.optStr(name, s.UserAgent)
 	case "impersonatedBy":
-		return deref(s.ImpersonatedBy)
+		o.optStr(name, s.ImpersonatedBy)
 	case "activeOrganizationId":
-		return deref(s.ActiveOrganizationID)
+		o.optStr(name, s.ActiveOrganizationID)
 	case "activeTeamId":
-		return deref(s.ActiveTeamID)
+		o.optStr(name, s.ActiveTeamID)
+	default:
+		o.value(name, s.Fields[name])
 	}
-	return s.Fields[name]
 }

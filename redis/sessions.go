@@ -32,7 +32,7 @@ func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 	}
 	key := s.SessionKey(token)
 	l, err := s.lookup(ctx, key)
-	if errors.Is(err, goredis.Nil) {
+	if errors.Is(err, goredis.Nil) || (s.ownRevocations != nil && s.ownRevocations.isDeleted(token, s.now())) {
 		return nil, nil, newError(op, ba.ErrNotFound, "no session with this token")
 	}
 	if err != nil {
@@ -56,6 +56,9 @@ func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 		}
 	} else if marker, err = s.revokedBefore(ctx, op, sess.UserID); err != nil {
 		return nil, nil, err
+	}
+	if s.ownRevocations != nil {
+		marker = max(marker, s.ownRevocations.marker(sess.UserID, s.now()))
 	}
 	if isRevoked(sess, marker) {
 		return nil, nil, newError(op, ba.ErrNotFound, "session revoked by revoked-sessions-before")
@@ -258,6 +261,7 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 	if err := s.client.Del(ctx, key).Err(); err != nil {
 		return wrap(op, err)
 	}
+	s.ownRevocations.deleted(token, s.now())
 	userID := peekUserID(b)
 	if userID == "" {
 		return nil
@@ -399,8 +403,9 @@ func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int, err
 	revokedAt := float64(s.nowUTC().UnixMilli())
 	markerKey := s.RevokedBeforeKey(userID)
 	markerTTL := s.revokedBeforeTTL.Truncate(time.Second)
+	var marker float64
 	err := s.watch(ctx, op, markerKey, func(tx *goredis.Tx) error {
-		marker := revokedAt
+		marker = revokedAt
 		v, err := tx.Get(ctx, markerKey).Result()
 		switch {
 		case errors.Is(err, goredis.Nil):
@@ -422,6 +427,7 @@ func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int, err
 	if err != nil {
 		return 0, err
 	}
+	s.ownRevocations.revoked(userID, marker, s.now())
 
 	listKey := s.ActiveSessionsKey(userID)
 	var refs []sessionRef

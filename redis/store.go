@@ -94,6 +94,8 @@ type Store struct {
 	memo             *decodeMemo
 	scriptOK         atomic.Bool // the one-round-trip lookup is in use
 	batcher          *coalesce.Batcher[sessionLookup]
+	// ownRevocations: set when the client caches replies in process.
+	ownRevocations *localRevocations
 }
 
 // New returns a Store on client (a *redis.Client, *redis.ClusterClient,
@@ -133,7 +135,13 @@ func New(client goredis.UniversalClient, opts Options) *Store {
 		opts.DecodeMemo = DefaultDecodeMemo
 	}
 	s.memo = newDecodeMemo(opts.DecodeMemo)
-	s.scriptOK.Store(!opts.NoScript && scriptCapable(client))
+	cached, staleness := clientCache(client)
+	if cached {
+		s.ownRevocations = newLocalRevocations(staleness)
+	}
+	// A client-side cache answers GETs from memory; a script always goes
+	// to Redis (see clientcache.go).
+	s.scriptOK.Store(!opts.NoScript && scriptCapable(client) && !cached)
 	if s.scriptOK.Load() {
 		if opts.MaxLookups == 0 {
 			opts.MaxLookups = max(2, runtime.GOMAXPROCS(0))

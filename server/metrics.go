@@ -118,20 +118,16 @@ func (t timedSessions) GetSessionAndUser(ctx context.Context, token string) (*ba
 	return sess, user, err
 }
 
-// routeKey carries, from the outer middleware to the matched handler, a
-// slot for the route pattern, so metrics label by pattern, never by raw path
-// (which would let clients create unbounded series).
+// routeKey carries, from the outer middleware to the matched handler, the
+// request's *statusRecorder, whose route the handler fills in with its
+// pattern, so metrics label by pattern, never by raw path (which would let
+// clients create unbounded series).
 type routeKey struct{}
-
-func routeSlot(ctx context.Context) *string {
-	p, _ := ctx.Value(routeKey{}).(*string)
-	return p
-}
 
 func withPattern(pattern string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if slot := routeSlot(r.Context()); slot != nil {
-			*slot = pattern
+		if rec, ok := r.Context().Value(routeKey{}).(*statusRecorder); ok {
+			rec.route = pattern
 		}
 		h.ServeHTTP(w, r)
 	})

@@ -364,9 +364,13 @@ func (s *Server) trustedProxy(a netip.Addr) bool {
 	return false
 }
 
+// statusRecorder is the per-request record of logRequests: the status
+// written, and the route pattern the mux matched (filled in by withPattern
+// through the context, for the metrics). One allocation per request.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	route  string
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
@@ -385,8 +389,6 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-type requestIDKey struct{}
-
 // logRequests gives each request an id (X-Request-Id, echoed back) and logs
 // method, path, status and duration — never headers, cookies or bodies.
 func (s *Server) logRequests(next http.Handler) http.Handler {
@@ -394,24 +396,33 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
 		if id == "" || len(id) > 64 || strings.ContainsFunc(id, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
-			b := make([]byte, 8)
-			_, _ = rand.Read(b)
-			id = hex.EncodeToString(b)
+			id = newRequestID()
 		}
-		w.Header().Set("X-Request-Id", id)
-		route := new(string)
-		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey{}, id), routeKey{}, route)
+		w.Header()["X-Request-Id"] = []string{id}
 		rec := &statusRecorder{ResponseWriter: w}
+		ctx := context.WithValue(r.Context(), routeKey{}, rec)
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
 		elapsed := time.Since(start)
 		if s.metrics != nil {
-			s.metrics.observe(*route, r.Method, rec.status, elapsed)
+			s.metrics.observe(rec.route, r.Method, rec.status, elapsed)
 		}
-		s.log.InfoContext(ctx, "request", "id", id, "method", r.Method, "path", logPath(r.URL.Path), "status", rec.status, "duration_ms", elapsed.Milliseconds())
+		if s.log.Enabled(ctx, slog.LevelInfo) {
+			s.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("id", id), slog.String("method", r.Method),
+				slog.String("path", logPath(r.URL.Path)), slog.Int("status", rec.status), slog.Int64("duration_ms", elapsed.Milliseconds()))
+		}
 	})
+}
+
+// newRequestID returns 16 random hex digits.
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	var h [16]byte
+	hex.Encode(h[:], b[:])
+	return string(h[:])
 }
 
 func (s *Server) recoverer(next http.Handler) http.Handler {

@@ -36,14 +36,14 @@ func (m *captureMailer) SendPasswordReset(_ context.Context, e server.PasswordRe
 }
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *httptest.Server
 	store  *sqlstore.Store
 	mailer *captureMailer
 	logs   *bytes.Buffer
 }
 
-func newEnv(t *testing.T, mod func(*server.Config)) *env {
+func newEnv(t testing.TB, mod func(*server.Config)) *env {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), t.TempDir()+"/s.db")
 	if err != nil {
@@ -104,7 +104,7 @@ type resp struct {
 	body   []byte
 }
 
-func (r resp) json(t *testing.T) map[string]any {
+func (r resp) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {

@@ -18,6 +18,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,6 +79,15 @@ Flags (default in brackets):
                                 counts between instances
                                 (redis://[:password@]host:6379/0)
   --redis-key-prefix PREFIX     [better-auth:]
+  --redis-client-cache DUR      answer session reads from memory, kept
+                                fresh by Redis (RESP3 client tracking: any
+                                change or deletion, by Better Auth or
+                                another instance, drops the copy within
+                                milliseconds); DUR bounds how old a copy can
+                                ever be served (1s to 5m) [off; needs
+                                --redis and Redis 6+]
+  --redis-client-cache-size N   Redis replies the cache holds at most, two
+                                per active session [20000]
   --jwks-url URL                also accept Better Auth jwt-plugin tokens
                                 (Authorization: Bearer <jwt>) on the user
                                 routes, verified against this JWKS (e.g.
@@ -126,6 +137,8 @@ type serveFlags struct {
 	metrics                  bool
 	cookieDomain             string
 	redisPrefix              string
+	redisClientCache         time.Duration
+	redisClientCacheSize     int
 	logResetLinks            bool
 	cleanupInterval          time.Duration
 }
@@ -153,6 +166,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&f.metrics, "metrics", false, "")
 	fs.StringVar(&f.cookieDomain, "cookie-domain", "", "")
 	fs.StringVar(&f.redisPrefix, "redis-key-prefix", "better-auth:", "")
+	fs.DurationVar(&f.redisClientCache, "redis-client-cache", 0, "")
+	fs.IntVar(&f.redisClientCacheSize, "redis-client-cache-size", 20000, "")
 	fs.BoolVar(&f.logResetLinks, "log-reset-links", false, "")
 	fs.DurationVar(&f.cleanupInterval, "cleanup-interval", time.Hour, "")
 	if done, err := parseFlags(fs, args, serveHelp, stdout); done || err != nil {
@@ -162,9 +177,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	tuneGC()
 	production := os.Getenv("NODE_ENV") == "production"
 	if f.cleanupInterval != 0 && f.cleanupInterval < time.Second {
 		return fmt.Errorf("--cleanup-interval: %s is neither 0 (off) nor at least 1s", f.cleanupInterval)
+	}
+	if err := f.checkRedisClientCache(); err != nil {
+		return err
 	}
 
 	// The database: DATABASE_URL, or the embedded default.
@@ -250,11 +269,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg.Store = store
 	if f.redisURL != "" {
-		closeRedis, err := useRedis(ctx, &cfg, f.redisURL, f.redisPrefix)
+		closeRedis, err := useRedis(ctx, &cfg, f.redisURL, f.redisPrefix, f.redisClientCache, f.redisClientCacheSize)
 		if err != nil {
 			return err
 		}
 		defer closeRedis()
+		if f.redisClientCache > 0 {
+			log.Info("Redis client-side cache on: session reads are answered from memory until Redis reports a change", "max_staleness", f.redisClientCache.String(), "max_entries", f.redisClientCacheSize)
+		}
 	}
 
 	if f.sessionCacheTTL != 0 {
@@ -289,12 +311,50 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return listenAndServe(ctx, f.addr, srv, log, stdout)
 }
 
-// useRedis points sessions and rate limits at Redis. The error never
+// serveGCPercent is the GOGC serve runs with unless GOGC is set. The
+// server's live heap is a few MB and nearly everything it allocates dies
+// within the request, so collecting at 5× the live heap rather than 2×
+// spends far less CPU on the collector: +15 % requests/s with the cookie
+// cache in bench/, for RSS under load of ~38 MB instead of ~26 MB.
+const serveGCPercent = 400
+
+// tuneGC applies serveGCPercent unless the operator chose GOGC. A
+// GOMEMLIMIT, when set, still caps the heap.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serveGCPercent)
+	}
+}
+
+// checkRedisClientCache validates --redis-client-cache and its size
+// before anything is opened.
+func (f *serveFlags) checkRedisClientCache() error {
+	switch d := f.redisClientCache; {
+	case d == 0:
+		return nil
+	case f.redisURL == "":
+		return errors.New("--redis-client-cache: needs --redis (it caches Redis replies)")
+	case d < time.Second || d > 5*time.Minute:
+		return fmt.Errorf("--redis-client-cache: %s is not between 1s and 5m (0 turns it off)", d)
+	case f.sessionCacheTTL != 0:
+		return errors.New("--redis-client-cache and --session-cache-ttl: choose one (the client cache already keeps sessions in memory, and drops them when Redis reports a change)")
+	case f.redisClientCacheSize < 1:
+		return fmt.Errorf("--redis-client-cache-size: %d is not a positive number of entries", f.redisClientCacheSize)
+	}
+	return nil
+}
+
+// useRedis points sessions and rate limits at Redis, with a client-side
+// cache when clientCache > 0 (its staleness bound). The error never
 // contains the URL's password.
-func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string) (func(), error) {
+func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string, clientCache time.Duration, cacheSize int) (func(), error) {
 	opts, err := goredis.ParseURL(rawURL)
 	if err != nil {
 		return nil, errors.New("--redis: not a Redis URL (expected redis://[:password@]host:6379/0 or rediss://…)")
+	}
+	if clientCache > 0 {
+		opts.Protocol = 3 // invalidations arrive as RESP3 pushes
+		opts.ClientSideCacheConfig = &goredis.ClientSideCacheConfig{MaxEntries: cacheSize, MaxStaleness: clientCache}
 	}
 	client := goredis.NewClient(opts)
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -303,12 +363,40 @@ func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string) (f
 		client.Close()
 		return nil, fmt.Errorf("connect to Redis at %s: unreachable (check that it is running and the URL is right)", opts.Addr)
 	}
+	if clientCache > 0 {
+		if err := checkTracking(pingCtx, client); err != nil {
+			client.Close()
+			return nil, err
+		}
+	}
 	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema()})
 	cfg.Sessions = server.RedisSessions{Store: store}
 	cfg.SessionBackendName = "redis"
 	cfg.Limiter = server.RedisRateLimiter{Client: client}
 	cfg.Ready = append(cfg.Ready, func(ctx context.Context) error { return client.Ping(ctx).Err() })
 	return func() { client.Close() }, nil
+}
+
+// checkTracking makes sure the server can keep a client-side cache fresh:
+// go-redis quietly serves uncached reads when RESP3 is refused, which would
+// make --redis-client-cache a silent no-op.
+func checkTracking(ctx context.Context, client *goredis.Client) error {
+	info, err := client.Info(ctx, "server").Result()
+	if err != nil {
+		return fmt.Errorf("--redis-client-cache: cannot read the server's version: %v", err)
+	}
+	for _, line := range strings.Split(info, "\n") {
+		v, ok := strings.CutPrefix(strings.TrimSpace(line), "redis_version:")
+		if !ok {
+			continue
+		}
+		major, _, _ := strings.Cut(v, ".")
+		if n, err := strconv.Atoi(major); err == nil && n < 6 {
+			return fmt.Errorf("--redis-client-cache: Redis %s has no client tracking (RESP3, Redis 6 or later)", v)
+		}
+		return nil
+	}
+	return nil
 }
 
 // jwtVerifier verifies jwt-plugin tokens against a remote JWKS. The

@@ -141,6 +141,11 @@ func TestServeRefusesBadConfig(t *testing.T) {
 		{"BadRateLimit", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--rate-limit", "maybe"}, "--rate-limit"},
 		{"BadProxy", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--trusted-proxies", "nope"}, "--trusted-proxies"},
 		{"BadAddr", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--addr", "nope"}, "--addr"},
+		{"RedisClientCacheWithoutRedis", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--redis-client-cache", "5s"}, "--redis-client-cache: needs --redis"},
+		{"RedisClientCacheTooShort", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--redis", "redis://127.0.0.1:1/0", "--redis-client-cache", "10ms"}, "not between 1s and 5m"},
+		{"RedisClientCacheTooLong", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--redis", "redis://127.0.0.1:1/0", "--redis-client-cache", "1h"}, "not between 1s and 5m"},
+		{"RedisClientCacheAndSessionCache", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--redis", "redis://127.0.0.1:1/0", "--redis-client-cache", "5s", "--session-cache-ttl", "5s"}, "choose one"},
+		{"RedisClientCacheSize", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--redis", "redis://127.0.0.1:1/0", "--redis-client-cache", "5s", "--redis-client-cache-size", "0"}, "--redis-client-cache-size"},
 		{"Unreachable", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40), "DATABASE_URL": "postgres://u:hunter2secret@127.0.0.1:1/db"}, nil, "PostgreSQL"},
 	}
 	for _, c := range cases {
@@ -239,6 +244,75 @@ func TestServeWithRedis(t *testing.T) {
 	if err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--redis", "redis://:hunter2secret@127.0.0.1:1/0"}, strings.NewReader(""), io.Discard, io.Discard); err == nil || strings.Contains(err.Error(), "hunter2secret") || !strings.Contains(err.Error(), "Redis") {
 		t.Fatalf("unreachable Redis: %v", err)
 	}
+}
+
+// With --redis-client-cache, two servers answer session reads from memory,
+// and a sign-out on one is refused there at once and on the other as soon
+// as Redis's invalidation arrives — not after the one-minute bound.
+func TestServeRedisClientCacheTwoInstances(t *testing.T) {
+	addr := testdb.RedisAddr(t)
+	t.Setenv("DATABASE_URL", testdb.Postgres(t))
+	t.Setenv("BETTER_AUTH_SECRET", strings.Repeat("c", 40))
+	t.Setenv("BETTER_AUTH_SECRETS", "")
+	t.Setenv("BETTER_AUTH_URL", "")
+	t.Setenv("NODE_ENV", "")
+	prefix := testdb.Name("servecsc") + ":"
+	// --addr 127.0.0.1:0 leaves the base URL without its port: trust any
+	// origin so that the sign-out below passes the origin check.
+	flags := []string{"--redis", "redis://" + addr + "/0", "--redis-key-prefix", prefix, "--redis-client-cache", "1m", "--trusted-origins", "*"}
+	baseA, _ := startServe(t, append(flags, "--migrate")...)
+	baseB, _ := startServe(t, flags...)
+	client := goredisClient(t, addr)
+	t.Cleanup(func() {
+		if keys, _ := client.Keys(context.Background(), prefix+"*").Result(); len(keys) > 0 {
+			client.Del(context.Background(), keys...)
+		}
+	})
+
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res := post(t, c, baseA, "/api/auth/sign-up/email", `{"email":"csc@example.com","password":"password123","name":"C"}`)
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("sign-up: %d", res.StatusCode)
+	}
+	cookie := ""
+	for _, ck := range jar.Cookies(mustURL(t, baseA)) {
+		cookie += ck.Name + "=" + ck.Value + "; "
+	}
+	me := func(base string) int {
+		req, _ := http.NewRequest("GET", base+"/api/me", nil)
+		req.Header.Set("Cookie", cookie)
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		return r.StatusCode
+	}
+	for _, base := range []string{baseA, baseB, baseA, baseB} {
+		if st := me(base); st != 200 {
+			t.Fatalf("/api/me on %s: %d", base, st)
+		}
+	}
+
+	res = post(t, c, baseA, "/api/auth/sign-out", `{}`)
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("sign-out: %d %s", res.StatusCode, b)
+	}
+	if st := me(baseA); st != 401 {
+		t.Fatalf("/api/me on the instance that signed out: %d, want 401 at once", st)
+	}
+	start := time.Now()
+	for me(baseB) != 401 {
+		if time.Since(start) > 2*time.Second {
+			t.Fatal("the other instance still serves the signed-out session after 2s")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Logf("sign-out on A refused by B after %s", time.Since(start))
 }
 
 func goredisClient(t *testing.T, addr string) *goredis.Client {
