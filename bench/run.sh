@@ -12,7 +12,9 @@
 #                    go (bench/loadgen); auto prefers wrk, as in the issue
 #   PGURL=postgres://postgres@127.0.0.1:5432   server for the fresh database
 #   REDIS=redis://127.0.0.1:6379/0             Redis row (skipped if down)
-#   SCALE=0          1 adds the session-table scaling run
+#   SCALE=0          1 adds the session-table scaling run (three more
+#                    databases of 1k, 100k and 1M sessions, ROUNDS=3
+#                    interleaved rounds) and the cleanup measurement
 #   STATS_WAIT=10.5  seconds to let PostgreSQL flush its statistics before
 #                    and after each target (the queries/request column)
 #   OUT=bench/results/latest.md                where the table is written
@@ -57,11 +59,14 @@ PASSWORD='correct horse battery staple'
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 WORK=$(mktemp -d /tmp/betterauth-bench.XXXXXX)
 PIDS=()
+SCALE_DBS=()
 cleanup() {
 	set +e
 	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
 	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-	psql "$PGURL/postgres?sslmode=disable" -qAtc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
+	for db in $DB "${SCALE_DBS[@]}"; do
+		psql "$PGURL/postgres?sslmode=disable" -qAtc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
+	done
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -193,6 +198,11 @@ if command -v redis-cli >/dev/null && redis-cli -u "$REDIS" ping >/dev/null 2>&1
 	go_serve rd "$RD_PORT" --redis "$REDIS" --redis-key-prefix "$DB:"
 	post_json "$RD" "$WORK/rd.jar" /api/auth/sign-in/email "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
 	RD_COOKIE=$(cookie_header "$WORK/rd.jar")
+	# A second instance on the same keys, with the client-side cache.
+	RC_PORT=$(free_port)
+	RC=http://127.0.0.1:$RC_PORT
+	log "starting betterauth serve --redis --redis-client-cache 5s on $RC"
+	go_serve rc "$RC_PORT" --redis "$REDIS" --redis-key-prefix "$DB:" --redis-client-cache 5s
 else
 	log "Redis not reachable at $REDIS: skipping the Redis row"
 fi
@@ -218,6 +228,7 @@ TARGETS=(
 )
 if [ -n "$RD" ]; then
 	TARGETS+=("Go /api/me, Redis secondary storage|rd|$RD/api/me|$RD_COOKIE|$EMAIL")
+	TARGETS+=("Go /api/me, Redis + client-side cache (invalidated by Redis, ≤ 5s)|rc|$RC/api/me|$RD_COOKIE|$EMAIL")
 fi
 # The same route over SESSIONS distinct users and sessions (wrk only: a
 # Lua script rotates the Cookie header), so that concurrent lookups are of
@@ -353,41 +364,75 @@ machine() {
 } >"$WORK/table.md"
 
 # --- scaling run ------------------------------------------------------------------------
+# --- session-table scaling -----------------------------------------------------
+# One database per size (1k, 100k, 1M sessions of as many users, migrated by
+# `betterauth migrate`), each with its own serve, measured in interleaved
+# rounds (1k, 100k, 1M, 1k, …) so that the machine's own drift over the
+# minutes of the run falls on every size alike; the median of ROUNDS runs.
+# The measured session is one of the rows, its cookie signed here.
+ROUNDS=${ROUNDS:-3}
 if [ "$SCALE" = 1 ]; then
+	command -v openssl >/dev/null || die "SCALE=1 needs openssl (to sign the measured session's cookie)"
+	tok=$(printf 'scaletok0' | md5sum | cut -c1-32)
+	sig=$(printf '%s' "$tok" | openssl dgst -sha256 -hmac "$SECRET" -binary | base64 | sed 's/+/%2B/g; s#/#%2F#g; s/=/%3D/g')
+	SCALE_COOKIE="better-auth.session_token=$tok.$sig"
+	SIZES=(1000 100000 1000000)
+	declare -A SCALE_URL
+	for rows in "${SIZES[@]}"; do
+		db=${DB}_s$rows
+		SCALE_DBS+=("$db")
+		url="$PGURL/$db?sslmode=disable"
+		log "creating a database with $rows sessions"
+		psql "$PGURL/postgres?sslmode=disable" -qAtc "CREATE DATABASE $db" >/dev/null
+		DATABASE_URL=$url "$WORK/betterauth" migrate >/dev/null
+		psql "$url" -qAtc "INSERT INTO \"user\" (id, name, email, \"emailVerified\", \"createdAt\", \"updatedAt\")
+		     SELECT 'scaleuser' || g, 'U', 'scale' || g || '@example.com', false, now(), now() FROM generate_series(0, $rows - 1) g" >/dev/null
+		psql "$url" -qAtc "INSERT INTO \"session\" (id, token, \"userId\", \"expiresAt\", \"createdAt\", \"updatedAt\", \"ipAddress\", \"userAgent\")
+		     SELECT substr(md5('id' || g), 1, 32), substr(md5('scaletok' || g), 1, 32), 'scaleuser' || g,
+		            now() + interval '7 days', now(), now(), '', ''
+		     FROM generate_series(0, $rows - 1) g" >/dev/null
+		psql "$url" -qAtc 'VACUUM ANALYZE "session"' >/dev/null
+		psql "$url" -qAtc 'VACUUM ANALYZE "user"' >/dev/null
+		port=$(free_port)
+		DATABASE_URL=$url${PG_PARAMS:-} BETTER_AUTH_SECRET=$SECRET BETTER_AUTH_URL=http://127.0.0.1:$port \
+			start "scale$rows" "$WORK/scale$rows.log" "$WORK/betterauth" serve --addr "127.0.0.1:$port" ${GO_FLAGS:-}
+		SCALE_URL[$rows]=http://127.0.0.1:$port/api/auth/get-session
+		curl -sf -H "Cookie: $SCALE_COOKIE" "${SCALE_URL[$rows]}" | grep -q scale0@example.com || die "scale $rows: the measured session is not served"
+	done
+	sql 'CHECKPOINT' >/dev/null
+	declare -A SCALE_RUNS
+	for round in $(seq "$ROUNDS"); do
+		for rows in "${SIZES[@]}"; do
+			log "load at $rows session rows (round $round of $ROUNDS)"
+			warm "${SCALE_URL[$rows]}" "$SCALE_COOKIE"
+			read -r rps p50 p99 _ _ < <(load "${SCALE_URL[$rows]}" "$SCALE_COOKIE" scale0)
+			SCALE_RUNS[$rows]+="$rps $p50 $p99"$'\n'
+		done
+	done
 	{
 		echo
-		echo "Session-table scaling (Go GET /api/auth/get-session, database path; other users' sessions added with generate_series):"
+		echo "Session-table scaling (Go GET /api/auth/get-session, database path; one database per size with that many users and sessions, each with its own serve, measured in $ROUNDS interleaved rounds; the run with the median requests/s per size):"
 		echo
-		echo "| session rows | requests/s | p50 ms | p99 ms |"
-		echo "| ---: | ---: | ---: | ---: |"
+		echo "| session rows | requests/s | p50 ms | p99 ms | runs (requests/s) |"
+		echo "| ---: | ---: | ---: | ---: | --- |"
+		for rows in "${SIZES[@]}"; do
+			sorted=$(printf '%s' "${SCALE_RUNS[$rows]}" | sort -n)
+			median=$(sed -n "$(((ROUNDS + 1) / 2))p" <<<"$sorted")
+			read -r rps p50 p99 <<<"$median"
+			echo "| $(printf "%'d" "$rows") | $rps | $p50 | $p99 | $(printf '%s' "${SCALE_RUNS[$rows]}" | awk '{printf "%s%s", (NR > 1 ? ", " : ""), $1}') |"
+		done
 	} >>"$WORK/table.md"
-	for rows in 1000 100000 1000000; do
-		have=$(sql 'SELECT count(*) FROM "session"')
-		if [ "$have" -lt "$rows" ]; then
-			log "inserting $((rows - have)) sessions"
-			sql "INSERT INTO \"user\" (id, name, email, \"emailVerified\", \"createdAt\", \"updatedAt\")
-			     SELECT 'scaleuser' || g, 'U', 'scale' || g || '@example.com', false, now(), now()
-			     FROM generate_series($have, $rows - 1) g ON CONFLICT DO NOTHING" >/dev/null
-			sql "INSERT INTO \"session\" (id, token, \"userId\", \"expiresAt\", \"createdAt\", \"updatedAt\", \"ipAddress\", \"userAgent\")
-			     SELECT substr(md5('id' || g), 1, 32), substr(md5('tok' || g), 1, 32), 'scaleuser' || g,
-			            now() + interval '7 days', now(), now(), '', ''
-			     FROM generate_series($have, $rows - 1) g" >/dev/null
-			sql 'ANALYZE "session"; ANALYZE "user"' >/dev/null
-		fi
-		log "load at $rows session rows"
-		warm "$GO/api/auth/get-session" "$BA_COOKIE"
-		read -r rps p50 p99 errs reqs < <(load "$GO/api/auth/get-session" "$BA_COOKIE" "$EMAIL")
-		echo "| $(printf "%'d" "$rows") | $rps | $p50 | $p99 |" >>"$WORK/table.md"
-	done
+
+	big="$PGURL/${DB}_s1000000?sslmode=disable"
 	log "expiring 100,000 random sessions of the 1,000,000 and cleaning up"
-	sql "UPDATE \"session\" SET \"expiresAt\" = now() - interval '1 day'
-	     WHERE id IN (SELECT id FROM \"session\" WHERE \"userId\" LIKE 'scaleuser%' ORDER BY random() LIMIT 100000)" >/dev/null
-	sql 'VACUUM ANALYZE "session"' >/dev/null
+	psql "$big" -qAtc "UPDATE \"session\" SET \"expiresAt\" = now() - interval '1 day'
+	     WHERE id IN (SELECT id FROM \"session\" WHERE token <> '$tok' ORDER BY random() LIMIT 100000)" >/dev/null
+	psql "$big" -qAtc 'VACUUM ANALYZE "session"' >/dev/null
 	{
 		echo
 		echo "Expired-session cleanup (\`DeleteExpiredSessions\`, 100,000 expired among 1,000,000, no index on expiresAt in Better Auth's schema; session refreshes keep running meanwhile):"
 		echo
-		echo "    $(DATABASE_URL=$DBURL "$WORK/cleanup")"
+		echo "    $(DATABASE_URL=$big "$WORK/cleanup")"
 	} >>"$WORK/table.md"
 fi
 

@@ -45,6 +45,26 @@
 // createdAt < marker, so a session created in the very millisecond of a
 // revocation survives it, in Better Auth as here.
 //
+// Reads: on a single-node client a session and its user's marker are read
+// in one round trip (a Lua script), and concurrent lookups share one call.
+// For reads with no round trip at all, give New a client with go-redis
+// client-side caching (RESP3, Redis 6+; the go-redis API is marked
+// experimental):
+//
+//	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379", Protocol: 3,
+//		ClientSideCacheConfig: &goredis.ClientSideCacheConfig{MaxEntries: 20000, MaxStaleness: 30 * time.Second}})
+//
+// The Store then reads with plain GETs, which the client answers from
+// memory once it has seen a key. Redis tracks the keys each connection
+// read and pushes an invalidation when anyone — Better Auth, another
+// instance — changes or deletes one, so a sign-out, revoke-sessions or
+// update-user elsewhere reaches this process within milliseconds (go-redis
+// applies pending invalidations every 5 ms); MaxStaleness bounds how old a
+// copy can ever be should an invalidation be lost. This instance's own
+// DeleteSession and RevokeUserSessions apply to its next lookup at once.
+// The cost: Redis keeps a tracking table of the keys read (see
+// tracking-table-max-keys), and every cached entry is held in memory.
+//
 // The smallest use, verifying Better Auth's session cookie against Redis:
 //
 //	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379"})

@@ -199,16 +199,22 @@ func TestLookupScriptRefused(t *testing.T) {
 }
 
 // BenchmarkGetSessionAndUser: one lookup against the local Redis, with the
-// script and with two GETs.
+// script, with two GETs, and answered by a client-side cache.
 func BenchmarkGetSessionAndUser(b *testing.B) {
 	for _, mode := range []struct {
 		name     string
 		noScript bool
 		memo     int
-	}{{"Script", false, 0}, {"TwoGETs", true, 0}, {"ScriptNoMemo", false, -1}} {
+		cached   bool
+	}{{"Script", false, 0, false}, {"TwoGETs", true, 0, false}, {"ScriptNoMemo", false, -1, false}, {"ClientSideCache", false, 0, true}} {
 		b.Run(mode.name, func(b *testing.B) {
 			ctx := context.Background()
-			c := goredis.NewClient(&goredis.Options{Addr: testdb.RedisAddr(b)})
+			opts := &goredis.Options{Addr: testdb.RedisAddr(b)}
+			if mode.cached {
+				opts.Protocol = 3
+				opts.ClientSideCacheConfig = &goredis.ClientSideCacheConfig{MaxEntries: 1000, MaxStaleness: time.Minute}
+			}
+			c := goredis.NewClient(opts)
 			b.Cleanup(func() { _ = c.Close() })
 			s := redis.New(c, redis.Options{KeyPrefix: uniquePrefix(b, c), NoScript: mode.noScript, DecodeMemo: mode.memo})
 			sess := &ba.Session{}

@@ -69,7 +69,8 @@ type Options struct {
 	// as soon as one returns, so a busy server makes far fewer round
 	// trips (an idle one sends each lookup at once). Default max(2,
 	// GOMAXPROCS); negative: no batching. Batching needs the script (a
-	// single-node client, NoScript unset).
+	// single-node client, NoScript unset, no client-side cache: see the
+	// package documentation).
 	MaxLookups int
 }
 

@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/httpauth"
 	"github.com/betterauth-go/betterauth/internal/sqlstore"
@@ -83,6 +85,10 @@ type Config struct {
 	// and status, session verification outcomes, session-store latency,
 	// connection-pool stats. Off by default.
 	Metrics bool
+	// MetricsCollectors are registered on /metrics with the server's own
+	// (when Metrics is on): series of the parts wired around the server,
+	// such as the Redis client-side cache's hits.
+	MetricsCollectors []prometheus.Collector
 	// SessionBackendName labels session-store latency: "database" (default)
 	// or "redis".
 	SessionBackendName string
@@ -170,6 +176,11 @@ func New(cfg Config) (*Server, error) {
 	s.txSessions, s.txForget = sqlSessionsOf(cfg.Sessions, cfg.Store)
 	if cfg.Metrics {
 		s.metrics = newMetrics(s)
+		for _, c := range cfg.MetricsCollectors {
+			if err := s.metrics.registry.Register(c); err != nil {
+				return nil, fmt.Errorf("server: Config.MetricsCollectors: %v", err)
+			}
+		}
 		name := cfg.SessionBackendName
 		if name == "" {
 			name = "database"

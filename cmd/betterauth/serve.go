@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/prometheus/client_golang/prometheus"
 	goredis "github.com/redis/go-redis/v9"
 
 	"context"
@@ -369,12 +370,32 @@ func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string, cl
 			return nil, err
 		}
 	}
+	if clientCache > 0 {
+		cfg.MetricsCollectors = append(cfg.MetricsCollectors, clientCacheMetrics(client)...)
+	}
 	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema()})
 	cfg.Sessions = server.RedisSessions{Store: store}
 	cfg.SessionBackendName = "redis"
 	cfg.Limiter = server.RedisRateLimiter{Client: client}
 	cfg.Ready = append(cfg.Ready, func(ctx context.Context) error { return client.Ping(ctx).Err() })
 	return func() { client.Close() }, nil
+}
+
+// clientCacheMetrics are the client-side cache's series for /metrics.
+func clientCacheMetrics(client *goredis.Client) []prometheus.Collector {
+	stat := func(f func(goredis.CSCStats) float64) func() float64 {
+		return func() float64 { return f(client.CSCStats()) }
+	}
+	return []prometheus.Collector{
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "betterauth_redis_client_cache_hits_total", Help: "Redis reads answered by the client-side cache."},
+			stat(func(s goredis.CSCStats) float64 { return float64(s.Hits) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "betterauth_redis_client_cache_misses_total", Help: "Redis reads the client-side cache sent to Redis."},
+			stat(func(s goredis.CSCStats) float64 { return float64(s.Misses) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "betterauth_redis_client_cache_entries", Help: "Replies held by the client-side cache."},
+			stat(func(s goredis.CSCStats) float64 { return float64(s.Entries) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "betterauth_redis_client_cache_bytes", Help: "Estimated memory held by the client-side cache."},
+			stat(func(s goredis.CSCStats) float64 { return float64(s.MemoryUsageBytes) })),
+	}
 }
 
 // checkTracking makes sure the server can keep a client-side cache fresh:

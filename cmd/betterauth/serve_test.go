@@ -10,6 +10,8 @@ import (
 	urlpkg "net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -260,7 +262,7 @@ func TestServeRedisClientCacheTwoInstances(t *testing.T) {
 	// --addr 127.0.0.1:0 leaves the base URL without its port: trust any
 	// origin so that the sign-out below passes the origin check.
 	flags := []string{"--redis", "redis://" + addr + "/0", "--redis-key-prefix", prefix, "--redis-client-cache", "1m", "--trusted-origins", "*"}
-	baseA, _ := startServe(t, append(flags, "--migrate")...)
+	baseA, _ := startServe(t, append(flags, "--migrate", "--metrics")...)
 	baseB, _ := startServe(t, flags...)
 	client := goredisClient(t, addr)
 	t.Cleanup(func() {
@@ -313,6 +315,20 @@ func TestServeRedisClientCacheTwoInstances(t *testing.T) {
 		time.Sleep(2 * time.Millisecond)
 	}
 	t.Logf("sign-out on A refused by B after %s", time.Since(start))
+
+	r, err := http.Get(baseA + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	body, _ := io.ReadAll(r.Body)
+	hits := regexp.MustCompile(`(?m)^betterauth_redis_client_cache_hits_total ([0-9.e+]+)$`).FindSubmatch(body)
+	if hits == nil {
+		t.Fatalf("no client-cache hits series in /metrics:\n%s", body)
+	}
+	if n, _ := strconv.ParseFloat(string(hits[1]), 64); n < 2 {
+		t.Fatalf("client-cache hits %s, want at least 2 (the second /api/me on A)", hits[1])
+	}
 }
 
 func goredisClient(t *testing.T, addr string) *goredis.Client {
