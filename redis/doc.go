@@ -59,7 +59,8 @@
 // read and pushes an invalidation when anyone — Better Auth, another
 // instance — changes or deletes one, so a sign-out, revoke-sessions or
 // update-user elsewhere reaches this process within milliseconds (go-redis
-// applies pending invalidations every 5 ms); MaxStaleness bounds how old a
+// applies pending invalidations every DrainInterval, 5 ms by default; each
+// tick costs some CPU even when idle); MaxStaleness bounds how old a
 // copy can ever be should an invalidation be lost. This instance's own
 // DeleteSession and RevokeUserSessions apply to its next lookup at once.
 // The cost: Redis keeps a tracking table of the keys read (see
