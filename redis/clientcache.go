@@ -13,10 +13,11 @@ import (
 // track the keys it read (CLIENT TRACKING); when any client — Better Auth,
 // another Go instance, this one — changes or deletes such a key, Redis
 // pushes an invalidation and the entry is dropped. The Store notices such a
-// client and reads a session and its user's revocation marker with two
-// plain GETs (which the client answers from memory after the first time)
-// instead of its Lua script (which no client can cache), and does not batch
-// lookups: a hit makes no round trip at all.
+// client and reads a session and its user's revocation marker with plain
+// commands the client can answer from memory — two GETs the first time, one
+// MGET of both once it knows the session's user — instead of its Lua script
+// (which no client can cache), and does not batch lookups: a hit makes no
+// round trip at all.
 //
 // Two delays remain, and the Store closes the one it can:
 //   - Redis delivers an invalidation on the connection that read the key,

@@ -54,8 +54,8 @@
 //	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379", Protocol: 3,
 //		ClientSideCacheConfig: &goredis.ClientSideCacheConfig{MaxEntries: 20000, MaxStaleness: 30 * time.Second}})
 //
-// The Store then reads with plain GETs, which the client answers from
-// memory once it has seen a key. Redis tracks the keys each connection
+// The Store then reads with plain GET/MGET, which the client answers from
+// memory once it has seen the keys. Redis tracks the keys each connection
 // read and pushes an invalidation when anyone — Better Auth, another
 // instance — changes or deletes one, so a sign-out, revoke-sessions or
 // update-user elsewhere reaches this process within milliseconds (go-redis

@@ -88,6 +88,28 @@ func (s *Store) fetchSession(ctx context.Context, key string) (sessionLookup, er
 			return sessionLookup{}, err
 		}
 	}
+	if s.mgetOK {
+		// The token was read before: its user, and so the marker's key, is
+		// known. One MGET reads both (and a client-side cache answers it as
+		// one command); GetSessionAndUser uses the marker only if the entry
+		// still names that user.
+		if uid, ok := s.memo.userID(strings.TrimPrefix(key, s.prefix)); ok {
+			vals, err := s.client.MGet(ctx, key, s.prefix+"revoked-sessions-before-"+uid).Result()
+			if err != nil {
+				return sessionLookup{}, err
+			}
+			if len(vals) != 2 {
+				return sessionLookup{}, errors.New("unexpected MGET reply")
+			}
+			raw, ok := vals[0].(string)
+			if !ok {
+				return sessionLookup{}, goredis.Nil
+			}
+			l := sessionLookup{raw: raw, hasMarker: true, markerUser: uid}
+			l.marker, l.markerFound = vals[1].(string)
+			return l, nil
+		}
+	}
 	raw, err := s.client.Get(ctx, key).Result()
 	return sessionLookup{raw: raw}, err
 }
@@ -232,6 +254,20 @@ func (m *decodeMemo) get(token, raw string) (*ba.Session, *ba.User, bool) {
 		return nil, nil, false
 	}
 	return e.session.Clone(), e.user.Clone(), true
+}
+
+// userID returns the user of the session last decoded for token.
+func (m *decodeMemo) userID(token string) (string, bool) {
+	if m == nil {
+		return "", false
+	}
+	m.mu.Lock()
+	e, ok := m.entries[token]
+	m.mu.Unlock()
+	if !ok {
+		return "", false
+	}
+	return e.session.UserID, true
 }
 
 func (m *decodeMemo) put(token, raw string, sess *ba.Session, user *ba.User) {

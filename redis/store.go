@@ -58,8 +58,9 @@ type Options struct {
 	// Default DefaultDecodeMemo (1,024 entries, ~2 KB each); negative
 	// turns it off.
 	DecodeMemo int
-	// NoScript reads a session and its user's revocation marker with two
-	// GETs instead of one Lua script (EVALSHA). The script is used only on
+	// NoScript reads a session and its user's revocation marker without
+	// the Lua script (EVALSHA): two GETs, or one MGET once the session's
+	// user is known from an earlier read. The script is used only on
 	// a single-node client (*redis.Client) and dropped by itself when the
 	// server refuses it (no EVAL permission, no Lua); set this when a proxy
 	// in between misbehaves on scripts. Default false.
@@ -94,6 +95,7 @@ type Store struct {
 	now              func() time.Time
 	memo             *decodeMemo
 	scriptOK         atomic.Bool // the one-round-trip lookup is in use
+	mgetOK           bool        // single node: MGET of an entry and its marker
 	batcher          *coalesce.Batcher[sessionLookup]
 	// ownRevocations: set when the client caches replies in process.
 	ownRevocations *localRevocations
@@ -143,6 +145,10 @@ func New(client goredis.UniversalClient, opts Options) *Store {
 	// A client-side cache answers GETs from memory; a script always goes
 	// to Redis (see clientcache.go).
 	s.scriptOK.Store(!opts.NoScript && scriptCapable(client) && !cached)
+	// Without the script, a single node can still read an entry and its
+	// marker in one MGET once the entry's user is known (see fetchSession);
+	// a cluster cannot (the two keys live in different slots).
+	s.mgetOK = scriptCapable(client)
 	if s.scriptOK.Load() {
 		if opts.MaxLookups == 0 {
 			opts.MaxLookups = max(2, runtime.GOMAXPROCS(0))
