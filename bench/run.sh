@@ -2,8 +2,8 @@
 # bench/run.sh — Better Auth 1.7.25 (Node) against `betterauth serve` (Go) on
 # one fresh PostgreSQL database, same load, one table.
 #
-#   bash bench/run.sh                 # ~2 minutes
-#   SCALE=1 bash bench/run.sh         # + latency at 1k / 100k / 1M session rows
+#   bash bench/run.sh                 # ~12 minutes (3 rounds, PostgreSQL stats waits)
+#   SCALE=1 bash bench/run.sh         # + latency at 1k / 100k / 1M session rows (~5 min)
 #
 # Settings (environment):
 #   DURATION=10      seconds of load per target (after a 1 s warm-up)
@@ -12,8 +12,10 @@
 #                    go (bench/loadgen); auto prefers wrk, as in the issue
 #   PGURL=postgres://postgres@127.0.0.1:5432   server for the fresh database
 #   REDIS=redis://127.0.0.1:6379/0             Redis row (skipped if down)
+#   ROUNDS=3         rounds of load over every target (and every table
+#                    size); each row shows the median run
 #   SCALE=0          1 adds the session-table scaling run (three more
-#                    databases of 1k, 100k and 1M sessions, ROUNDS=3
+#                    databases of 1k, 100k and 1M sessions, ROUNDS
 #                    interleaved rounds) and the cleanup measurement
 #   STATS_WAIT=10.5  seconds to let PostgreSQL flush its statistics before
 #                    and after each target (the queries/request column)
@@ -315,10 +317,16 @@ watch_rss() {
 	done
 }
 
+# Round 1 measures every target with its database queries and RSS; the
+# further rounds (ROUNDS, default 3) load them again in the same order, so
+# that the machine's drift over the run's minutes falls on every target
+# alike. The table shows, per target, the run with the median requests/s.
+ROUNDS=${ROUNDS:-3}
 RESULTS=()
-for t in "${TARGETS[@]}"; do
-	IFS='|' read -r name server url cookie expect <<<"$t"
-	log "load: $name"
+declare -A RUNS
+for i in "${!TARGETS[@]}"; do
+	IFS='|' read -r name server url cookie expect <<<"${TARGETS[$i]}"
+	log "load: $name (round 1 of $ROUNDS)"
 	warm "$url" "$cookie"
 	# PostgreSQL 15 backends flush their counters at most once a second,
 	# and an idle one 10 s later: wait them out on both sides.
@@ -334,12 +342,31 @@ for t in "${TARGETS[@]}"; do
 	# Minus the two psql sessions' own transactions.
 	qpr=$(awk -v a="$after" -v b="$before" -v n="$reqs" 'BEGIN{ if (n>0) printf "%.2f", (a-b-2)/n; else print "?" }')
 	[ "$server" = hello ] && qpr=0
-	RESULTS+=("$name|$rps|$p50|$p99|$errs|$qpr|$(cat "$WORK/rss")")
+	RESULTS+=("$name|$qpr|$(cat "$WORK/rss")")
+	RUNS[$i]="$rps $p50 $p99 $errs"$'\n'
 done
+for round in $(seq 2 "$ROUNDS"); do
+	for i in "${!TARGETS[@]}"; do
+		IFS='|' read -r name server url cookie expect <<<"${TARGETS[$i]}"
+		log "load: $name (round $round of $ROUNDS)"
+		warm "$url" "$cookie"
+		read -r rps p50 p99 errs reqs < <(load "$url" "$cookie" "$expect")
+		RUNS[$i]+="$rps $p50 $p99 $errs"$'\n'
+	done
+done
+# median_run I: "rps p50 p99 errors(all runs) runs" of target I's median run.
+median_run() {
+	local sorted median errs list
+	sorted=$(printf '%s' "${RUNS[$1]}" | sort -n)
+	median=$(sed -n "$(((ROUNDS + 1) / 2))p" <<<"$sorted")
+	errs=$(printf '%s' "${RUNS[$1]}" | awk '{e += $4} END {print e + 0}')
+	list=$(printf '%s' "${RUNS[$1]}" | awk '{printf "%s%s", (NR > 1 ? ", " : ""), $1}')
+	echo "$(cut -d' ' -f1-3 <<<"$median") $errs $list"
+}
 
 # --- table --------------------------------------------------------------------------
-BA_RPS=$(cut -d'|' -f2 <<<"${RESULTS[0]}")
-HELLO_RPS=$(cut -d'|' -f2 <<<"${RESULTS[-1]}")
+BA_RPS=$(median_run 0 | cut -d' ' -f1)
+HELLO_RPS=$(median_run $((${#TARGETS[@]} - 1)) | cut -d' ' -f1)
 machine() {
 	local cpu
 	cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
@@ -354,12 +381,15 @@ machine() {
 	echo
 	echo "Load average (1 min) before the run: $LOAD_BEFORE, after: $(cut -d' ' -f1 /proc/loadavg) — other processes on the machine add noise above ~1.${GO_FLAGS:+ Go flags: \`$GO_FLAGS\`.}${PG_PARAMS:+ DATABASE_URL parameters: \`$PG_PARAMS\`.}"
 	echo
-	echo "| target | requests/s | p50 ms | p99 ms | × Better Auth | % of bare net/http | DB queries/request | RSS under load MB | errors |"
-	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-	for r in "${RESULTS[@]}"; do
-		IFS='|' read -r name rps p50 p99 errs qpr rss <<<"$r"
-		awk -v n="$name" -v r="$rps" -v a="$p50" -v b="$p99" -v ba="$BA_RPS" -v h="$HELLO_RPS" -v q="$qpr" -v m="$rss" -v e="$errs" \
-			'BEGIN { printf "| %s | %d | %.2f | %.2f | %.1f× | %.0f%% | %s | %s | %d |\n", n, r, a, b, r/ba, 100*r/h, q, m, e }'
+	echo "Each target was loaded in $ROUNDS rounds (every target once per round, in this order); each row shows the run with the median requests/s, its latencies, and the errors of all runs. Queries/request and RSS are from round 1."
+	echo
+	echo "| target | requests/s | p50 ms | p99 ms | × Better Auth | % of bare net/http | DB queries/request | RSS under load MB | errors | runs (requests/s) |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+	for i in "${!RESULTS[@]}"; do
+		IFS='|' read -r name qpr rss <<<"${RESULTS[$i]}"
+		read -r rps p50 p99 errs runs <<<"$(median_run "$i")"
+		awk -v n="$name" -v r="$rps" -v a="$p50" -v b="$p99" -v ba="$BA_RPS" -v h="$HELLO_RPS" -v q="$qpr" -v m="$rss" -v e="$errs" -v l="$runs" \
+			'BEGIN { printf "| %s | %d | %.2f | %.2f | %.1f× | %.0f%% | %s | %s | %d | %s |\n", n, r, a, b, r/ba, 100*r/h, q, m, e, l }'
 	done
 } >"$WORK/table.md"
 
@@ -370,7 +400,6 @@ machine() {
 # rounds (1k, 100k, 1M, 1k, …) so that the machine's own drift over the
 # minutes of the run falls on every size alike; the median of ROUNDS runs.
 # The measured session is one of the rows, its cookie signed here.
-ROUNDS=${ROUNDS:-3}
 if [ "$SCALE" = 1 ]; then
 	command -v openssl >/dev/null || die "SCALE=1 needs openssl (to sign the measured session's cookie)"
 	tok=$(printf 'scaletok0' | md5sum | cut -c1-32)
