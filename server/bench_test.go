@@ -72,7 +72,8 @@ func benchRoute(b *testing.B, mod func(*server.Config), path string) {
 
 func BenchmarkServe(b *testing.B) {
 	cookieCache := func(c *server.Config) {
-		c.CookieCache = ba.CookieCacheConfig{Strategy: ba.CacheCompact}
+		// With the memo, as serve runs it (--cookie-cache-memo 1024).
+		c.CookieCache = ba.CookieCacheConfig{Strategy: ba.CacheCompact, Memo: 1024}
 	}
 	sessionCache := func(c *server.Config) {
 		var err error
