@@ -67,20 +67,20 @@ const localRevocationsMax = 10000
 type localRevocations struct {
 	mu      sync.Mutex
 	keep    time.Duration
-	tokens  map[string]time.Time // token → forget after
-	markers map[string]revokedMarker
+	tokens  map[string]revocation // deleted session tokens (marker unused)
+	markers map[string]revocation // user id → the marker set
 }
 
-type revokedMarker struct {
-	marker float64 // epoch ms, as stored
-	until  time.Time
+type revocation struct {
+	marker float64   // epoch ms, as stored
+	until  time.Time // forget after
 }
 
 func newLocalRevocations(keep time.Duration) *localRevocations {
 	if keep <= 0 || keep > maxCachedStaleness {
 		keep = maxCachedStaleness
 	}
-	return &localRevocations{keep: keep, tokens: map[string]time.Time{}, markers: map[string]revokedMarker{}}
+	return &localRevocations{keep: keep, tokens: map[string]revocation{}, markers: map[string]revocation{}}
 }
 
 // deleted records that this instance deleted the session with token.
@@ -90,10 +90,7 @@ func (r *localRevocations) deleted(token string, now time.Time) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.tokens) >= localRevocationsMax {
-		pruneTokens(r.tokens, now)
-	}
-	r.tokens[token] = now.Add(r.keep)
+	remember(r.tokens, token, revocation{until: now.Add(r.keep)}, now)
 }
 
 // revoked records that this instance set userID's marker to marker.
@@ -103,13 +100,10 @@ func (r *localRevocations) revoked(userID string, marker float64, now time.Time)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.markers) >= localRevocationsMax {
-		pruneMarkers(r.markers, now)
-	}
 	if prev, ok := r.markers[userID]; ok && prev.marker > marker {
 		marker = prev.marker
 	}
-	r.markers[userID] = revokedMarker{marker: marker, until: now.Add(r.keep)}
+	remember(r.markers, userID, revocation{marker: marker, until: now.Add(r.keep)}, now)
 }
 
 // isDeleted reports whether this instance deleted token recently.
@@ -119,8 +113,8 @@ func (r *localRevocations) isDeleted(token string, now time.Time) bool {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	until, ok := r.tokens[token]
-	return ok && now.Before(until)
+	d, ok := r.tokens[token]
+	return ok && now.Before(d.until)
 }
 
 // marker returns the marker this instance set for userID recently, or 0.
@@ -137,40 +131,30 @@ func (r *localRevocations) marker(userID string, now time.Time) float64 {
 	return m.marker
 }
 
-// pruneTokens drops the expired entries, and if that frees less than half,
-// the half that expires first.
-func pruneTokens(m map[string]time.Time, now time.Time) {
-	prune(m, now, func(t time.Time) time.Time { return t })
-}
-
-func pruneMarkers(m map[string]revokedMarker, now time.Time) {
-	prune(m, now, func(r revokedMarker) time.Time { return r.until })
-}
-
-func prune[V any](m map[string]V, now time.Time, until func(V) time.Time) {
-	for k, v := range m {
-		if !now.Before(until(v)) {
-			delete(m, k)
+// remember puts v under k in m, making room first when m is full: the
+// expired entries go, and if that frees less than half of m, the half that
+// expires first.
+func remember(m map[string]revocation, k string, v revocation, now time.Time) {
+	if len(m) >= localRevocationsMax {
+		for key, e := range m {
+			if !now.Before(e.until) {
+				delete(m, key)
+			}
+		}
+		if len(m) >= localRevocationsMax/2 {
+			// Everything is live: keep the half that lives longest.
+			ends := make([]time.Time, 0, len(m))
+			for _, e := range m {
+				ends = append(ends, e.until)
+			}
+			slices.SortFunc(ends, time.Time.Compare)
+			cut := ends[len(ends)/2]
+			for key, e := range m {
+				if !e.until.After(cut) {
+					delete(m, key)
+				}
+			}
 		}
 	}
-	if len(m) < localRevocationsMax/2 {
-		return
-	}
-	// Everything is live: keep the half that lives longest.
-	ends := make([]time.Time, 0, len(m))
-	for _, v := range m {
-		ends = append(ends, until(v))
-	}
-	cut := medianTime(ends)
-	for k, v := range m {
-		if !until(v).After(cut) {
-			delete(m, k)
-		}
-	}
-}
-
-// medianTime returns the middle value of ts (reordering ts).
-func medianTime(ts []time.Time) time.Time {
-	slices.SortFunc(ts, time.Time.Compare)
-	return ts[len(ts)/2]
+	m[k] = v
 }
