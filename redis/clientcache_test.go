@@ -132,6 +132,20 @@ func TestClientSideCacheSeesBetterAuth(t *testing.T) {
 	}
 }
 
+// mustRefuseEverywhere checks a revocation (what) made through revoker:
+// refused by revoker at once, by other as soon as Redis's invalidation
+// arrives, and by Better Auth.
+func (l *liveBA) mustRefuseEverywhere(tb testing.TB, what string, revoker, other cachedInstance, s signedIn) {
+	tb.Helper()
+	if !refused(revoker, s.token)() {
+		tb.Fatalf("%s: the instance that revoked the session still serves it", what)
+	}
+	tb.Logf("%s seen by the other instance after %s", what, waitUntil(tb, what, refused(other, s.token)))
+	if body := l.getSession(tb, s.cookie); body != nil {
+		tb.Fatalf("%s: Better Auth still accepts the session: %v", what, body)
+	}
+}
+
 // TestClientSideCacheRevocationAcrossInstances: a revocation made by one
 // Go instance is refused by that instance at once and by the other (and
 // by Better Auth) as soon as Redis's invalidation arrives.
@@ -150,13 +164,7 @@ func TestClientSideCacheRevocationAcrossInstances(t *testing.T) {
 	if err := b.store.DeleteSession(ctx, s1.token); err != nil {
 		t.Fatal(err)
 	}
-	if !refused(b, s1.token)() {
-		t.Fatal("the instance that deleted a session still serves it")
-	}
-	t.Logf("DeleteSession on b seen by a after %s", waitUntil(t, "DeleteSession", refused(a, s1.token)))
-	if body := l.getSession(t, s1.cookie); body != nil {
-		t.Fatalf("Better Auth still accepts the deleted session: %v", body)
-	}
+	l.mustRefuseEverywhere(t, "DeleteSession", b, a, s1)
 	if _, _, err := a.store.GetSessionAndUser(ctx, s2.token); err != nil {
 		t.Fatalf("the other session went with it: %v", err)
 	}
@@ -165,13 +173,7 @@ func TestClientSideCacheRevocationAcrossInstances(t *testing.T) {
 	if _, err := a.store.RevokeUserSessions(ctx, s2.userID); err != nil {
 		t.Fatal(err)
 	}
-	if !refused(a, s2.token)() {
-		t.Fatal("the instance that revoked the sessions still serves one")
-	}
-	t.Logf("RevokeUserSessions on a seen by b after %s", waitUntil(t, "RevokeUserSessions", refused(b, s2.token)))
-	if body := l.getSession(t, s2.cookie); body != nil {
-		t.Fatalf("Better Auth still accepts a revoked session: %v", body)
-	}
+	l.mustRefuseEverywhere(t, "RevokeUserSessions", a, b, s2)
 
 	// A session created after the revocation is served, and cached.
 	s3 := l.signIn(t, "judy@example.com")
