@@ -3,7 +3,6 @@ package betterauth
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
 	"time"
 
@@ -94,8 +93,7 @@ func (v *Verifier) fromCookieCache(cookies []*http.Cookie, token string) (*Resul
 	var sess Session
 	var user User
 	if e, ok := v.memo.get(raw, now); ok {
-		sess, user = e.session, e.user
-		sess.Fields, user.Fields = maps.Clone(e.session.Fields), maps.Clone(e.user.Fields)
+		sess, user = *e.session.Clone(), *e.user.Clone()
 	} else {
 		var p *cookiecache.Payload
 		var err error

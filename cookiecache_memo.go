@@ -1,7 +1,6 @@
 package betterauth
 
 import (
-	"maps"
 	"sync"
 	"time"
 )
@@ -50,8 +49,7 @@ func (m *cacheMemo) put(raw string, sess *Session, user *User, expires, now time
 	if m == nil {
 		return
 	}
-	e := &memoEntry{session: *sess, user: *user, expires: expires}
-	e.session.Fields, e.user.Fields = maps.Clone(sess.Fields), maps.Clone(user.Fields)
+	e := &memoEntry{session: *sess.Clone(), user: *user.Clone(), expires: expires}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if len(m.entries) >= m.max {

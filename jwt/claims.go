@@ -3,7 +3,6 @@ package jwt
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"math"
 	"time"
 
@@ -49,9 +48,7 @@ func (c *Claims) User() *ba.User {
 	if c.user == nil {
 		return nil
 	}
-	u := *c.user
-	u.Fields = maps.Clone(c.user.Fields)
-	return &u
+	return c.user.Clone()
 }
 
 // checkClaims decodes a verified payload and checks it as jose's jwtVerify

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -320,11 +319,9 @@ func answer(sess *ba.Session, user *ba.User, token string) (*ba.Session, *ba.Use
 	if sess == nil {
 		return nil, nil, ba.ErrNotFound
 	}
-	s, u := *sess, *user
+	s, u := sess.Clone(), user.Clone()
 	s.Token = token
-	s.Fields = maps.Clone(s.Fields)
-	u.Fields = maps.Clone(u.Fields)
-	return &s, &u, nil
+	return s, u, nil
 }
 
 // endpointURL builds the get-session URL the way Better Auth's withPath
