@@ -78,11 +78,11 @@ func (v *Verifier) cacheSecrets() []cookiecache.Secret {
 // fromCookieCache returns the session in a valid session_data cookie for
 // token, or false when there is none or it does not check out (the caller
 // then reads the store, as Better Auth does).
-func (v *Verifier) fromCookieCache(cookies []*http.Cookie, token string) (*Result, bool) {
+func (v *Verifier) fromCookieCache(cookies []cookiecache.Cookie, token string) (*Result, bool) {
 	var raw string
 	found := false
 	for _, name := range v.dataNames {
-		if raw, found = cookiecache.Join(cookies, name); found {
+		if raw, found = cookiecache.JoinParsed(cookies, name); found {
 			break
 		}
 	}
@@ -90,10 +90,10 @@ func (v *Verifier) fromCookieCache(cookies []*http.Cookie, token string) (*Resul
 		return nil, false
 	}
 	now := v.now()
-	var sess Session
-	var user User
+	var sess *Session
+	var user *User
 	if e, ok := v.memo.get(raw, now); ok {
-		sess, user = *e.session.Clone(), *e.user.Clone()
+		sess, user = e.session.Clone(), e.user.Clone()
 	} else {
 		var p *cookiecache.Payload
 		var err error
@@ -120,14 +120,15 @@ func (v *Verifier) fromCookieCache(cookies []*http.Cookie, token string) (*Resul
 		if version != v.cache.Version {
 			return nil, false
 		}
-		if json.Unmarshal(p.Session, &sess) != nil || json.Unmarshal(p.User, &user) != nil {
+		sess, user = new(Session), new(User)
+		if json.Unmarshal(p.Session, sess) != nil || json.Unmarshal(p.User, user) != nil {
 			return nil, false
 		}
 		if v.cache.Schema != nil {
 			normalizeFields(v.cache.Schema.Table(ModelUser), user.Fields)
 			normalizeFields(v.cache.Schema.Table(ModelSession), sess.Fields)
 		}
-		v.memo.put(raw, &sess, &user, p.Expires, now)
+		v.memo.put(raw, sess, user, p.Expires, now)
 	}
 	// The cache must belong to the signed session cookie it came with.
 	if sess.Token != token || sess.IsExpired(now) || user.ID == "" || user.ID != sess.UserID {
@@ -136,7 +137,7 @@ func (v *Verifier) fromCookieCache(cookies []*http.Cookie, token string) (*Resul
 	if !v.ignoreBans && user.IsBanned(now) {
 		return nil, false
 	}
-	return &Result{Session: &sess, User: &user, Token: token, Credential: CredentialCookieCache}, true
+	return &Result{Session: sess, User: user, Token: token, Credential: CredentialCookieCache}, true
 }
 
 // normalizeFields gives JSON-decoded custom field values their schema type

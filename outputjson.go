@@ -6,24 +6,36 @@ package betterauth
 // schema present (NULL as null), returned:false fields left out, dates as
 // toISOString, strings escaped as JSON.stringify escapes them.
 func (r *ResolvedSchema) UserJSON(u *User) []byte {
-	return outputJSON(r.Table(ModelUser), func(o *jsObject, name string) { appendUserField(o, u, name) })
+	return r.AppendUserJSON(make([]byte, 0, 512), u)
+}
+
+// AppendUserJSON appends UserJSON(u) to dst and returns the extended
+// buffer, for callers that reuse one (a server writing a response per
+// request).
+func (r *ResolvedSchema) AppendUserJSON(dst []byte, u *User) []byte {
+	return appendOutputJSON(dst, r.Table(ModelUser), u, appendUserField)
 }
 
 // SessionJSON returns the session as Better Auth serialises it for this
 // schema (see UserJSON).
 func (r *ResolvedSchema) SessionJSON(s *Session) []byte {
-	return outputJSON(r.Table(ModelSession), func(o *jsObject, name string) { appendSessionField(o, s, name) })
+	return r.AppendSessionJSON(make([]byte, 0, 512), s)
 }
 
-func outputJSON(t *Table, field func(o *jsObject, name string)) []byte {
-	o := newJSObject()
+// AppendSessionJSON appends SessionJSON(s) to dst (see AppendUserJSON).
+func (r *ResolvedSchema) AppendSessionJSON(dst []byte, s *Session) []byte {
+	return appendOutputJSON(dst, r.Table(ModelSession), s, appendSessionField)
+}
+
+func appendOutputJSON[T any](dst []byte, t *Table, v T, field func(o *jsObject, v T, name string)) []byte {
+	o := jsObject{buf: append(dst, '{'), empty: true}
 	for _, f := range t.Fields {
 		if f.Name == "id" || f.NotReturned {
 			continue
 		}
-		field(o, f.Name)
+		field(&o, v, f.Name)
 	}
-	field(o, "id")
+	field(&o, v, "id")
 	return o.bytes()
 }
 

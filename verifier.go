@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/betterauth-go/betterauth/internal/cookiecache"
 )
 
 // Errors a Verifier returns. Every failure matches exactly one of them (or
@@ -229,7 +231,10 @@ func (v *Verifier) currentSecret() string { return v.secrets[0].Value }
 // cookie (and the cookie cache when enabled), else a bearer token when
 // enabled. It never writes to the response.
 func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Result, error) {
-	cookies := r.Cookies() // parsed once: the Cookie header can be long
+	// Read once, as net/http reads them, into pairs on the stack: the
+	// Cookie header can be long and this runs on every request.
+	var buf [16]cookiecache.Cookie
+	cookies := cookiecache.Parse(buf[:0], r.Header)
 	token, cred, err := v.credential(r, cookies)
 	if err != nil {
 		return nil, err
@@ -261,7 +266,7 @@ func (v *Verifier) VerifyCookieValue(ctx context.Context, value string) (*Result
 }
 
 // credential extracts the session token from the cookie or bearer header.
-func (v *Verifier) credential(r *http.Request, cookies []*http.Cookie) (string, Credential, error) {
+func (v *Verifier) credential(r *http.Request, cookies []cookiecache.Cookie) (string, Credential, error) {
 	sawCookie := false
 	for _, name := range v.tokenNames {
 		for _, c := range cookies {

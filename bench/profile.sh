@@ -40,7 +40,7 @@ psql "$PGURL/postgres?sslmode=disable" -qAtc "CREATE DATABASE $DB" >/dev/null
 PORT=$((20000 + RANDOM % 20000))
 export BETTER_AUTH_URL=http://127.0.0.1:$PORT
 # shellcheck disable=SC2086
-"$WORK/goserver" -addr "127.0.0.1:$PORT" -pprof 127.0.0.1:$((PORT + 1)) $FLAGS >"$WORK/out" 2>"$WORK/err" &
+GOGC=${GOGC:-400} "$WORK/goserver" -addr "127.0.0.1:$PORT" -pprof 127.0.0.1:$((PORT + 1)) $FLAGS >"$WORK/out" 2>"$WORK/err" &
 PID=$!
 for _ in $(seq 100); do grep -q LISTENING "$WORK/out" && break; sleep 0.1; done
 curl -sf -o /dev/null -c "$WORK/jar" -H "Origin: $BETTER_AUTH_URL" -H 'Content-Type: application/json' \

@@ -18,7 +18,7 @@ func (s *Server) getMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, 200, json.RawMessage(s.schema.UserJSON(res.User)))
+	writeRendered(w, func(b []byte) []byte { return s.schema.AppendUserJSON(b, res.User) })
 	return nil
 }
 

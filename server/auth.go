@@ -404,7 +404,11 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 		res.Session.ExpiresAt, res.Session.UpdatedAt = expires, ba.Truncate(now)
 		s.setSessionCookies(w, r, res.Session, res.User, false)
 	}
-	writeJSON(w, 200, jsonObject("session", json.RawMessage(s.schema.SessionJSON(res.Session)), "user", json.RawMessage(s.schema.UserJSON(res.User))))
+	writeRendered(w, func(b []byte) []byte {
+		b = s.schema.AppendSessionJSON(append(b, `{"session":`...), res.Session)
+		b = s.schema.AppendUserJSON(append(b, `,"user":`...), res.User)
+		return append(b, '}')
+	})
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 
 	ba "github.com/betterauth-go/betterauth"
 )
@@ -123,4 +124,21 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		kv = append(kv, "fields", ae.fields)
 	}
 	writeJSON(w, ae.status, jsonObject(kv...))
+}
+
+// responseBuffers recycles the buffers the hot read routes (GET /api/me,
+// get-session) render their JSON into: ResponseWriter.Write copies the
+// bytes, so a buffer can be reused as soon as it returns.
+var responseBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// writeRendered writes, with status 200, the JSON that render appends to
+// the empty buffer it is given.
+func writeRendered(w http.ResponseWriter, render func(dst []byte) []byte) {
+	bp := responseBuffers.Get().(*[]byte)
+	b := render((*bp)[:0])
+	writeJSON(w, 200, b)
+	if cap(b) <= 64<<10 { // an outsized one goes to the collector
+		*bp = b[:0]
+		responseBuffers.Put(bp)
+	}
 }

@@ -118,19 +118,33 @@ func (t timedSessions) GetSessionAndUser(ctx context.Context, token string) (*ba
 	return sess, user, err
 }
 
-// routeKey carries, from the outer middleware to the matched handler, the
-// request's *statusRecorder, whose route the handler fills in with its
-// pattern, so metrics label by pattern, never by raw path (which would let
-// clients create unbounded series).
-type routeKey struct{}
-
+// withPattern records the matched pattern on the request's
+// *statusRecorder (reached through the ResponseWriter, not the context, so
+// no request copy is made), so metrics label by pattern, never by raw path
+// (which would let clients create unbounded series).
 func withPattern(pattern string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rec, ok := r.Context().Value(routeKey{}).(*statusRecorder); ok {
+		if rec := recorderOf(w); rec != nil {
 			rec.route = pattern
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// recorderOf finds logRequests' *statusRecorder in w or under the writers
+// wrapping it (any middleware between them may wrap w, as long as it
+// offers Unwrap, as http.ResponseController expects).
+func recorderOf(w http.ResponseWriter) *statusRecorder {
+	for {
+		switch x := w.(type) {
+		case *statusRecorder:
+			return x
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return nil
+		}
+	}
 }
 
 func (m *metrics) observe(route, method string, status int, d time.Duration) {

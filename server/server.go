@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -377,7 +378,7 @@ func (s *Server) trustedProxy(a netip.Addr) bool {
 
 // statusRecorder is the per-request record of logRequests: the status
 // written, and the route pattern the mux matched (filled in by withPattern
-// through the context, for the metrics). One allocation per request.
+// through recorderOf, for the metrics). One allocation per request.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
@@ -411,8 +412,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		w.Header()["X-Request-Id"] = []string{id}
 		rec := &statusRecorder{ResponseWriter: w}
-		ctx := context.WithValue(r.Context(), routeKey{}, rec)
-		next.ServeHTTP(rec, r.WithContext(ctx))
+		next.ServeHTTP(rec, r)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
@@ -420,17 +420,31 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if s.metrics != nil {
 			s.metrics.observe(rec.route, r.Method, rec.status, elapsed)
 		}
-		if s.log.Enabled(ctx, slog.LevelInfo) {
+		if ctx := r.Context(); s.log.Enabled(ctx, slog.LevelInfo) {
 			s.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("id", id), slog.String("method", r.Method),
 				slog.String("path", logPath(r.URL.Path)), slog.Int("status", rec.status), slog.Int64("duration_ms", elapsed.Milliseconds()))
 		}
 	})
 }
 
-// newRequestID returns 16 random hex digits.
+// Request ids are a random per-process prefix and a counter: unique
+// across instances in practice (32 random bits each) and within one
+// process by construction, without reading the system's random source on
+// every request. They identify log lines; they are not secrets.
+var (
+	requestIDPrefix = func() uint32 {
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		return binary.BigEndian.Uint32(b[:])
+	}()
+	requestIDCounter atomic.Uint32
+)
+
+// newRequestID returns 16 hex digits: the process prefix, then the counter.
 func newRequestID() string {
 	var b [8]byte
-	_, _ = rand.Read(b[:])
+	binary.BigEndian.PutUint32(b[:4], requestIDPrefix)
+	binary.BigEndian.PutUint32(b[4:], requestIDCounter.Add(1))
 	var h [16]byte
 	hex.Encode(h[:], b[:])
 	return string(h[:])

@@ -43,6 +43,7 @@ func run() error {
 	ttl := flag.Duration("session-cache-ttl", 0, "in-process session cache TTL (0: off)")
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address")
 	cookieCache := flag.String("cookie-cache", "", "compact, jwt or jwe")
+	cookieCacheMemo := flag.Int("cookie-cache-memo", 1024, "verified cookie caches kept decoded, as serve's --cookie-cache-memo")
 	logRequests := flag.Bool("log-requests", true, "log every request at info level, as serve does")
 	flag.Parse()
 
@@ -70,7 +71,7 @@ func run() error {
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
 	}
 	if *cookieCache != "" {
-		cfg.CookieCache = ba.CookieCacheConfig{Strategy: ba.CookieCacheStrategy(*cookieCache)}
+		cfg.CookieCache = ba.CookieCacheConfig{Strategy: ba.CookieCacheStrategy(*cookieCache), Memo: *cookieCacheMemo}
 	}
 	if *ttl > 0 {
 		if cfg.Sessions, err = sessioncache.WrapBackend(server.SQLSessions{Store: store}, sessioncache.Options{TTL: *ttl}); err != nil {

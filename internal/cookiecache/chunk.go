@@ -32,28 +32,41 @@ var ErrTooLarge = errors.New("cookiecache: value too large for the cookie cache 
 // the same way (decodeURIComponent, kept as is when that fails). ok is false
 // when neither the cookie nor any chunk is present.
 func Join(cookies []*http.Cookie, name string) (value string, ok bool) {
+	pairs := make([]Cookie, 0, len(cookies))
+	for _, c := range cookies {
+		if c != nil {
+			pairs = append(pairs, Cookie{Name: c.Name, Value: c.Value})
+		}
+	}
+	return JoinParsed(pairs, name)
+}
+
+// JoinParsed is Join over the pairs Parse read from a request.
+func JoinParsed(cookies []Cookie, name string) (value string, ok bool) {
+	// The common case first: the first cookie called name, not empty,
+	// wins over any chunks and needs no bookkeeping.
+	for _, c := range cookies {
+		if c.Name == name {
+			if whole := tryDecode(c.Value); whole != "" {
+				return whole, true
+			}
+			break
+		}
+	}
 	seen := make(map[string]bool, len(cookies))
 	type chunk struct {
 		index uint64
 		value string
 	}
 	var chunks []chunk
-	var whole string
 	for _, c := range cookies {
-		if c == nil || seen[c.Name] {
+		if seen[c.Name] {
 			continue
 		}
 		seen[c.Name] = true
-		if c.Name == name {
-			whole = tryDecode(c.Value)
-			continue
-		}
 		if i, isChunk := chunkIndex(name, c.Name); isChunk {
 			chunks = append(chunks, chunk{i, tryDecode(c.Value)})
 		}
-	}
-	if whole != "" {
-		return whole, true
 	}
 	if len(chunks) == 0 {
 		return "", false
