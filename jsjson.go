@@ -180,11 +180,32 @@ func cutByte(s string, c byte) (string, string, bool) {
 
 const hexDigits = "0123456789abcdef"
 
+// jsPlainByte marks the bytes JSON.stringify copies as they are: ASCII
+// from space on (DEL included) except '"' and '\\'.
+var jsPlainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendJSString quotes s as JSON.stringify does. Invalid UTF-8 bytes become
 // U+FFFD (JavaScript strings cannot hold them).
 func appendJSString(b []byte, s string) []byte {
 	b = append(b, '"')
 	for i := 0; i < len(s); {
+		// A run of bytes that need no escaping is copied at once: names,
+		// emails, ids and dates are nothing else.
+		j := i
+		for j < len(s) && jsPlainByte[s[j]] {
+			j++
+		}
+		if j > i {
+			b = append(b, s[i:j]...)
+			if i = j; i == len(s) {
+				break
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch c {

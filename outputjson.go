@@ -13,7 +13,7 @@ func (r *ResolvedSchema) UserJSON(u *User) []byte {
 // buffer, for callers that reuse one (a server writing a response per
 // request).
 func (r *ResolvedSchema) AppendUserJSON(dst []byte, u *User) []byte {
-	return appendOutputJSON(dst, r.Table(ModelUser), u, appendUserField)
+	return appendOutputJSON(dst, r.Table(ModelUser), u, nil)
 }
 
 // SessionJSON returns the session as Better Auth serialises it for this
@@ -24,18 +24,28 @@ func (r *ResolvedSchema) SessionJSON(s *Session) []byte {
 
 // AppendSessionJSON appends SessionJSON(s) to dst (see AppendUserJSON).
 func (r *ResolvedSchema) AppendSessionJSON(dst []byte, s *Session) []byte {
-	return appendOutputJSON(dst, r.Table(ModelSession), s, appendSessionField)
+	return appendOutputJSON(dst, r.Table(ModelSession), nil, s)
 }
 
-func appendOutputJSON[T any](dst []byte, t *Table, v T, field func(o *jsObject, v T, name string)) []byte {
+// appendOutputJSON appends the object of u, or else s, with t's fields.
+// The field writers are called directly (not through a func value), so
+// the object under construction stays on the stack.
+func appendOutputJSON(dst []byte, t *Table, u *User, s *Session) []byte {
 	o := jsObject{buf: append(dst, '{'), empty: true}
+	field := func(name string) {
+		if u != nil {
+			appendUserField(&o, u, name)
+		} else {
+			appendSessionField(&o, s, name)
+		}
+	}
 	for _, f := range t.Fields {
 		if f.Name == "id" || f.NotReturned {
 			continue
 		}
-		field(&o, v, f.Name)
+		field(f.Name)
 	}
-	field(&o, v, "id")
+	field("id")
 	return o.bytes()
 }
 

@@ -234,7 +234,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Result, error)
 	// Read once, as net/http reads them, into pairs on the stack: the
 	// Cookie header can be long and this runs on every request.
 	var buf [16]cookiecache.Cookie
-	cookies := cookiecache.Parse(buf[:0], r.Header)
+	cookies := cookiecache.Parse(buf[:0], r.Header, v.readsCookie)
 	token, cred, err := v.credential(r, cookies)
 	if err != nil {
 		return nil, err
@@ -263,6 +263,25 @@ func (v *Verifier) VerifyCookieValue(ctx context.Context, value string) (*Result
 		return nil, ErrInvalidSignature
 	}
 	return v.verifyToken(ctx, token, CredentialCookie)
+}
+
+// readsCookie reports whether Verify reads the cookie called name: a
+// session_token, or with the cookie cache on, a session_data or one of its
+// chunks (<name>.<i>).
+func (v *Verifier) readsCookie(name string) bool {
+	for _, n := range v.tokenNames {
+		if name == n {
+			return true
+		}
+	}
+	if v.cache.Enabled() {
+		for _, n := range v.dataNames {
+			if strings.HasPrefix(name, n) && (len(name) == len(n) || name[len(n)] == '.') {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // credential extracts the session token from the cookie or bearer header.

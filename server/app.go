@@ -18,7 +18,10 @@ func (s *Server) getMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeRendered(w, func(b []byte) []byte { return s.schema.AppendUserJSON(b, res.User) })
+	b := getResponseBuffer()
+	*b = s.schema.AppendUserJSON(*b, res.User)
+	writeJSON(w, 200, *b)
+	putResponseBuffer(b)
 	return nil
 }
 

@@ -404,11 +404,12 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 		res.Session.ExpiresAt, res.Session.UpdatedAt = expires, ba.Truncate(now)
 		s.setSessionCookies(w, r, res.Session, res.User, false)
 	}
-	writeRendered(w, func(b []byte) []byte {
-		b = s.schema.AppendSessionJSON(append(b, `{"session":`...), res.Session)
-		b = s.schema.AppendUserJSON(append(b, `,"user":`...), res.User)
-		return append(b, '}')
-	})
+	b := getResponseBuffer()
+	*b = s.schema.AppendSessionJSON(append(*b, `{"session":`...), res.Session)
+	*b = s.schema.AppendUserJSON(append(*b, `,"user":`...), res.User)
+	*b = append(*b, '}')
+	writeJSON(w, 200, *b)
+	putResponseBuffer(b)
 	return nil
 }
 

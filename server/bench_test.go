@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -35,7 +36,14 @@ func (w *discardWriter) Write(p []byte) (int, error) {
 // process, and reports allocations: the per-request cost of the server
 // itself (routing, middleware, verification, JSON) without the network.
 func benchRoute(b *testing.B, mod func(*server.Config), path string) {
-	e := newEnv(b, mod)
+	// Request logging off, as in bench/run.sh (--log-level warn): the test
+	// log buffer would otherwise be most of what is measured.
+	e := newEnv(b, func(c *server.Config) {
+		c.Log = slog.New(slog.DiscardHandler)
+		if mod != nil {
+			mod(c)
+		}
+	})
 	c := e.client()
 	c.signUp("bench@example.com", "correct horse battery")
 	var cookies []string

@@ -7,6 +7,8 @@ import (
 	"github.com/betterauth-go/betterauth/httpauth"
 )
 
+var varyOrigin = []string{"Origin"}
+
 // cors lets a frontend on a trusted origin call the API with credentials
 // (the browser's Better Auth cookies): the exact origin is echoed with
 // Access-Control-Allow-Credentials — never "*" — and preflights are answered
@@ -16,7 +18,11 @@ func (s *Server) cors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
 		h := w.Header()
-		h.Add("Vary", "Origin")
+		if _, ok := h["Vary"]; ok {
+			h.Add("Vary", "Origin")
+		} else {
+			h["Vary"] = varyOrigin // shared: see jsonContentType
+		}
 		if origin == "" || !httpauth.OriginTrusted(origin, s.trusted) {
 			next.ServeHTTP(w, r)
 			return

@@ -89,9 +89,18 @@ func toAPIError(err error) *apiError {
 	return errInternal
 }
 
+// Header values every JSON response carries, shared instead of allocated
+// per response. Safe because nothing writes into a header's value slice:
+// Header.Set replaces it, Header.Add appends to a full slice (a copy),
+// and net/http copies the map before writing it.
+var (
+	jsonContentType = []string{"application/json"}
+	noStore         = []string{"no-store"}
+)
+
 func writeJSON(w http.ResponseWriter, status int, body any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
+	h := w.Header()
+	h["Content-Type"], h["Cache-Control"] = jsonContentType, noStore
 	w.WriteHeader(status)
 	switch b := body.(type) {
 	case []byte:
@@ -131,14 +140,16 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // bytes, so a buffer can be reused as soon as it returns.
 var responseBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
-// writeRendered writes, with status 200, the JSON that render appends to
-// the empty buffer it is given.
-func writeRendered(w http.ResponseWriter, render func(dst []byte) []byte) {
-	bp := responseBuffers.Get().(*[]byte)
-	b := render((*bp)[:0])
-	writeJSON(w, 200, b)
-	if cap(b) <= 64<<10 { // an outsized one goes to the collector
-		*bp = b[:0]
-		responseBuffers.Put(bp)
+// getResponseBuffer returns an empty buffer from responseBuffers; give it
+// back with putResponseBuffer once written.
+func getResponseBuffer() *[]byte {
+	b := responseBuffers.Get().(*[]byte)
+	*b = (*b)[:0]
+	return b
+}
+
+func putResponseBuffer(b *[]byte) {
+	if cap(*b) <= 64<<10 { // an outsized one goes to the collector
+		responseBuffers.Put(b)
 	}
 }

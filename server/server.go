@@ -381,8 +381,9 @@ func (s *Server) trustedProxy(a netip.Addr) bool {
 // through recorderOf, for the metrics). One allocation per request.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
-	route  string
+	status    int
+	route     string
+	requestID [1]string // the X-Request-Id header's value slice
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
@@ -410,8 +411,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if id == "" || len(id) > 64 || strings.ContainsFunc(id, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
 			id = newRequestID()
 		}
-		w.Header()["X-Request-Id"] = []string{id}
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &statusRecorder{ResponseWriter: w, requestID: [1]string{id}}
+		w.Header()["X-Request-Id"] = rec.requestID[:]
 		next.ServeHTTP(rec, r)
 		if rec.status == 0 {
 			rec.status = http.StatusOK

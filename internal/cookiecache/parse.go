@@ -20,9 +20,11 @@ const maxCookies = 3000
 // order, names that are not tokens and values with invalid bytes skipped,
 // one pair of surrounding double quotes stripped — but without a
 // *http.Cookie per pair: a session check reads this header on every
-// request. (GODEBUG httpcookiemaxnum is not consulted; the limit is its
-// default, 3000.)
-func Parse(dst []Cookie, h http.Header) []Cookie {
+// request. When keep is not nil, only the cookies whose name it accepts
+// are checked and appended (a browser sends every cookie of the site; a
+// session check needs two). GODEBUG httpcookiemaxnum is not consulted; the
+// limit is its default, 3000 pairs.
+func Parse(dst []Cookie, h http.Header, keep func(name string) bool) []Cookie {
 	lines := h["Cookie"]
 	n := 0
 	for _, line := range lines {
@@ -49,7 +51,7 @@ func Parse(dst []Cookie, h http.Header) []Cookie {
 				name, value = part[:i], part[i+1:]
 			}
 			name = trimSpace(name)
-			if !isToken(name) {
+			if keep != nil && !keep(name) || !isToken(name) {
 				continue
 			}
 			if len(value) > 1 && value[0] == '"' && value[len(value)-1] == '"' {
@@ -92,15 +94,23 @@ func isToken(s string) bool {
 }
 
 // validValue is net/http's cookie value rule: printable ASCII except
-// '"', ';' and '\'.
+// '"', ';' and '\'. A table lookup per byte: the session_data value is
+// most of a request's bytes.
 func validValue(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if b := s[i]; b < 0x20 || b >= 0x7f || b == '"' || b == ';' || b == '\\' {
+		if !valueByte[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+var valueByte = func() (t [256]bool) {
+	for b := 0x20; b < 0x7f; b++ {
+		t[b] = b != '"' && b != ';' && b != '\\'
+	}
+	return t
+}()
 
 var tokenByte = func() (t [256]bool) {
 	for c := '0'; c <= '9'; c++ {
