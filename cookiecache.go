@@ -40,14 +40,20 @@ type CookieCacheConfig struct {
 	// AES-GCM) and JSON decoding then run once per cookie rather than once
 	// per request. Nothing a request sees changes — the same text always
 	// decodes to the same session, and the token, expiry and ban are still
-	// checked on every request. 0 (the default) turns it off; each entry
-	// holds one session and user (about 2 KB).
+	// checked on every request; a cache never outlives its own expiry.
+	// 0 means DefaultCookieCacheMemo; a negative value turns it off (then
+	// every request decodes its cookie: ~10–90 µs, mostly JSON). Each
+	// entry holds one session and user (about 2 KB).
 	Memo int
 	// Schema describes the user and session fields in the cache (plugins,
 	// custom fields); Better Auth's default when nil. Writing a cache
 	// (SetCookieCache) uses the schema passed there.
 	Schema *ResolvedSchema
 }
+
+// DefaultCookieCacheMemo is CookieCacheConfig.Memo's default: 1024
+// decoded caches, about 2 MB at most.
+const DefaultCookieCacheMemo = 1024
 
 // Enabled reports whether a strategy is set.
 func (c CookieCacheConfig) Enabled() bool { return c.Strategy != "" }
@@ -63,6 +69,9 @@ func (c *CookieCacheConfig) validate() error {
 	}
 	if c.Version == "" {
 		c.Version = "1"
+	}
+	if c.Memo == 0 {
+		c.Memo = DefaultCookieCacheMemo
 	}
 	return nil
 }

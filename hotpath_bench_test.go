@@ -83,11 +83,18 @@ func BenchmarkVerifyRequest(b *testing.B) {
 // cookie (no store read), for each strategy.
 func BenchmarkVerifyCookieCache(b *testing.B) {
 	sess, user := benchSession()
-	for _, strategy := range []ba.CookieCacheStrategy{ba.CacheCompact, ba.CacheJWT, ba.CacheJWE} {
-		b.Run(string(strategy), func(b *testing.B) {
+	for _, run := range []struct {
+		strategy ba.CookieCacheStrategy
+		memo     int
+	}{{ba.CacheCompact, 0}, {ba.CacheJWT, 0}, {ba.CacheJWE, 0}, {ba.CacheCompact, -1}, {ba.CacheJWT, -1}, {ba.CacheJWE, -1}} {
+		strategy, name := run.strategy, string(run.strategy)
+		if run.memo < 0 {
+			name += "/no-memo" // every request decodes its cookie
+		}
+		b.Run(name, func(b *testing.B) {
 			cfg := ba.VerifierConfig{Secrets: []ba.Secret{{Value: testSecret}}, Sessions: mustNotReadStore{b},
 				Now: func() time.Time { return benchNow }, BaseURL: "http://localhost:3000",
-				CookieCache: ba.CookieCacheConfig{Strategy: strategy}}
+				CookieCache: ba.CookieCacheConfig{Strategy: strategy, Memo: run.memo}}
 			v, err := ba.NewVerifier(cfg)
 			if err != nil {
 				b.Fatal(err)

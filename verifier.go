@@ -183,7 +183,9 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if err := v.cache.validate(); err != nil {
 		return nil, err
 	}
-	v.memo = newCacheMemo(v.cache.Memo)
+	if v.cache.Enabled() {
+		v.memo = newCacheMemo(v.cache.Memo)
+	}
 	prefix := cfg.Cookies.Prefix
 	if prefix == "" {
 		prefix = "better-auth"

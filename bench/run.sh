@@ -172,14 +172,25 @@ GO=http://127.0.0.1:$GO_PORT
 log "starting betterauth serve on $GO (database path)"
 go_serve go "$GO_PORT"
 
-CC_PORT=$(free_port)
-CC=http://127.0.0.1:$CC_PORT
-log "starting betterauth serve --cookie-cache compact on $CC"
-go_serve cc "$CC_PORT" --cookie-cache compact
-# Sign in through the Go server: its answer carries session_data too.
-post_json "$CC" "$WORK/cc.jar" /api/auth/sign-in/email "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
-CC_COOKIE=$(cookie_header "$WORK/cc.jar")
-case $CC_COOKIE in *session_data*) ;; *) die "no session_data cookie from the cookie-cache server" ;; esac
+# One server per cookie-cache strategy: cc (compact), cj (jwt), ce (jwe).
+declare -A CC_URL
+for spec in cc:compact cj:jwt ce:jwe; do
+	port=$(free_port)
+	CC_URL[${spec%%:*}]=http://127.0.0.1:$port
+	log "starting betterauth serve --cookie-cache ${spec#*:} on ${CC_URL[${spec%%:*}]}"
+	go_serve "${spec%%:*}" "$port" --cookie-cache "${spec#*:}"
+done
+CC=${CC_URL[cc]}
+# cache_cookie NAME: signs in through cookie-cache server NAME (its answer
+# carries session_data too) and prints the Cookie header.
+cache_cookie() {
+	rm -f "$WORK/$1.jar"
+	post_json "${CC_URL[$1]}" "$WORK/$1.jar" /api/auth/sign-in/email "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
+	local c
+	c=$(cookie_header "$WORK/$1.jar")
+	case $c in *session_data*) ;; *) die "no session_data cookie from the cookie-cache server $1" ;; esac
+	echo "$c"
+}
 
 SC_PORT=$(free_port)
 SC=http://127.0.0.1:$SC_PORT
@@ -224,8 +235,10 @@ TARGETS=(
 	"Go GET /api/auth/get-session|go|$GO/api/auth/get-session|$BA_COOKIE|$EMAIL"
 	"Go GET /api/me|go|$GO/api/me|$BA_COOKIE|$EMAIL"
 	"minimal Go handler: cookie + HMAC + one pgx join (bench/minimal)|min|$MIN/|$BA_COOKIE|$EMAIL"
-	"Go get-session, cookie cache (compact)|cc|$CC/api/auth/get-session|$CC_COOKIE|$EMAIL"
-	"Go /api/me, cookie cache (compact)|cc|$CC/api/me|$CC_COOKIE|$EMAIL"
+	"Go get-session, cookie cache (compact)|cc|$CC/api/auth/get-session||$EMAIL"
+	"Go /api/me, cookie cache (compact)|cc|$CC/api/me||$EMAIL"
+	"Go /api/me, cookie cache (jwt)|cj|${CC_URL[cj]}/api/me||$EMAIL"
+	"Go /api/me, cookie cache (jwe)|ce|${CC_URL[ce]}/api/me||$EMAIL"
 	"Go /api/me, session cache (TTL 5s)|sc|$SC/api/me|$BA_COOKIE|$EMAIL"
 )
 if [ -n "$RD" ]; then
@@ -259,13 +272,38 @@ if [ "$LOADGEN" = wrk ] && [ "$SESSIONS" -gt 0 ] && command -v openssl >/dev/nul
 	TARGETS+=("Go GET /api/me, $SESSIONS distinct sessions|go|$GO/api/me|@$WORK/multi.lua|multi")
 	TARGETS+=("minimal Go handler, $SESSIONS distinct sessions|min|$MIN/|@$WORK/multi.lua|multi")
 fi
-TARGETS+=("bare net/http handler|hello|$HELLO/||hello")
+# The bare handler twice: sent the same request as the cookie-cache rows
+# (their ~1 KB Cookie header, which it ignores but net/http still reads) —
+# the base of the "% of bare" column — and sent no cookies at all.
+TARGETS+=("bare net/http handler, same request (the cookie-cache rows' Cookie header, ignored)|hello|$HELLO/||hello")
+TARGETS+=("bare net/http handler, no cookies|hello|$HELLO/||hello")
+# COOKIE_FROM[i]: the cookie-cache server whose fresh cookies target i is
+# sent (fresh_cookie fills them in before every load).
+declare -A COOKIE_FROM
+for i in "${!TARGETS[@]}"; do
+	IFS='|' read -r name server _ <<<"${TARGETS[$i]}"
+	case $server in cc | cj | ce) COOKIE_FROM[$i]=$server ;; esac
+done
+COOKIE_FROM[$((${#TARGETS[@]} - 2))]=cc
+
+# fresh_cookie I: when target I is sent a cookie-cache server's cookies, a
+# new sign-in there, its cookies put in the target, right before each load.
+# The session_data cookie is trusted for 5 minutes (Better Auth's maxAge);
+# an older one has expired, so every request would take the database path
+# and be sent a new cache, which a browser would keep but wrk does not.
+fresh_cookie() {
+	local from=${COOKIE_FROM[$1]:-} name server url cookie expect
+	[ -n "$from" ] || return 0
+	IFS='|' read -r name server url cookie expect <<<"${TARGETS[$1]}"
+	TARGETS[$1]="$name|$server|$url|$(cache_cookie "$from")|$expect"
+}
 
 # cookie_of COOKIE: the Cookie header to check a target with ("@script":
 # the first of the script's cookies).
 cookie_of() { case $1 in @*) cat "$WORK/multi.first" ;; *) echo "$1" ;; esac; }
-for t in "${TARGETS[@]}"; do
-	IFS='|' read -r name _ url cookie expect <<<"$t"
+for i in "${!TARGETS[@]}"; do
+	fresh_cookie "$i"
+	IFS='|' read -r name _ url cookie expect <<<"${TARGETS[$i]}"
 	body=$(curl -sf -H "Cookie: $(cookie_of "$cookie")" "$url") || die "$name: $url failed"
 	case $body in *"$expect"*) ;; *) die "$name: $url answered $body" ;; esac
 done
@@ -321,27 +359,11 @@ watch_rss() {
 # further rounds (ROUNDS, default 3) load them again in the same order, so
 # that the machine's drift over the run's minutes falls on every target
 # alike. The table shows, per target, the run with the median requests/s.
-# fresh_cookie_cache: a new sign-in on the cookie-cache server, its cookies
-# put in the cookie-cache targets. The session_data cookie is trusted for 5
-# minutes (Better Auth's maxAge); a round later it has expired and every
-# request would take the database path and be sent a new cache, which a
-# browser would keep but wrk does not.
-fresh_cookie_cache() {
-	rm -f "$WORK/cc.jar"
-	post_json "$CC" "$WORK/cc.jar" /api/auth/sign-in/email "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
-	CC_COOKIE=$(cookie_header "$WORK/cc.jar")
-	local i name server url cookie expect
-	for i in "${!TARGETS[@]}"; do
-		IFS='|' read -r name server url cookie expect <<<"${TARGETS[$i]}"
-		[ "$server" = cc ] && TARGETS[$i]="$name|$server|$url|$CC_COOKIE|$expect"
-	done
-	return 0
-}
 ROUNDS=${ROUNDS:-3}
 RESULTS=()
 declare -A RUNS
-fresh_cookie_cache
 for i in "${!TARGETS[@]}"; do
+	fresh_cookie "$i"
 	IFS='|' read -r name server url cookie expect <<<"${TARGETS[$i]}"
 	log "load: $name (round 1 of $ROUNDS)"
 	warm "$url" "$cookie"
@@ -363,8 +385,8 @@ for i in "${!TARGETS[@]}"; do
 	RUNS[$i]="$rps $p50 $p99 $errs"$'\n'
 done
 for round in $(seq 2 "$ROUNDS"); do
-	fresh_cookie_cache
 	for i in "${!TARGETS[@]}"; do
+		fresh_cookie "$i"
 		IFS='|' read -r name server url cookie expect <<<"${TARGETS[$i]}"
 		log "load: $name (round $round of $ROUNDS)"
 		warm "$url" "$cookie"
@@ -384,7 +406,8 @@ median_run() {
 
 # --- table --------------------------------------------------------------------------
 BA_RPS=$(median_run 0 | cut -d' ' -f1)
-HELLO_RPS=$(median_run $((${#TARGETS[@]} - 1)) | cut -d' ' -f1)
+HELLO_RPS=$(median_run $((${#TARGETS[@]} - 2)) | cut -d' ' -f1)
+HELLO0_RPS=$(median_run $((${#TARGETS[@]} - 1)) | cut -d' ' -f1)
 machine() {
 	local cpu
 	cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
@@ -401,13 +424,15 @@ machine() {
 	echo
 	echo "Each target was loaded in $ROUNDS rounds (every target once per round, in this order); each row shows the run with the median requests/s, its latencies, and the errors of all runs. Queries/request and RSS are from round 1."
 	echo
-	echo "| target | requests/s | p50 ms | p99 ms | × Better Auth | % of bare net/http | DB queries/request | RSS under load MB | errors | runs (requests/s) |"
-	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+	echo "\"% of bare\" is of the bare net/http handler sent the same request as the cookie-cache rows (their Cookie header, ~1 KB, ignored); \"no cookies\" is of the same handler sent no Cookie header. The database and Redis rows send only the session_token cookie, so against them the first base is conservative."
+	echo
+	echo "| target | requests/s | p50 ms | p99 ms | × Better Auth | % of bare net/http | % of bare, no cookies | DB queries/request | RSS under load MB | errors | runs (requests/s) |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 	for i in "${!RESULTS[@]}"; do
 		IFS='|' read -r name qpr rss <<<"${RESULTS[$i]}"
 		read -r rps p50 p99 errs runs <<<"$(median_run "$i")"
-		awk -v n="$name" -v r="$rps" -v a="$p50" -v b="$p99" -v ba="$BA_RPS" -v h="$HELLO_RPS" -v q="$qpr" -v m="$rss" -v e="$errs" -v l="$runs" \
-			'BEGIN { printf "| %s | %d | %.2f | %.2f | %.1f× | %.0f%% | %s | %s | %d | %s |\n", n, r, a, b, r/ba, 100*r/h, q, m, e, l }'
+		awk -v n="$name" -v r="$rps" -v a="$p50" -v b="$p99" -v ba="$BA_RPS" -v h="$HELLO_RPS" -v h0="$HELLO0_RPS" -v q="$qpr" -v m="$rss" -v e="$errs" -v l="$runs" \
+			'BEGIN { printf "| %s | %d | %.2f | %.2f | %.1f× | %.0f%% | %.0f%% | %s | %s | %d | %s |\n", n, r, a, b, r/ba, 100*r/h, 100*r/h0, q, m, e, l }'
 	done
 } >"$WORK/table.md"
 

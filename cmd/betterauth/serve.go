@@ -186,6 +186,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := f.checkRedisClientCache(); err != nil {
 		return err
 	}
+	if f.cookieCacheMemo < 0 {
+		return fmt.Errorf("--cookie-cache-memo: %d is neither 0 (off) nor a number of entries", f.cookieCacheMemo)
+	}
 
 	// The database: DATABASE_URL, or the embedded default.
 	embedded := false
@@ -229,7 +232,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch f.cookieCache {
 	case "":
 	case "compact", "jwt", "jwe":
-		cfg.CookieCache = ba.CookieCacheConfig{Strategy: ba.CookieCacheStrategy(f.cookieCache), MaxAge: f.cookieCacheMaxAge, Memo: f.cookieCacheMemo}
+		memo := f.cookieCacheMemo
+		if memo == 0 {
+			memo = -1 // the library's "off"; its 0 is the default size
+		}
+		cfg.CookieCache = ba.CookieCacheConfig{Strategy: ba.CookieCacheStrategy(f.cookieCache), MaxAge: f.cookieCacheMaxAge, Memo: memo}
 	default:
 		return fmt.Errorf("--cookie-cache: %q is not compact, jwt or jwe", f.cookieCache)
 	}

@@ -140,6 +140,7 @@ func TestServeRefusesBadConfig(t *testing.T) {
 		{"DefaultSecret", map[string]string{"BETTER_AUTH_SECRET": "better-auth-secret-12345678901234567890"}, nil, "well-known default secret"},
 		{"ShortSecretInProduction", map[string]string{"BETTER_AUTH_SECRET": "short", "NODE_ENV": "production"}, nil, "shorter than 32"},
 		{"BadCookieCache", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--cookie-cache", "zip"}, "--cookie-cache"},
+		{"NegativeCookieCacheMemo", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--cookie-cache", "compact", "--cookie-cache-memo", "-1"}, "--cookie-cache-memo"},
 		{"BadRateLimit", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--rate-limit", "maybe"}, "--rate-limit"},
 		{"BadProxy", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--trusted-proxies", "nope"}, "--trusted-proxies"},
 		{"BadAddr", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--addr", "nope"}, "--addr"},
