@@ -2,8 +2,8 @@
 # bench/run.sh — Better Auth 1.7.25 (Node) against `betterauth serve` (Go) on
 # one fresh PostgreSQL database, same load, one table.
 #
-#   bash bench/run.sh                 # ~12 minutes (3 rounds, PostgreSQL stats waits)
-#   SCALE=1 bash bench/run.sh         # + latency at 1k / 100k / 1M session rows (~5 min)
+#   bash bench/run.sh                 # ~15 minutes (3 rounds, PostgreSQL stats waits)
+#   SCALE=1 bash bench/run.sh         # + latency at 1k / 100k / 1M session rows (~8 min)
 #
 # Settings (environment):
 #   DURATION=10      seconds of load per target (after a 1 s warm-up)
@@ -27,7 +27,9 @@
 #
 # Rows: Better Auth; serve's database path; bench/minimal (the least a Go
 # handler can do to check a session — the yardstick for the
-# database path, not a server); serve with each cache; a bare handler.
+# database path, not a server); serve with each cache (the cookie cache in
+# each strategy); a bare handler, sent the same request as the cookie-cache
+# rows and sent no cookies.
 #
 # What it does: creates database bench_<time>_<pid>; installs the conformance
 # harness's pinned npm packages if missing; starts Better Auth

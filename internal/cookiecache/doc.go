@@ -15,6 +15,10 @@
 // Reading a request's cache:
 //
 //	value, ok := cookiecache.Join(r.Cookies(), "better-auth.session_data")
+//	// or, reading the Cookie header without a *http.Cookie per pair, as
+//	// the Verifier does on every request:
+//	var buf [16]cookiecache.Cookie
+//	value, ok = cookiecache.JoinParsed(cookiecache.Parse(buf[:0], r.Header, nil), "better-auth.session_data")
 //	if ok {
 //		p, err := cookiecache.DecodeCompact(value, secrets[0].Value, time.Now())
 //		// errors.Is(err, cookiecache.ErrSignature), ErrExpired, ErrMalformed
