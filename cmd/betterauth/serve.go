@@ -214,6 +214,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("--addr: %q is not HOST:PORT", f.addr)
 	}
+	// Port 0 lets the system choose one: listen now, so that the default
+	// base URL (the origin cookie-authenticated requests must come from)
+	// names the real port.
+	var ln net.Listener
+	if port == "0" {
+		if ln, err = listen(f.addr); err != nil {
+			return err
+		}
+		defer ln.Close() // serving closes it too; closing twice is harmless
+		_, port, _ = net.SplitHostPort(ln.Addr().String())
+	}
 	cfg.BaseURL = strings.TrimRight(os.Getenv("BETTER_AUTH_URL"), "/")
 	if cfg.BaseURL == "" {
 		if host == "" || host == "0.0.0.0" || host == "::" {
@@ -316,7 +327,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}()
 		defer func() { stopCleaning(); <-cleaned }() // before the store closes
 	}
-	return listenAndServe(ctx, f.addr, srv, log, stdout)
+	if ln == nil {
+		if ln, err = listen(f.addr); err != nil {
+			return err
+		}
+	}
+	return serveOn(ctx, ln, srv, log, stdout)
 }
 
 // serveGCPercent is the GOGC serve runs with unless GOGC is set. The
@@ -635,13 +651,17 @@ func prepareSchema(ctx context.Context, store *sqlstore.Store, u dburl.URL, migr
 	return nil
 }
 
-// listenAndServe serves until ctx ends, then stops taking connections and
-// lets in-flight requests finish (10 s at most).
-func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.Logger, stdout io.Writer) error {
+func listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %v", addr, err)
+		return nil, fmt.Errorf("listen on %s: %v", addr, err)
 	}
+	return ln, nil
+}
+
+// serveOn serves on ln until ctx ends, then stops taking connections and
+// lets in-flight requests finish (10 s at most).
+func serveOn(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger, stdout io.Writer) error {
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
