@@ -37,19 +37,12 @@ func Parse(dst []Cookie, h http.Header, keep func(name string) bool) []Cookie {
 		line = trimSpace(line)
 		for len(line) > 0 {
 			var part string
-			if i := strings.IndexByte(line, ';'); i >= 0 {
-				part, line = line[:i], line[i+1:]
-			} else {
-				part, line = line, ""
-			}
+			part, line, _ = strings.Cut(line, ";")
 			part = trimSpace(part)
 			if part == "" {
 				continue
 			}
-			name, value := part, ""
-			if i := strings.IndexByte(part, '='); i >= 0 {
-				name, value = part[:i], part[i+1:]
-			}
+			name, value, _ := strings.Cut(part, "=")
 			name = trimSpace(name)
 			if keep != nil && !keep(name) || !isToken(name) {
 				continue
