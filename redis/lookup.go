@@ -74,7 +74,7 @@ type sessionLookup struct {
 // goredis.Nil.
 func (s *Store) fetchSession(ctx context.Context, key string) (sessionLookup, error) {
 	if s.scriptOK.Load() {
-		res, err := lookupScript.Run(ctx, s.client, []string{key}, s.prefix+"revoked-sessions-before-").Slice()
+		res, err := lookupScript.Run(ctx, s.client, []string{key}, s.RevokedBeforeKey("")).Slice()
 		switch {
 		case err == nil:
 			return parseLookup(res)
@@ -94,7 +94,7 @@ func (s *Store) fetchSession(ctx context.Context, key string) (sessionLookup, er
 		// one command); GetSessionAndUser uses the marker only if the entry
 		// still names that user.
 		if uid, ok := s.memo.userID(strings.TrimPrefix(key, s.prefix)); ok {
-			vals, err := s.client.MGet(ctx, key, s.prefix+"revoked-sessions-before-"+uid).Result()
+			vals, err := s.client.MGet(ctx, key, s.RevokedBeforeKey(uid)).Result()
 			if err != nil {
 				return sessionLookup{}, err
 			}
@@ -137,7 +137,7 @@ func (f sessionFetcher) FetchMany(ctx context.Context, keys []string) (map[strin
 		}
 		return out, nil
 	}
-	res, err := lookupManyScript.Run(ctx, f.s.client, keys, f.s.prefix+"revoked-sessions-before-").Slice()
+	res, err := lookupManyScript.Run(ctx, f.s.client, keys, f.s.RevokedBeforeKey("")).Slice()
 	if err != nil {
 		if scriptRefused(err) {
 			f.s.scriptOK.Store(false)
