@@ -214,17 +214,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("--addr: %q is not HOST:PORT", f.addr)
 	}
-	// Port 0 lets the system choose one: listen now, so that the default
-	// base URL (the origin cookie-authenticated requests must come from)
-	// names the real port.
-	var ln net.Listener
-	if port == "0" {
-		if ln, err = listen(f.addr); err != nil {
-			return err
-		}
-		defer ln.Close() // serving closes it too; closing twice is harmless
-		_, port, _ = net.SplitHostPort(ln.Addr().String())
+	// Listen before building the default base URL (the origin cookie-
+	// authenticated requests must come from), so that it names the port
+	// actually bound — the system's choice for port 0.
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %v", f.addr, err)
 	}
+	defer ln.Close() // serving closes it too; closing twice is harmless
+	_, port, _ = net.SplitHostPort(ln.Addr().String())
 	cfg.BaseURL = strings.TrimRight(os.Getenv("BETTER_AUTH_URL"), "/")
 	if cfg.BaseURL == "" {
 		if host == "" || host == "0.0.0.0" || host == "::" {
@@ -326,11 +324,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			cleanExpired(cleanCtx, store, f.cleanupInterval, log)
 		}()
 		defer func() { stopCleaning(); <-cleaned }() // before the store closes
-	}
-	if ln == nil {
-		if ln, err = listen(f.addr); err != nil {
-			return err
-		}
 	}
 	return serveOn(ctx, ln, srv, log, stdout)
 }
@@ -649,14 +642,6 @@ func prepareSchema(ctx context.Context, store *sqlstore.Store, u dburl.URL, migr
 		return fmt.Errorf("the database does not match Better Auth's schema (%s) — run `betterauth doctor` for details and `betterauth migrate` (or serve --migrate) to fix it", strings.Join(problems, "; "))
 	}
 	return nil
-}
-
-func listen(addr string) (net.Listener, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %v", addr, err)
-	}
-	return ln, nil
 }
 
 // serveOn serves on ln until ctx ends, then stops taking connections and
