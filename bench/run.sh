@@ -396,15 +396,18 @@ for round in $(seq 2 "$ROUNDS"); do
 		RUNS[$i]+="$rps $p50 $p99 $errs"$'\n'
 	done
 done
-# median_run I: "rps p50 p99 errors(all runs) runs" of target I's median run.
-median_run() {
+# median_of RUNS (lines "rps p50 p99 [errors]"): "rps p50 p99 errors(all
+# runs) runs" of the run with the median requests/s.
+median_of() {
 	local sorted median errs list
-	sorted=$(printf '%s' "${RUNS[$1]}" | sort -n)
+	sorted=$(printf '%s' "$1" | sort -n)
 	median=$(sed -n "$(((ROUNDS + 1) / 2))p" <<<"$sorted")
-	errs=$(printf '%s' "${RUNS[$1]}" | awk '{e += $4} END {print e + 0}')
-	list=$(printf '%s' "${RUNS[$1]}" | awk '{printf "%s%s", (NR > 1 ? ", " : ""), $1}')
+	errs=$(printf '%s' "$1" | awk '{e += $4} END {print e + 0}')
+	list=$(printf '%s' "$1" | awk '{printf "%s%s", (NR > 1 ? ", " : ""), $1}')
 	echo "$(cut -d' ' -f1-3 <<<"$median") $errs $list"
 }
+# median_run I: median_of target I's runs.
+median_run() { median_of "${RUNS[$1]}"; }
 
 # --- table --------------------------------------------------------------------------
 BA_RPS=$(median_run 0 | cut -d' ' -f1)
@@ -490,10 +493,8 @@ if [ "$SCALE" = 1 ]; then
 		echo "| session rows | requests/s | p50 ms | p99 ms | runs (requests/s) |"
 		echo "| ---: | ---: | ---: | ---: | --- |"
 		for rows in "${SIZES[@]}"; do
-			sorted=$(printf '%s' "${SCALE_RUNS[$rows]}" | sort -n)
-			median=$(sed -n "$(((ROUNDS + 1) / 2))p" <<<"$sorted")
-			read -r rps p50 p99 <<<"$median"
-			echo "| $(printf "%'d" "$rows") | $rps | $p50 | $p99 | $(printf '%s' "${SCALE_RUNS[$rows]}" | awk '{printf "%s%s", (NR > 1 ? ", " : ""), $1}') |"
+			read -r rps p50 p99 _ runs <<<"$(median_of "${SCALE_RUNS[$rows]}")"
+			echo "| $(printf "%'d" "$rows") | $rps | $p50 | $p99 | $runs |"
 		done
 	} >>"$WORK/table.md"
 
