@@ -10,7 +10,7 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/sqlite"
 )
@@ -47,7 +47,7 @@ func newFixture(t *testing.T, schema ba.Schema) *fixture {
 	if err := st.CreateSession(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{store: st.Store, clock: clock, user: u, sess: s}
+	return &fixture{store: st, clock: clock, user: u, sess: s}
 }
 
 func (f *fixture) verifier(t *testing.T, mod func(*ba.VerifierConfig)) *ba.Verifier {

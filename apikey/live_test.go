@@ -21,7 +21,7 @@ import (
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/apikey"
 	"github.com/betterauth-go/betterauth/internal/batest"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/mysql"
 	"github.com/betterauth-go/betterauth/postgres"
@@ -62,7 +62,7 @@ func startLive(t *testing.T, dialect string) *live {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l.store, l.sqlDB = s.Store, db
+		l.store, l.sqlDB = s, db
 	case "postgres":
 		dbURL = testdb.Postgres(t)
 		pool, err := postgres.Open(ctx, dbURL)
@@ -74,7 +74,7 @@ func startLive(t *testing.T, dialect string) *live {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l.store = s.Store
+		l.store = s
 	case "mysql":
 		dbURL = testdb.MySQL(t)
 		db, err := mysql.Open(ctx, dbURL)
@@ -86,7 +86,7 @@ func startLive(t *testing.T, dialect string) *live {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l.store = s.Store
+		l.store = s
 	}
 	l.h = batest.Start(t, batest.Config{
 		Dialect: dialect, URL: dbURL, Secret: liveSecret, Plugins: []string{"apiKey"},

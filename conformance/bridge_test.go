@@ -10,7 +10,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/batest"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 func verifierFor(t *testing.T, store *sqlstore.Store, mod func(*ba.VerifierConfig)) *ba.Verifier {

@@ -10,7 +10,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/batest"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/mysql"
 	"github.com/betterauth-go/betterauth/postgres"
@@ -41,7 +41,7 @@ func dialects() map[string]func(t *testing.T) database {
 				if err != nil {
 					t.Fatal(err)
 				}
-				return s.Store
+				return s
 			}}
 		},
 		"postgres": func(t *testing.T) database {
@@ -56,7 +56,7 @@ func dialects() map[string]func(t *testing.T) database {
 				if err != nil {
 					t.Fatal(err)
 				}
-				return s.Store
+				return s
 			}}
 		},
 		"mysql": func(t *testing.T) database {
@@ -71,7 +71,7 @@ func dialects() map[string]func(t *testing.T) database {
 				if err != nil {
 					t.Fatal(err)
 				}
-				return s.Store
+				return s
 			}}
 		},
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/mysql"
@@ -21,7 +21,7 @@ func newStore(t testing.TB, opts sqlstore.Options) *sqlstore.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s.Store
+	return s
 }
 
 func TestStore(t *testing.T) { storetest.Run(t, newStore) }

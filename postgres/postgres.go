@@ -23,7 +23,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 // DBTX is what a Store needs: a pool, a connection or a transaction.
@@ -37,10 +37,10 @@ type DBTX interface {
 // the clock and the batch size of expired-row cleanup.
 type Options = sqlstore.Options
 
-// Store reads and writes Better Auth's tables in PostgreSQL.
-type Store struct {
-	*sqlstore.Store
-}
+// Store reads and writes Better Auth's tables. It is sqlstore.Store, the
+// same type for PostgreSQL, MySQL and SQLite, so code that takes a
+// *sqlstore.Store works on every database; its methods are documented there.
+type Store = sqlstore.Store
 
 // New builds a Store on db; all SQL is built here, once, from the schema.
 func New(db DBTX, opts Options) (*Store, error) {
@@ -55,7 +55,7 @@ func New(db DBTX, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{s}, nil
+	return s, nil
 }
 
 // Open connects a pool to a postgres:// URL and checks it with a ping. The

@@ -187,7 +187,7 @@ func startGoServer(t *testing.T) (baseURL, resetFile string) {
 	srv := httptest.NewUnstartedServer(nil)
 	baseURL = "http://" + srv.Listener.Addr().String()
 	s, err := server.New(server.Config{
-		Store:   st.Store,
+		Store:   st,
 		Secrets: []ba.Secret{{Value: compatSecret}},
 		BaseURL: baseURL,
 		Mailer:  &fileMailer{path: resetFile},

@@ -28,7 +28,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/mysql"
 	"github.com/betterauth-go/betterauth/postgres"
@@ -327,7 +327,7 @@ func openPostgres(t testing.TB, proxy func(target string) string) *backendDB {
 		t.Fatal(err)
 	}
 	return &backendDB{
-		name: "postgres", store: st.Store,
+		name: "postgres", store: st,
 		direct: func(ctx context.Context, q string, args ...any) (int64, error) {
 			tag, err := direct.Exec(ctx, q, args...)
 			return tag.RowsAffected(), err
@@ -380,7 +380,7 @@ func openMySQL(t testing.TB, proxy func(target string) string) *backendDB {
 		t.Fatal(err)
 	}
 	return &backendDB{
-		name: "mysql", store: st.Store,
+		name: "mysql", store: st,
 		direct: func(ctx context.Context, q string, args ...any) (int64, error) {
 			res, err := direct.ExecContext(ctx, q, args...)
 			if err != nil {
@@ -412,7 +412,7 @@ func openSQLite(t testing.TB) *backendDB {
 		t.Fatal(err)
 	}
 	return &backendDB{
-		name: "sqlite", store: st.Store,
+		name: "sqlite", store: st,
 		direct: func(ctx context.Context, q string, args ...any) (int64, error) {
 			res, err := db.ExecContext(ctx, q, args...)
 			if err != nil {

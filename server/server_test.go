@@ -15,7 +15,7 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/server"
 	"github.com/betterauth-go/betterauth/sqlite"
 )
@@ -58,8 +58,8 @@ func newEnv(t testing.TB, mod func(*server.Config)) *env {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	e := &env{t: t, store: st.Store, mailer: &captureMailer{}, logs: logs}
-	cfg := server.Config{Store: st.Store, Secrets: []ba.Secret{{Value: secret}}, Mailer: e.mailer,
+	e := &env{t: t, store: st, mailer: &captureMailer{}, logs: logs}
+	cfg := server.Config{Store: st, Secrets: []ba.Secret{{Value: secret}}, Mailer: e.mailer,
 		Log: slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))}
 	e.srv = httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + e.srv.Listener.Addr().String()

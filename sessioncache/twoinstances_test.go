@@ -14,7 +14,7 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/postgres"
@@ -40,7 +40,7 @@ var openers = map[string]func(t *testing.T) func(t *testing.T, opts sqlstore.Opt
 			if err != nil {
 				t.Fatal(err)
 			}
-			return s.Store
+			return s
 		}
 	},
 	"postgres": func(t *testing.T) func(*testing.T, sqlstore.Options) *sqlstore.Store {
@@ -55,7 +55,7 @@ var openers = map[string]func(t *testing.T) func(t *testing.T, opts sqlstore.Opt
 			if err != nil {
 				t.Fatal(err)
 			}
-			return s.Store
+			return s
 		}
 	},
 }
@@ -199,13 +199,13 @@ func TestTwoServersSignOut(t *testing.T) {
 		if _, err := st.Migrate(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		backend, err := sessioncache.WrapBackend(server.SQLSessions{Store: st.Store}, sessioncache.Options{TTL: ttl})
+		backend, err := sessioncache.WrapBackend(server.SQLSessions{Store: st}, sessioncache.Options{TTL: ttl})
 		if err != nil {
 			t.Fatal(err)
 		}
 		hs := httptest.NewUnstartedServer(nil)
 		srv, err := server.New(server.Config{
-			Store: st.Store, Sessions: backend, Secrets: []ba.Secret{{Value: secret}},
+			Store: st, Sessions: backend, Secrets: []ba.Secret{{Value: secret}},
 			BaseURL: "http://" + hs.Listener.Addr().String(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		})
 		if err != nil {

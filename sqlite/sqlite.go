@@ -22,7 +22,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 // DBTX is a *sql.DB, *sql.Conn or *sql.Tx.
@@ -32,10 +32,10 @@ type DBTX = sqlstore.StdDBTX
 // the clock and the batch size of expired-row cleanup.
 type Options = sqlstore.Options
 
-// Store reads and writes Better Auth's tables in SQLite.
-type Store struct {
-	*sqlstore.Store
-}
+// Store reads and writes Better Auth's tables. It is sqlstore.Store, the
+// same type for PostgreSQL, MySQL and SQLite, so code that takes a
+// *sqlstore.Store works on every database; its methods are documented there.
+type Store = sqlstore.Store
 
 // New builds a Store on db; all SQL is built here, once, from the schema.
 func New(db DBTX, opts Options) (*Store, error) {
@@ -43,7 +43,7 @@ func New(db DBTX, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{s}, nil
+	return s, nil
 }
 
 // Open opens (creating if needed) the SQLite file at path with foreign keys

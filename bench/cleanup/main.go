@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/betterauth-go/betterauth/internal/dburl"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 func main() {

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 const doctorHelp = `Usage: betterauth doctor [--database-url URL] [--plugins LIST]

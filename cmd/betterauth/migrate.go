@@ -8,7 +8,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/dburl"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 const migrateHelp = `Usage: betterauth migrate [--database-url URL] [--plugins LIST] [--dry-run]

@@ -26,7 +26,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/dburl"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/jwt"
 	redisstore "github.com/betterauth-go/betterauth/redis"
 	"github.com/betterauth-go/betterauth/server"
@@ -609,7 +609,7 @@ func openServeStore(ctx context.Context, u dburl.URL, schema ba.Schema, embedded
 		db.Close()
 		return nil, nil, err
 	}
-	return s.Store, func() { db.Close() }, nil
+	return s, func() { db.Close() }, nil
 }
 
 // prepareSchema migrates when allowed, and otherwise refuses to start on a

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/mysql"
 	"github.com/betterauth-go/betterauth/postgres"
 	"github.com/betterauth-go/betterauth/sqlite"
@@ -37,7 +37,7 @@ func OpenWith(ctx context.Context, u URL, opts sqlstore.Options) (*sqlstore.Stor
 			pool.Close()
 			return nil, nil, err
 		}
-		return store.Store, pool.Close, nil
+		return store, pool.Close, nil
 	case MySQL:
 		db, err := mysql.Open(ctx, u.DSN)
 		if err != nil {
@@ -48,7 +48,7 @@ func OpenWith(ctx context.Context, u URL, opts sqlstore.Options) (*sqlstore.Stor
 			_ = db.Close()
 			return nil, nil, err
 		}
-		return store.Store, func() { _ = db.Close() }, nil
+		return store, func() { _ = db.Close() }, nil
 	case SQLite:
 		db, err := sqlite.Open(ctx, u.DSN)
 		if err != nil {
@@ -59,7 +59,7 @@ func OpenWith(ctx context.Context, u URL, opts sqlstore.Options) (*sqlstore.Stor
 			_ = db.Close()
 			return nil, nil, err
 		}
-		return store.Store, func() { _ = db.Close() }, nil
+		return store, func() { _ = db.Close() }, nil
 	}
 	return nil, nil, fmt.Errorf("%w: unknown database driver %q", ba.ErrInvalid, u.Driver)
 }
@@ -111,7 +111,7 @@ func OpenReadOnly(ctx context.Context, u URL, schema ba.Schema) (*sqlstore.Store
 		_ = db.Close()
 		return nil, nil, err
 	}
-	return store.Store, func() { _ = db.Close() }, nil
+	return store, func() { _ = db.Close() }, nil
 }
 
 // scrub removes the URL's passwords from an error message. The store

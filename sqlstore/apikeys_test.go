@@ -9,7 +9,7 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/sqlstore"
+	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/mysql"
 	"github.com/betterauth-go/betterauth/postgres"
@@ -32,7 +32,7 @@ func apiKeyStores(t *testing.T, fn func(t *testing.T, s *sqlstore.Store)) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return s.Store
+			return s
 		},
 		"postgres": func(t *testing.T) *sqlstore.Store {
 			pool, err := postgres.Open(ctx, testdb.Postgres(t))
@@ -44,7 +44,7 @@ func apiKeyStores(t *testing.T, fn func(t *testing.T, s *sqlstore.Store)) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return s.Store
+			return s
 		},
 		"mysql": func(t *testing.T) *sqlstore.Store {
 			db, err := mysql.Open(ctx, testdb.MySQL(t))
@@ -56,7 +56,7 @@ func apiKeyStores(t *testing.T, fn func(t *testing.T, s *sqlstore.Store)) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return s.Store
+			return s
 		},
 	}
 	for _, name := range []string{"sqlite", "postgres", "mysql"} {
