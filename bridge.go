@@ -2,13 +2,52 @@ package betterauth
 
 import (
 	"context"
+	"time"
 )
 
 // SessionStore is where a Verifier looks sessions up by token: a SQL store
-// (postgres, mysql, sqlite) or Redis secondary storage (redis). It returns
-// the session and its user, expired or not (the Verifier decides), or an
-// error matching ErrNotFound when there is none, or ErrUnavailable when the
-// backing service failed.
+// (postgres, mysql, sqlite), Redis secondary storage (redis), a cache in
+// front of either (sessioncache) or Better Auth itself over HTTP (remote).
+//
+// GetSessionAndUser returns the session and its user, expired or not (the
+// Verifier decides), or an error matching ErrNotFound when there is none,
+// or ErrUnavailable when the backing service failed. It never returns a
+// nil session or user with a nil error; a Verifier treats such an answer
+// from a custom store as "no session".
 type SessionStore interface {
 	GetSessionAndUser(ctx context.Context, token string) (*Session, *User, error)
+}
+
+// SessionBackend is where sessions live, read and written: the SQL session
+// table (*sqlstore.Store, the default), Redis secondary storage
+// (*redis.Store) or a cache in front of either
+// (*sessioncache.CachedBackend). Better Auth reads and writes both the same
+// way; every method means the same on every backend, and the shared store
+// suite (internal/storetest.RunSessionBackend) checks that on each.
+//
+// Methods that take a token say so in their names; none keys on a
+// session's id.
+type SessionBackend interface {
+	SessionStore
+	// CreateSession stores session for user. Redis keeps a copy of the
+	// user beside the session, as Better Auth does; the SQL store reads
+	// the user row and ignores it.
+	CreateSession(ctx context.Context, session *Session, user *User) error
+	// ListUserSessions returns the user's unexpired sessions, as Better
+	// Auth's list-sessions does; never nil. The order is each backend's
+	// own (the SQL store: newest first; Redis: Better Auth's list order,
+	// expiresAt ascending): sort when it matters.
+	ListUserSessions(ctx context.Context, userID string) ([]Session, error)
+	// DeleteSessionByToken removes one session; ErrNotFound when there is
+	// none with that token.
+	DeleteSessionByToken(ctx context.Context, token string) error
+	// RevokeUserSessions removes every session of a user and returns how
+	// many there were.
+	RevokeUserSessions(ctx context.Context, userID string) (int64, error)
+	// RefreshSession sets the expiresAt (and updatedAt) of the session with
+	// that token; ErrNotFound when there is none.
+	RefreshSession(ctx context.Context, token string, expiresAt time.Time) error
+	// UserChanged tells the backend a user row changed: Redis rewrites the
+	// copies of the user kept with each session; the SQL store has none.
+	UserChanged(ctx context.Context, user *User) error
 }

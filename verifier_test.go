@@ -10,9 +10,9 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/sqlite"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 const testSecret = "verifier-test-secret-0123456789abcdef"
@@ -44,7 +44,7 @@ func newFixture(t *testing.T, schema ba.Schema) *fixture {
 		t.Fatal(err)
 	}
 	s := &ba.Session{UserID: u.ID}
-	if err := st.CreateSession(context.Background(), s); err != nil {
+	if err := st.CreateSession(context.Background(), s, nil); err != nil {
 		t.Fatal(err)
 	}
 	return &fixture{store: st, clock: clock, user: u, sess: s}
@@ -288,7 +288,7 @@ func BenchmarkVerify(b *testing.B) {
 		b.Fatal(err)
 	}
 	s := &ba.Session{UserID: u.ID}
-	if err := st.CreateSession(ctx, s); err != nil {
+	if err := st.CreateSession(ctx, s, nil); err != nil {
 		b.Fatal(err)
 	}
 	v, err := ba.NewVerifier(ba.VerifierConfig{Secrets: []ba.Secret{{Value: testSecret}}, Sessions: st, Now: clock.Now, BaseURL: "http://localhost:3000"})

@@ -21,11 +21,11 @@ import (
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/apikey"
 	"github.com/betterauth-go/betterauth/internal/batest"
-	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/mysql"
 	"github.com/betterauth-go/betterauth/postgres"
 	"github.com/betterauth-go/betterauth/sqlite"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 const liveSecret = "apikey-live-test-secret-0123456789abcdef-0123456789"

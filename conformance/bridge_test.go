@@ -90,7 +90,7 @@ func TestBridgeAgainstBetterAuth(t *testing.T) {
 		// Go issues a cookie: Better Auth accepts it, and the attributes are
 		// byte-identical to Better Auth's own.
 		sess := &ba.Session{UserID: res.User.ID}
-		must(t, store.CreateSession(ctx, sess))
+		must(t, store.CreateSession(ctx, sess, nil))
 		w := httptest.NewRecorder()
 		v.SetSessionCookie(w, sess.Token, 0, false, ba.CookieAttributes{})
 		goLine := w.Header().Get("Set-Cookie")

@@ -71,7 +71,7 @@ func TestCookieCacheAgainstBetterAuth(t *testing.T) {
 			user, err := store.GetUserByEmail(ctx, "cc@example.com")
 			must(t, err)
 			sess := &ba.Session{UserID: user.ID}
-			must(t, store.CreateSession(ctx, sess))
+			must(t, store.CreateSession(ctx, sess, nil))
 			user.Name = "Written by Go"
 			w := httptest.NewRecorder()
 			v.SetSessionCookie(w, sess.Token, 0, false, ba.CookieAttributes{})

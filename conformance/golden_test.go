@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/testdb"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 // checkGolden compares content with testdata/name. The file is written when

@@ -76,7 +76,7 @@ func TestBetterAuthWritesGoReads(t *testing.T) {
 
 		// Better Auth's own expired-session decision matches Go's.
 		past := time.Now().Add(-time.Minute)
-		if _, err := store.UpdateSession(ctx, token, ba.SessionUpdate{ExpiresAt: &past}); err != nil {
+		if _, err := store.UpdateSessionByToken(ctx, token, ba.SessionUpdate{ExpiresAt: &past}); err != nil {
 			t.Fatal(err)
 		}
 		after := h.Request(t, "GET", "/api/auth/get-session", map[string]string{"cookie": cookieFor(token)}, nil)
@@ -109,7 +109,7 @@ func TestGoWritesBetterAuthReads(t *testing.T) {
 			t.Fatal(err)
 		}
 		sess := ba.NewSession(ba.SessionCreate{UserID: user.ID, IPAddress: "198.51.100.7", UserAgent: "go-test"}, time.Now())
-		must(t, store.CreateSession(ctx, sess))
+		must(t, store.CreateSession(ctx, sess, nil))
 
 		res := h.Request(t, "GET", "/api/auth/get-session", map[string]string{"cookie": cookieFor(sess.Token)}, nil)
 		if res.Status != 200 || string(res.Body) == "null" {
@@ -146,7 +146,7 @@ func TestGoWritesBetterAuthReads(t *testing.T) {
 		if !seen[sess.Token] || !seen[baToken] || len(listed) != 2 {
 			t.Fatalf("list-sessions: %s", list.Text)
 		}
-		goActive, err := store.ListActiveSessions(ctx, user.ID)
+		goActive, err := store.ListUserSessions(ctx, user.ID)
 		must(t, err)
 		if len(goActive) != 2 {
 			t.Fatalf("Go sees %d sessions, want 2", len(goActive))
@@ -170,8 +170,8 @@ func TestGoWritesBetterAuthReads(t *testing.T) {
 
 		// Go revokes; Better Auth refuses the cookie.
 		s2 := &ba.Session{UserID: user.ID}
-		must(t, store.CreateSession(ctx, s2))
-		n, err := store.InvalidateUserSessions(ctx, user.ID)
+		must(t, store.CreateSession(ctx, s2, nil))
+		n, err := store.RevokeUserSessions(ctx, user.ID)
 		if err != nil || n != 1 {
 			t.Fatalf("invalidate: %d %v", n, err)
 		}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"testing"
 
-	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/mysql"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 func newStore(t testing.TB, opts sqlstore.Options) *sqlstore.Store {

@@ -9,9 +9,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/postgres"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 // The store's scan targets answer pgx's own scanner interfaces (text,
@@ -38,7 +38,7 @@ func TestScanEdgeValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &ba.Session{UserID: u.ID}
-	if err := st.CreateSession(ctx, s); err != nil {
+	if err := st.CreateSession(ctx, s, nil); err != nil {
 		t.Fatal(err)
 	}
 	exec := func(sql string, args ...any) {
@@ -108,7 +108,7 @@ func BenchmarkSessionLookupOneConn(b *testing.B) {
 		b.Fatal(err)
 	}
 	s := &ba.Session{UserID: u.ID}
-	if err := st.CreateSession(ctx, s); err != nil {
+	if err := st.CreateSession(ctx, s, nil); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()

@@ -161,10 +161,10 @@ func TestClientSideCacheRevocationAcrossInstances(t *testing.T) {
 	}
 
 	// One session, deleted by b.
-	if err := b.store.DeleteSession(ctx, s1.token); err != nil {
+	if err := b.store.DeleteSessionByToken(ctx, s1.token); err != nil {
 		t.Fatal(err)
 	}
-	l.mustRefuseEverywhere(t, "DeleteSession", b, a, s1)
+	l.mustRefuseEverywhere(t, "DeleteSessionByToken", b, a, s1)
 	if _, _, err := a.store.GetSessionAndUser(ctx, s2.token); err != nil {
 		t.Fatalf("the other session went with it: %v", err)
 	}

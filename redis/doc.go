@@ -13,16 +13,17 @@
 //	revoked-sessions-before-<userId>   <epoch ms> as digits (1.7.16+)  sessions created earlier are revoked
 //
 // Entries Go writes are byte for byte the ones Better Auth writes for the
-// same values (CreateSession, UpdateSession and RefreshUser are checked
+// same values (CreateSession, RefreshSession and UserChanged are checked
 // against the real Better Auth), given Options.Schema for plugins and
 // custom user fields.
 //
 // A Store implements betterauth.SessionStore, so it plugs into a
 // betterauth.Verifier, and betterauth.SessionRefresher for sliding
 // sessions. It also creates sessions (CreateSession), extends them
-// (UpdateSession), ends one (DeleteSession) or all of a user's
-// (RevokeUserSessions), lists them (ListSessions) and refreshes the user
-// copy inside them after a user changes (RefreshUser).
+// (RefreshSession), ends one (DeleteSessionByToken) or all of a user's
+// (RevokeUserSessions), lists them (ListUserSessions) and refreshes the
+// user copy inside them after a user changes (UserChanged): a *Store is a
+// betterauth.SessionBackend.
 //
 // What it is not: it stores no users, accounts or verification values (those
 // live in the SQL database; see the postgres, mysql and sqlite packages), it
@@ -62,7 +63,7 @@
 // applies pending invalidations every DrainInterval, 5 ms by default; each
 // tick costs some CPU even when idle); MaxStaleness bounds how old a
 // copy can ever be should an invalidation be lost. This instance's own
-// DeleteSession and RevokeUserSessions apply to its next lookup at once.
+// DeleteSessionByToken and RevokeUserSessions apply to its next lookup at once.
 // The cost: Redis keeps a tracking table of the keys read (see
 // tracking-table-max-keys), and every cached entry is held in memory.
 //

@@ -64,12 +64,12 @@ func TestBetterAuthSessionReadByGo(t *testing.T) {
 	}
 	mustEqual(t, "keys", keysUnder(t, l.client, l.prefix), sorted(a.token, "active-sessions-"+a.userID))
 
-	list, err := l.store.ListSessions(ctx, a.userID)
+	list, err := l.store.ListUserSessions(ctx, a.userID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(list) != 1 || list[0].ID != sess.ID {
-		t.Fatalf("ListSessions = %+v", list)
+		t.Fatalf("ListUserSessions = %+v", list)
 	}
 	mustEqual(t, "list-sessions", l.listSessions(t, a.cookie), []string{sess.ID})
 }
@@ -124,12 +124,12 @@ func TestGoSessionAcceptedByBetterAuth(t *testing.T) {
 	mustEqual(t, "session (Go vs get-session)", asMap(t, g), body["session"])
 	mustEqual(t, "list-sessions", l.listSessions(t, a.cookie), sorted(baSess.ID, g.ID))
 	mustEqual(t, "list-sessions (Go cookie)", l.listSessions(t, cookieFor(g.Token)), sorted(baSess.ID, g.ID))
-	list, err := l.store.ListSessions(ctx, user.ID)
+	list, err := l.store.ListUserSessions(ctx, user.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(list) != 2 || list[0].ID != baSess.ID || list[1].ID != g.ID {
-		t.Fatalf("ListSessions order: %+v", list)
+		t.Fatalf("ListUserSessions order: %+v", list)
 	}
 
 	dup := &ba.Session{Token: g.Token}
@@ -137,7 +137,7 @@ func TestGoSessionAcceptedByBetterAuth(t *testing.T) {
 }
 
 // TestEntryBytesMatchBetterAuth: for the same values, CreateSession writes
-// the entry and list Better Auth's createSession writes, and RefreshUser the
+// the entry and list Better Auth's createSession writes, and UserChanged the
 // entry Better Auth's update-user writes, byte for byte, with and without
 // the admin plugin's user fields.
 func TestEntryBytesMatchBetterAuth(t *testing.T) {
@@ -187,19 +187,19 @@ func TestEntryBytesMatchBetterAuth(t *testing.T) {
 			if err := l.client.Set(ctx, key, goEntry, time.Hour).Err(); err != nil {
 				t.Fatal(err)
 			}
-			if err := l.store.RefreshUser(ctx, updatedUser); err != nil {
+			if err := l.store.UserChanged(ctx, updatedUser); err != nil {
 				t.Fatal(err)
 			}
 			goUpdated, _ := rawGet(t, l.client, key)
-			mustEqual(t, "RefreshUser entry (Go vs Better Auth)", goUpdated, baUpdated)
+			mustEqual(t, "UserChanged entry (Go vs Better Auth)", goUpdated, baUpdated)
 		})
 	}
 }
 
-// TestUpdateSessionMatchesBetterAuth: Go's UpdateSession writes the same
+// TestRefreshSessionMatchesBetterAuth: Go's RefreshSession writes the same
 // bytes and TTLs as Better Auth's updateSession for the same change, and
 // Better Auth serves the new expiry.
-func TestUpdateSessionMatchesBetterAuth(t *testing.T) {
+func TestRefreshSessionMatchesBetterAuth(t *testing.T) {
 	l := newLiveBA(t, redis.Options{}, nil)
 	ctx := context.Background()
 	a := l.signUp(t, "erin@example.com")
@@ -224,7 +224,7 @@ func TestUpdateSessionMatchesBetterAuth(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := redis.New(l.client, redis.Options{KeyPrefix: l.prefix, Now: func() time.Time { return now }})
-	if err := store.UpdateSession(ctx, a.token, expires); err != nil {
+	if err := store.RefreshSession(ctx, a.token, expires); err != nil {
 		t.Fatal(err)
 	}
 	goEntry, goTTL := rawGet(t, l.client, key)
@@ -250,8 +250,8 @@ func TestUpdateSessionMatchesBetterAuth(t *testing.T) {
 		t.Fatalf("Better Auth serves %v", s)
 	}
 
-	mustErr(t, l.store.UpdateSession(ctx, "no-such-token", expires), ba.ErrNotFound)
-	mustErr(t, l.store.UpdateSession(ctx, a.token, time.Now().Add(-time.Minute)), ba.ErrInvalid)
+	mustErr(t, l.store.RefreshSession(ctx, "no-such-token", expires), ba.ErrNotFound)
+	mustErr(t, l.store.RefreshSession(ctx, a.token, time.Now().Add(-time.Minute)), ba.ErrInvalid)
 	mustErr(t, l.store.RefreshSession(ctx, "no-such-token", expires), ba.ErrNotFound)
 }
 
@@ -281,9 +281,9 @@ func TestBetterAuthRefreshSeenByGo(t *testing.T) {
 	mustEqual(t, "active-sessions after refresh", list, refsJSON(a.token, s2.ExpiresAt))
 }
 
-// TestRefreshUser: Better Auth's update-user reaches Go, and Go's
-// RefreshUser reaches Better Auth, without touching the session text.
-func TestRefreshUser(t *testing.T) {
+// TestUserChanged: Better Auth's update-user reaches Go, and Go's
+// UserChanged reaches Better Auth, without touching the session text.
+func TestUserChanged(t *testing.T) {
 	l := newLiveBA(t, redis.Options{}, nil)
 	ctx := context.Background()
 	a := l.signUp(t, "grace@example.com")
@@ -312,16 +312,16 @@ func TestRefreshUser(t *testing.T) {
 	beforeA, beforeB := sessionPart(a.token), sessionPart(b.token)
 	u.Name = "Renamed by Go"
 	u.UpdatedAt = ba.Truncate(time.Now())
-	if err := l.store.RefreshUser(ctx, u); err != nil {
+	if err := l.store.UserChanged(ctx, u); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []signedIn{a, b} {
 		body := l.getSession(t, s.cookie)
-		mustEqual(t, "user after RefreshUser", body["user"], asMap(t, u))
+		mustEqual(t, "user after UserChanged", body["user"], asMap(t, u))
 	}
 	mustEqual(t, "session text of a", sessionPart(a.token), beforeA)
 	mustEqual(t, "session text of b", sessionPart(b.token), beforeB)
-	mustErr(t, l.store.RefreshUser(ctx, nil), ba.ErrInvalid)
+	mustErr(t, l.store.UserChanged(ctx, nil), ba.ErrInvalid)
 }
 
 var digits = regexp.MustCompile(`^[0-9]{13}$`)
@@ -397,18 +397,18 @@ func TestBetterAuthRevokeSessionsSeenByGo(t *testing.T) {
 	if body := l.getSession(t, cookieFor(edge.Token)); body == nil {
 		t.Fatal("Better Auth refused a session created at the marker")
 	}
-	list, err := l.store.ListSessions(ctx, user.ID)
+	list, err := l.store.ListUserSessions(ctx, user.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(list) != 1 || list[0].ID != edge.ID {
-		t.Fatalf("ListSessions = %+v, want only the session created at the marker", list)
+		t.Fatalf("ListUserSessions = %+v, want only the session created at the marker", list)
 	}
 	mustEqual(t, "list-sessions", l.listSessions(t, cookieFor(edge.Token)), []string{edge.ID})
 }
 
 // TestGoRevokeRefusedByBetterAuth: Go's RevokeUserSessions and
-// DeleteSession end sessions for Better Auth too.
+// DeleteSessionByToken end sessions for Better Auth too.
 func TestGoRevokeRefusedByBetterAuth(t *testing.T) {
 	l := newLiveBA(t, redis.Options{}, nil)
 	ctx := context.Background()
@@ -450,7 +450,7 @@ func TestGoRevokeRefusedByBetterAuth(t *testing.T) {
 
 	c := l.signIn(t, "ivan@example.com")
 	d := l.signIn(t, "ivan@example.com")
-	if err := l.store.DeleteSession(ctx, c.token); err != nil {
+	if err := l.store.DeleteSessionByToken(ctx, c.token); err != nil {
 		t.Fatal(err)
 	}
 	if body := l.getSession(t, c.cookie); body != nil {
@@ -462,9 +462,9 @@ func TestGoRevokeRefusedByBetterAuth(t *testing.T) {
 	}
 	mustEqual(t, "list-sessions", l.listSessions(t, d.cookie), []string{dSess.ID})
 	list, _ := rawGet(t, l.client, l.prefix+"active-sessions-"+user.ID)
-	mustEqual(t, "active-sessions after DeleteSession", list, refsJSON(d.token, dSess.ExpiresAt))
-	mustErr(t, l.store.DeleteSession(ctx, c.token), ba.ErrNotFound)
-	if err := l.store.DeleteSession(ctx, d.token); err != nil {
+	mustEqual(t, "active-sessions after DeleteSessionByToken", list, refsJSON(d.token, dSess.ExpiresAt))
+	mustErr(t, l.store.DeleteSessionByToken(ctx, c.token), ba.ErrNotFound)
+	if err := l.store.DeleteSessionByToken(ctx, d.token); err != nil {
 		t.Fatal(err)
 	}
 	mustEqual(t, "keys after deleting the last session", keysUnder(t, l.client, l.prefix), []string{markerKey})

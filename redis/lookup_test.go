@@ -77,7 +77,7 @@ func TestLookupModes(t *testing.T) {
 			// A rewritten entry (Better Auth updating the user) is seen at
 			// once: the memo only skips decoding identical bytes.
 			u.Name = "Renamed"
-			if err := s.RefreshUser(ctx, u); err != nil {
+			if err := s.UserChanged(ctx, u); err != nil {
 				t.Fatal(err)
 			}
 			_, gotU, err := s.GetSessionAndUser(ctx, sess.Token)
@@ -114,7 +114,7 @@ func TestLookupModes(t *testing.T) {
 			if err := c.Del(ctx, prefix+"revoked-sessions-before-"+u.ID).Err(); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.DeleteSession(ctx, sess.Token); err != nil {
+			if err := s.DeleteSessionByToken(ctx, sess.Token); err != nil {
 				t.Fatal(err)
 			}
 			_, _, err = s.GetSessionAndUser(ctx, sess.Token)

@@ -179,7 +179,7 @@ func (s *Store) updateRefs(ctx context.Context, op, userID string, mutate func([
 	})
 }
 
-// UpdateSession sets the session's expiresAt and updatedAt (= now), as
+// RefreshSession sets the session's expiresAt and updatedAt (= now), as
 // Better Auth's updateSession does on a sliding refresh: the entry is
 // rewritten with a TTL of floor((expiresAt − now)/1000) seconds and its
 // reference in active-sessions-<userId> is replaced, the list's TTL
@@ -187,9 +187,9 @@ func (s *Store) updateRefs(ctx context.Context, op, userID string, mutate func([
 // user, known to this package or not, is kept byte for byte.
 //
 // A missing entry is ErrNotFound. An expiresAt less than a second after now
-// is ErrInvalid (use DeleteSession to end a session).
-func (s *Store) UpdateSession(ctx context.Context, token string, expiresAt time.Time) error {
-	const op = "update session"
+// is ErrInvalid (use DeleteSessionByToken to end a session).
+func (s *Store) RefreshSession(ctx context.Context, token string, expiresAt time.Time) error {
+	const op = "refresh session"
 	now := s.nowUTC()
 	expiresAt = ba.Truncate(expiresAt)
 	ttl := ttlSeconds(expiresAt, now)
@@ -232,20 +232,14 @@ func (s *Store) UpdateSession(ctx context.Context, token string, expiresAt time.
 	})
 }
 
-// RefreshSession is UpdateSession, named for betterauth.SessionRefresher
-// (the Verifier's sliding refresh).
-func (s *Store) RefreshSession(ctx context.Context, token string, expiresAt time.Time) error {
-	return s.UpdateSession(ctx, token, expiresAt)
-}
-
-// DeleteSession ends one session (Better Auth's sign-out and
+// DeleteSessionByToken ends one session (Better Auth's sign-out and
 // revoke-session): it deletes the entry, then removes the token from
 // active-sessions-<userId> (deleting the list when it becomes empty). The
 // entry goes first, the reverse of Better Auth's order, so that a failure in
 // between leaves only a dangling reference, which every reader skips. A
 // missing entry is ErrNotFound; a malformed one is deleted all the same
 // (Better Auth leaves it in place), its list untouched.
-func (s *Store) DeleteSession(ctx context.Context, token string) error {
+func (s *Store) DeleteSessionByToken(ctx context.Context, token string) error {
 	const op = "delete session"
 	if token == "" {
 		return newError(op, ba.ErrNotFound, "empty token")
@@ -284,7 +278,7 @@ func peekUserID(b []byte) string {
 	return v.Session.UserID
 }
 
-// ListSessions returns the user's live sessions as Better Auth's
+// ListUserSessions returns the user's live sessions as Better Auth's
 // listSessions and list-sessions endpoint do: in the order of
 // active-sessions-<userId> (expiresAt ascending), skipping references that
 // have expired, repeated tokens, entries that are gone, sessions the
@@ -293,7 +287,7 @@ func peekUserID(b []byte) string {
 // result is empty (not nil) when there is nothing. Unlike Better Auth,
 // which skips a malformed list or entry silently, a malformed value is an
 // error (ErrMalformed).
-func (s *Store) ListSessions(ctx context.Context, userID string) ([]ba.Session, error) {
+func (s *Store) ListUserSessions(ctx context.Context, userID string) ([]ba.Session, error) {
 	const op = "list sessions"
 	out := []ba.Session{}
 	if userID == "" {
@@ -395,7 +389,7 @@ func liveTokens(refs []sessionRef, now time.Time) []string {
 // A malformed list is deleted too; its entries are then unknown, and only
 // the marker revokes them. With session.storeSessionInDatabase, Better Auth
 // also deletes the user's session rows: do that with the SQL store.
-func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int, error) {
+func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int64, error) {
 	const op = "revoke user sessions"
 	if userID == "" {
 		return 0, newError(op, ba.ErrInvalid, "empty user id")
@@ -466,14 +460,14 @@ func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int, err
 	if err != nil {
 		return 0, wrap(op, err)
 	}
-	n := 0
+	var n int64
 	for _, d := range dels {
-		n += int(d.Val())
+		n += d.Val()
 	}
 	return n, nil
 }
 
-// RefreshUser rewrites the user part of every live session entry of
+// UserChanged rewrites the user part of every live session entry of
 // user.ID with user, as Better Auth's updateUser does (refreshUserSessions):
 // the user is written with the fields of Options.Schema (as Better Auth's
 // adapter returns it, so the bytes match Better Auth's), and each entry
@@ -483,11 +477,11 @@ func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int, err
 // are refreshed by Better Auth.
 //
 // Each entry is rewritten in its own WATCH/MULTI transaction, so a
-// concurrent UpdateSession is not undone. Entries that are gone, expire
+// concurrent RefreshSession is not undone. Entries that are gone, expire
 // within a second, or belong to another user are skipped; a malformed entry
 // is skipped and reported (ErrMalformed) after the others are done.
-func (s *Store) RefreshUser(ctx context.Context, user *ba.User) error {
-	const op = "refresh user"
+func (s *Store) UserChanged(ctx context.Context, user *ba.User) error {
+	const op = "user changed"
 	if user == nil || user.ID == "" {
 		return newError(op, ba.ErrInvalid, "a user with an id is required")
 	}
@@ -541,3 +535,5 @@ func (s *Store) RefreshUser(ctx context.Context, user *ba.User) error {
 	}
 	return firstErr
 }
+
+var _ ba.SessionBackend = (*Store)(nil)

@@ -61,11 +61,11 @@ func TestExpiry(t *testing.T) {
 		if !got.IsExpired(later) {
 			t.Fatalf("session %+v not expired at %s", got, later)
 		}
-		list, err := ls.ListSessions(ctx, u.ID)
+		list, err := ls.ListUserSessions(ctx, u.ID)
 		if err != nil || len(list) != 0 {
-			t.Fatalf("ListSessions after expiry = %+v, %v", list, err)
+			t.Fatalf("ListUserSessions after expiry = %+v, %v", list, err)
 		}
-		mustErr(t, ls.UpdateSession(ctx, sess.Token, later), ba.ErrInvalid)
+		mustErr(t, ls.RefreshSession(ctx, sess.Token, later), ba.ErrInvalid)
 	})
 
 	t.Run("ErrNotFound", func(t *testing.T) {
@@ -75,10 +75,10 @@ func TestExpiry(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		_, _, err := s.GetSessionAndUser(ctx, sess.Token)
 		mustErr(t, err, ba.ErrNotFound, ba.ErrUnavailable)
-		// The list still names it; ListSessions skips the missing entry.
-		list, err := s.ListSessions(ctx, u.ID)
+		// The list still names it; ListUserSessions skips the missing entry.
+		list, err := s.ListUserSessions(ctx, u.ID)
 		if err != nil || len(list) != 0 {
-			t.Fatalf("ListSessions = %+v, %v", list, err)
+			t.Fatalf("ListUserSessions = %+v, %v", list, err)
 		}
 	})
 
@@ -115,22 +115,22 @@ func TestListMaintenance(t *testing.T) {
 	if ttl > 48*time.Hour || ttl < 48*time.Hour-5*time.Second {
 		t.Fatalf("list TTL %s, want until the latest expiry (48 h)", ttl)
 	}
-	list, err := s.ListSessions(ctx, u.ID)
+	list, err := s.ListUserSessions(ctx, u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(list) != 2 || list[0].Token != short.Token || list[1].Token != long.Token {
-		t.Fatalf("ListSessions = %+v", list)
+		t.Fatalf("ListUserSessions = %+v", list)
 	}
 	// Extending short past long moves it last.
-	if err := s.UpdateSession(ctx, short.Token, now.Add(72*time.Hour)); err != nil {
+	if err := s.RefreshSession(ctx, short.Token, now.Add(72*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	value, _ = rawGet(t, c, listKey)
-	mustEqual(t, "list after UpdateSession", value, refsJSON("dup", now.Add(time.Hour), "dup", now.Add(2*time.Hour), long.Token, long.ExpiresAt, short.Token, now.Add(72*time.Hour)))
+	mustEqual(t, "list after RefreshSession", value, refsJSON("dup", now.Add(time.Hour), "dup", now.Add(2*time.Hour), long.Token, long.ExpiresAt, short.Token, now.Add(72*time.Hour)))
 	got, _, err := s.GetSessionAndUser(ctx, short.Token)
 	if err != nil || !got.ExpiresAt.Equal(now.Add(72*time.Hour)) || !got.UpdatedAt.Equal(now) {
-		t.Fatalf("after UpdateSession: %+v, %v", got, err)
+		t.Fatalf("after RefreshSession: %+v, %v", got, err)
 	}
 	// RevokeUserSessions deletes what the list names (the "dup" entries do
 	// not exist) and the list.
@@ -192,9 +192,9 @@ func TestMalformed(t *testing.T) {
 			_, _, err := s.GetSessionAndUser(ctx, token)
 			mustErr(t, err, redis.ErrMalformed, ba.ErrNotFound)
 			mustErr(t, err, ba.ErrUnavailable)
-			mustErr(t, s.UpdateSession(ctx, token, time.Now().Add(time.Hour)), redis.ErrMalformed)
+			mustErr(t, s.RefreshSession(ctx, token, time.Now().Add(time.Hour)), redis.ErrMalformed)
 			// Deleting a malformed entry works (Better Auth leaves it).
-			if err := s.DeleteSession(ctx, token); err != nil {
+			if err := s.DeleteSessionByToken(ctx, token); err != nil {
 				t.Fatal(err)
 			}
 			mustNotExist(t, c, prefix+token)
@@ -212,7 +212,7 @@ func TestMalformed(t *testing.T) {
 		}
 		_, _, err := s.GetSessionAndUser(ctx, sess.Token)
 		mustErr(t, err, redis.ErrMalformed, ba.ErrNotFound)
-		_, err = s.ListSessions(ctx, u.ID)
+		_, err = s.ListUserSessions(ctx, u.ID)
 		mustErr(t, err, redis.ErrMalformed)
 		// Revoking overwrites it, as Better Auth's Number(…) || 0 does.
 		if _, err := s.RevokeUserSessions(ctx, u.ID); err != nil {
@@ -228,9 +228,9 @@ func TestMalformed(t *testing.T) {
 		if err := c.Set(ctx, listKey, `{"token":"x"}`, time.Hour).Err(); err != nil {
 			t.Fatal(err)
 		}
-		_, err := s.ListSessions(ctx, u.ID)
+		_, err := s.ListUserSessions(ctx, u.ID)
 		mustErr(t, err, redis.ErrMalformed, ba.ErrNotFound)
-		mustErr(t, s.RefreshUser(ctx, u), redis.ErrMalformed)
+		mustErr(t, s.UserChanged(ctx, u), redis.ErrMalformed)
 		// Writers replace it, as Better Auth does.
 		sess := &ba.Session{}
 		if err := s.CreateSession(ctx, sess, u); err != nil {
@@ -265,13 +265,13 @@ func TestUnavailable(t *testing.T) {
 	_, _, err := s.GetSessionAndUser(ctx, "token")
 	mustErr(t, err, ba.ErrUnavailable, ba.ErrNotFound, redis.ErrMalformed)
 	mustErr(t, s.CreateSession(ctx, &ba.Session{}, u), ba.ErrUnavailable, ba.ErrNotFound)
-	mustErr(t, s.UpdateSession(ctx, "token", time.Now().Add(time.Hour)), ba.ErrUnavailable, ba.ErrNotFound)
-	mustErr(t, s.DeleteSession(ctx, "token"), ba.ErrUnavailable, ba.ErrNotFound)
-	_, err = s.ListSessions(ctx, u.ID)
+	mustErr(t, s.RefreshSession(ctx, "token", time.Now().Add(time.Hour)), ba.ErrUnavailable, ba.ErrNotFound)
+	mustErr(t, s.DeleteSessionByToken(ctx, "token"), ba.ErrUnavailable, ba.ErrNotFound)
+	_, err = s.ListUserSessions(ctx, u.ID)
 	mustErr(t, err, ba.ErrUnavailable, ba.ErrNotFound)
 	_, err = s.RevokeUserSessions(ctx, u.ID)
 	mustErr(t, err, ba.ErrUnavailable, ba.ErrNotFound)
-	mustErr(t, s.RefreshUser(ctx, u), ba.ErrUnavailable, ba.ErrNotFound)
+	mustErr(t, s.UserChanged(ctx, u), ba.ErrUnavailable, ba.ErrNotFound)
 
 	t.Run("Canceled", func(t *testing.T) {
 		s, _, _ := newStore(t, redis.Options{})
@@ -294,9 +294,9 @@ func TestCreateSessionValidation(t *testing.T) {
 	mustErr(t, s.CreateSession(ctx, &ba.Session{ExpiresAt: time.Now().Add(-time.Hour)}, u), ba.ErrInvalid)
 	_, _, err := s.GetSessionAndUser(ctx, "")
 	mustErr(t, err, ba.ErrNotFound)
-	list, err := s.ListSessions(ctx, "")
+	list, err := s.ListUserSessions(ctx, "")
 	if err != nil || list == nil || len(list) != 0 {
-		t.Fatalf("ListSessions(\"\") = %#v, %v", list, err)
+		t.Fatalf("ListUserSessions(\"\") = %#v, %v", list, err)
 	}
 }
 
@@ -354,7 +354,7 @@ func TestConcurrentWriters(t *testing.T) {
 				errs <- err
 				return
 			}
-			if err := s.UpdateSession(ctx, sessions[i].Token, time.Now().Add(time.Duration(n+i+1)*time.Hour)); err != nil {
+			if err := s.RefreshSession(ctx, sessions[i].Token, time.Now().Add(time.Duration(n+i+1)*time.Hour)); err != nil {
 				errs <- err
 			}
 		})
@@ -364,12 +364,12 @@ func TestConcurrentWriters(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	list, err := s.ListSessions(ctx, u.ID)
+	list, err := s.ListUserSessions(ctx, u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(list) != n {
-		t.Fatalf("ListSessions has %d sessions, want %d", len(list), n)
+		t.Fatalf("ListUserSessions has %d sessions, want %d", len(list), n)
 	}
 	for i := range list {
 		if list[i].Token != sessions[i].Token {
@@ -384,7 +384,7 @@ func TestConcurrentWriters(t *testing.T) {
 	// Concurrent revocation and refresh: nothing is left behind.
 	var wg2 sync.WaitGroup
 	wg2.Go(func() { _, _ = s.RevokeUserSessions(ctx, u.ID) })
-	wg2.Go(func() { _ = s.RefreshUser(ctx, u) })
+	wg2.Go(func() { _ = s.UserChanged(ctx, u) })
 	wg2.Wait()
 	for _, sess := range sessions {
 		_, _, err := s.GetSessionAndUser(ctx, sess.Token)

@@ -45,7 +45,7 @@ func (s *Server) mySessions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.sessions.ListSessions(r.Context(), res.User.ID)
+	list, err := s.sessions.ListUserSessions(r.Context(), res.User.ID)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (s *Server) deleteMySession(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("id")
-	list, err := s.sessions.ListSessions(r.Context(), res.User.ID)
+	list, err := s.sessions.ListUserSessions(r.Context(), res.User.ID)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (s *Server) deleteMySession(w http.ResponseWriter, r *http.Request) error {
 		if sess.ID != id {
 			continue
 		}
-		if err := s.sessions.DeleteSession(r.Context(), sess.Token); err != nil && !errors.Is(err, ba.ErrNotFound) {
+		if err := s.sessions.DeleteSessionByToken(r.Context(), sess.Token); err != nil && !errors.Is(err, ba.ErrNotFound) {
 			return err
 		}
 		if sameToken(sess.Token, res.Token) {

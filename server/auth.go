@@ -15,8 +15,8 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/httpauth"
-	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/jwt"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 // withHashSlot runs fn while holding one of MaxConcurrentHashes slots, so a
@@ -372,7 +372,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if res != nil {
-		if err := s.sessions.DeleteSession(r.Context(), res.Token); err != nil && !errors.Is(err, ba.ErrNotFound) {
+		if err := s.sessions.DeleteSessionByToken(r.Context(), res.Token); err != nil && !errors.Is(err, ba.ErrNotFound) {
 			return err
 		}
 	}
@@ -418,7 +418,7 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.sessions.ListSessions(r.Context(), res.User.ID)
+	list, err := s.sessions.ListUserSessions(r.Context(), res.User.ID)
 	if err != nil {
 		return err
 	}
@@ -448,7 +448,7 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
 	sess, _, err := s.sessions.GetSessionAndUser(r.Context(), token)
 	switch {
 	case err == nil && sess.UserID == res.User.ID:
-		if err := s.sessions.DeleteSession(r.Context(), token); err != nil && !errors.Is(err, ba.ErrNotFound) {
+		if err := s.sessions.DeleteSessionByToken(r.Context(), token); err != nil && !errors.Is(err, ba.ErrNotFound) {
 			return err
 		}
 		if sameToken(token, res.Token) {
@@ -479,7 +479,7 @@ func (s *Server) revokeOtherSessions(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	list, err := s.sessions.ListSessions(r.Context(), res.User.ID)
+	list, err := s.sessions.ListUserSessions(r.Context(), res.User.ID)
 	if err != nil {
 		return err
 	}
@@ -487,7 +487,7 @@ func (s *Server) revokeOtherSessions(w http.ResponseWriter, r *http.Request) err
 		if sameToken(other.Token, res.Token) {
 			continue
 		}
-		if err := s.sessions.DeleteSession(r.Context(), other.Token); err != nil && !errors.Is(err, ba.ErrNotFound) {
+		if err := s.sessions.DeleteSessionByToken(r.Context(), other.Token); err != nil && !errors.Is(err, ba.ErrNotFound) {
 			return err
 		}
 	}

@@ -85,7 +85,7 @@ func BenchmarkServe(b *testing.B) {
 	}
 	sessionCache := func(c *server.Config) {
 		var err error
-		if c.Sessions, err = sessioncache.WrapBackend(server.SQLSessions{Store: c.Store}, sessioncache.Options{TTL: 5 * time.Second}); err != nil {
+		if c.Sessions, err = sessioncache.WrapBackend(c.Store, sessioncache.Options{TTL: 5 * time.Second}); err != nil {
 			b.Fatal(err)
 		}
 	}

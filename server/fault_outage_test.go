@@ -261,7 +261,7 @@ func TestFaultRedisOutage(t *testing.T) {
 	db := openSQLite(t)
 	var proxy *faultProxy
 	client, rs, _ := redisBackend(t, func(target string) string { proxy = startProxy(t, target); return proxy.Addr() }, db.store.Schema())
-	e := newEnvOn(t, db.store, func(c *server.Config) { c.Sessions = server.RedisSessions{Store: rs} })
+	e := newEnvOn(t, db.store, func(c *server.Config) { c.Sessions = rs })
 	// go-redis keeps pipelines on a second pool of the same size.
 	count := func(inUse bool) func() int {
 		return func() int {

@@ -186,7 +186,7 @@ func TestChangePasswordRedisSessionsFailsSafe(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, rs, _ := redisBackend(t, nil, schema)
-	e := newEnvOn(t, db.store, func(c *server.Config) { c.Sessions = server.RedisSessions{Store: rs} })
+	e := newEnvOn(t, db.store, func(c *server.Config) { c.Sessions = rs })
 	const email, oldPW, newPW = "cpr@example.com", "password-old-1", "password-new-1"
 	a := signUpRaw(t, e, email, oldPW)
 	b := signInRaw(t, e, email, oldPW)

@@ -57,7 +57,7 @@ func FuzzRouteBodies(f *testing.F) {
 	f.Fuzz(func(t *testing.T, route uint8, body []byte, contentType, query string) {
 		r := routes[int(route)%len(routes)]
 		sess := ba.NewSession(ba.SessionCreate{UserID: admin.ID}, time.Now())
-		if err := db.store.CreateSession(ctx, sess); err != nil {
+		if err := db.store.CreateSession(ctx, sess, nil); err != nil {
 			t.Fatal(err)
 		}
 		target := r[1]

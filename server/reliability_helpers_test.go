@@ -28,13 +28,13 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/mysql"
 	"github.com/betterauth-go/betterauth/postgres"
 	redisstore "github.com/betterauth-go/betterauth/redis"
 	"github.com/betterauth-go/betterauth/server"
 	"github.com/betterauth-go/betterauth/sqlite"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 // reliabilitySchema is the schema of the reliability tests: the admin and

@@ -381,7 +381,7 @@ func TestRevokeWhileInUse(t *testing.T) {
 			mod: func(*testing.T, *backendDB) func(*server.Config) { return nil }},
 		{name: "Redis", mod: func(t *testing.T, db *backendDB) func(*server.Config) {
 			_, rs, _ := redisBackend(t, nil, db.store.Schema())
-			return func(c *server.Config) { c.Sessions = server.RedisSessions{Store: rs} }
+			return func(c *server.Config) { c.Sessions = rs }
 		}},
 		{name: "CookieCache", cache: true, mod: func(*testing.T, *backendDB) func(*server.Config) {
 			return func(c *server.Config) {

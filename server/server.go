@@ -21,8 +21,8 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/httpauth"
-	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/jwt"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 // Config configures a Server. Store and Secrets are required.
@@ -30,8 +30,9 @@ type Config struct {
 	// Store holds users, accounts and verification rows (and sessions,
 	// unless Sessions says otherwise).
 	Store *sqlstore.Store
-	// Sessions is where sessions live; SQLSessions{Store} by default. Use
-	// Redis to share Better Auth's secondaryStorage.
+	// Sessions is where sessions live: Store itself by default; a
+	// *redis.Store to share Better Auth's secondaryStorage, or either behind
+	// a sessioncache.
 	Sessions SessionBackend
 	// Secrets, current first (BETTER_AUTH_SECRETS / BETTER_AUTH_SECRET).
 	Secrets []ba.Secret
@@ -143,7 +144,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.Sessions == nil {
-		cfg.Sessions = SQLSessions{Store: cfg.Store}
+		cfg.Sessions = cfg.Store
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()

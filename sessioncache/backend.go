@@ -7,18 +7,9 @@ import (
 	ba "github.com/betterauth-go/betterauth"
 )
 
-// Backend is the session backend of package server (server.SessionBackend:
-// server.SQLSessions or server.RedisSessions), repeated here so that this
-// package does not depend on the server.
-type Backend interface {
-	ba.SessionStore
-	CreateSession(ctx context.Context, sess *ba.Session, user *ba.User) error
-	ListSessions(ctx context.Context, userID string) ([]ba.Session, error)
-	DeleteSession(ctx context.Context, token string) error
-	RevokeUserSessions(ctx context.Context, userID string) (int64, error)
-	RefreshSession(ctx context.Context, token string, expiresAt time.Time) error
-	UserChanged(ctx context.Context, user *ba.User) error
-}
+// Backend is what a CachedBackend wraps: any betterauth.SessionBackend (a
+// *sqlstore.Store or a *redis.Store).
+type Backend = ba.SessionBackend
 
 // CachedBackend is a Backend whose session lookups go through a Cache and
 // whose writes invalidate what they change, so that this process sees its
@@ -29,7 +20,7 @@ type CachedBackend struct {
 	backend Backend
 }
 
-var _ Backend = (*CachedBackend)(nil)
+var _ ba.SessionBackend = (*CachedBackend)(nil)
 
 // WrapBackend puts a Cache in front of b's lookups.
 func WrapBackend(b Backend, opts Options) (*CachedBackend, error) {
@@ -48,14 +39,14 @@ func (b *CachedBackend) CreateSession(ctx context.Context, sess *ba.Session, use
 	return b.backend.CreateSession(ctx, sess, user)
 }
 
-// ListSessions always reads the store: it is not on the hot path.
-func (b *CachedBackend) ListSessions(ctx context.Context, userID string) ([]ba.Session, error) {
-	return b.backend.ListSessions(ctx, userID)
+// ListUserSessions always reads the store: it is not on the hot path.
+func (b *CachedBackend) ListUserSessions(ctx context.Context, userID string) ([]ba.Session, error) {
+	return b.backend.ListUserSessions(ctx, userID)
 }
 
-// DeleteSession deletes the session and forgets it.
-func (b *CachedBackend) DeleteSession(ctx context.Context, token string) error {
-	err := b.backend.DeleteSession(ctx, token)
+// DeleteSessionByToken deletes the session and forgets it.
+func (b *CachedBackend) DeleteSessionByToken(ctx context.Context, token string) error {
+	err := b.backend.DeleteSessionByToken(ctx, token)
 	b.Invalidate(token)
 	return err
 }

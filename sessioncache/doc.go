@@ -26,6 +26,6 @@
 // and with the server (every write goes through the wrapper, which
 // invalidates what it changes):
 //
-//	backend, err := sessioncache.WrapBackend(server.SQLSessions{Store: store}, sessioncache.Options{TTL: 5 * time.Second})
+//	backend, err := sessioncache.WrapBackend(store, sessioncache.Options{TTL: 5 * time.Second})
 //	srv, err := server.New(server.Config{Store: store, Sessions: backend, …})
 package sessioncache

@@ -14,13 +14,13 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/postgres"
 	"github.com/betterauth-go/betterauth/server"
 	"github.com/betterauth-go/betterauth/sessioncache"
 	"github.com/betterauth-go/betterauth/sqlite"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 const secret = "sessioncache-test-secret-0123456789abcdef"
@@ -85,7 +85,7 @@ func TestRevocationReachesEveryInstance(t *testing.T) {
 			}
 			var instances []instance
 			for _, n := range []string{"A", "B"} {
-				b, err := sessioncache.WrapBackend(server.SQLSessions{Store: newStore(t, opts)}, sessioncache.Options{TTL: ttl, Now: clock.Now})
+				b, err := sessioncache.WrapBackend(newStore(t, opts), sessioncache.Options{TTL: ttl, Now: clock.Now})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -103,7 +103,7 @@ func TestRevocationReachesEveryInstance(t *testing.T) {
 			}
 			newSession := func() string {
 				s := &ba.Session{UserID: user.ID}
-				if err := third.CreateSession(ctx, s); err != nil {
+				if err := third.CreateSession(ctx, s, nil); err != nil {
 					t.Fatal(err)
 				}
 				return s.Token
@@ -131,7 +131,7 @@ func TestRevocationReachesEveryInstance(t *testing.T) {
 			token := newSession()
 			mustAccept(a, token, "before sign-out")
 			mustAccept(b, token, "before sign-out") // both have it cached now
-			if err := a.backend.DeleteSession(ctx, token); err != nil {
+			if err := a.backend.DeleteSessionByToken(ctx, token); err != nil {
 				t.Fatal(err)
 			}
 			mustRefuse(a, token, "right after its own sign-out")
@@ -199,7 +199,7 @@ func TestTwoServersSignOut(t *testing.T) {
 		if _, err := st.Migrate(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		backend, err := sessioncache.WrapBackend(server.SQLSessions{Store: st}, sessioncache.Options{TTL: ttl})
+		backend, err := sessioncache.WrapBackend(st, sessioncache.Options{TTL: ttl})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,14 +10,16 @@ import (
 
 // CreateSession inserts sess. Missing id, token and timestamps are filled in
 // as Better Auth's createSession does (expiresAt = now + 7 days,
-// ipAddress/userAgent "" when unknown).
-func (s *Store) CreateSession(ctx context.Context, sess *ba.Session) error {
+// ipAddress/userAgent "" when unknown). user is not needed (the session
+// row names its userId) and may be nil; it is there so that a *Store is a
+// betterauth.SessionBackend, whose Redis implementation keeps the user.
+func (s *Store) CreateSession(ctx context.Context, sess *ba.Session, user *ba.User) error {
 	sess.FillDefaults(s.nowUTC(), ba.DefaultSessionExpiresIn)
 	return insert(ctx, s, s.session, "create session", s.q.sessionInsert, sess)
 }
 
-// GetSession returns the session with this id.
-func (s *Store) GetSession(ctx context.Context, id string) (*ba.Session, error) {
+// GetSessionByID returns the session with this id.
+func (s *Store) GetSessionByID(ctx context.Context, id string) (*ba.Session, error) {
 	return getOne(ctx, s, s.session, "get session", s.q.sessionByID, id)
 }
 
@@ -37,14 +39,14 @@ func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 	return s.lookupOne(ctx, token)
 }
 
-// ListActiveSessions returns the user's unexpired sessions, newest first.
-func (s *Store) ListActiveSessions(ctx context.Context, userID string) ([]ba.Session, error) {
+// ListUserSessions returns the user's unexpired sessions, newest first.
+func (s *Store) ListUserSessions(ctx context.Context, userID string) ([]ba.Session, error) {
 	return getMany(ctx, s, s.session, "list active sessions", s.q.sessionsActiveByUser, userID, s.kind.Time(s.nowUTC()))
 }
 
-// UpdateSession applies the set fields of up to the session with this
+// UpdateSessionByToken applies the set fields of up to the session with this
 // token, sets updatedAt and returns the updated session.
-func (s *Store) UpdateSession(ctx context.Context, token string, up ba.SessionUpdate) (*ba.Session, error) {
+func (s *Store) UpdateSessionByToken(ctx context.Context, token string, up ba.SessionUpdate) (*ba.Session, error) {
 	const op = "update session"
 	k, c := s.kind, s.session
 	var sets []set
@@ -87,22 +89,24 @@ func (s *Store) UpdateSession(ctx context.Context, token string, up ba.SessionUp
 	return s.GetSessionByToken(ctx, token)
 }
 
-// DeleteSession deletes the session with this id.
-func (s *Store) DeleteSession(ctx context.Context, id string) error {
+// DeleteSessionByID deletes the session with this id; ErrNotFound when there
+// is none.
+func (s *Store) DeleteSessionByID(ctx context.Context, id string) error {
 	return s.execExpectOne(ctx, "delete session", s.q.sessionDeleteByID, id)
 }
 
-// DeleteSessionByToken deletes the session with this token (sign-out).
+// DeleteSessionByToken deletes the session with this token (sign-out);
+// ErrNotFound when there is none.
 func (s *Store) DeleteSessionByToken(ctx context.Context, token string) error {
 	return s.execExpectOne(ctx, "delete session by token", s.q.sessionDeleteByToken, token)
 }
 
-// InvalidateUserSessions deletes every session of the user and returns how
+// RevokeUserSessions deletes every session of the user and returns how
 // many there were (Better Auth's revoke-sessions).
-func (s *Store) InvalidateUserSessions(ctx context.Context, userID string) (int64, error) {
+func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int64, error) {
 	n, err := s.drv.DB.Exec(ctx, s.q.sessionsDeleteByUser, userID)
 	if err != nil {
-		return 0, s.wrap("invalidate user sessions", err)
+		return 0, s.wrap("revoke user sessions", err)
 	}
 	return n, nil
 }
@@ -116,6 +120,12 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 // RefreshSession sets a session's expiresAt (and updatedAt), for sliding
 // sessions (betterauth.SessionRefresher).
 func (s *Store) RefreshSession(ctx context.Context, token string, expiresAt time.Time) error {
-	_, err := s.UpdateSession(ctx, token, ba.SessionUpdate{ExpiresAt: &expiresAt})
+	_, err := s.UpdateSessionByToken(ctx, token, ba.SessionUpdate{ExpiresAt: &expiresAt})
 	return err
 }
+
+// UserChanged does nothing: the SQL session table keeps no copy of the
+// user. It makes a *Store a betterauth.SessionBackend.
+func (s *Store) UserChanged(context.Context, *ba.User) error { return nil }
+
+var _ ba.SessionBackend = (*Store)(nil)

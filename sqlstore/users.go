@@ -93,7 +93,7 @@ func (s *Store) GetUserWithSessions(ctx context.Context, id string) (*ba.User, [
 	if err != nil {
 		return nil, nil, err
 	}
-	sessions, err := s.ListActiveSessions(ctx, id)
+	sessions, err := s.ListUserSessions(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -125,7 +125,7 @@ func liveTokens(ctx context.Context, store *sqlstore.Store, n int) ([]string, er
 		if len(tokens) == n {
 			break
 		}
-		sessions, err := store.ListActiveSessions(ctx, "scaleuser"+strconv.Itoa(rand.IntN(1_000_000)))
+		sessions, err := store.ListUserSessions(ctx, "scaleuser"+strconv.Itoa(rand.IntN(1_000_000)))
 		if err != nil {
 			return nil, err
 		}

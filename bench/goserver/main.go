@@ -74,7 +74,7 @@ func run() error {
 		cfg.CookieCache = ba.CookieCacheConfig{Strategy: ba.CookieCacheStrategy(*cookieCache), Memo: *cookieCacheMemo}
 	}
 	if *ttl > 0 {
-		if cfg.Sessions, err = sessioncache.WrapBackend(server.SQLSessions{Store: store}, sessioncache.Options{TTL: *ttl}); err != nil {
+		if cfg.Sessions, err = sessioncache.WrapBackend(store, sessioncache.Options{TTL: *ttl}); err != nil {
 			return err
 		}
 	}

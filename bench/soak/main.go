@@ -222,7 +222,7 @@ func startServer(ctx context.Context, o options, out io.Writer) (string, func(),
 	}
 	base := "http://" + ln.Addr().String()
 	logs := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := server.New(server.Config{Store: st, Sessions: server.RedisSessions{Store: rs},
+	srv, err := server.New(server.Config{Store: st, Sessions: rs,
 		Secrets: []ba.Secret{{Value: secret}}, BaseURL: base, Log: logs, Mailer: server.LogMailer{Log: logs}})
 	if err != nil {
 		return "", nil, err

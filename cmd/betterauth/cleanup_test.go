@@ -38,7 +38,7 @@ func TestServeCleansExpiredRows(t *testing.T) {
 	expired := &ba.Session{UserID: user.ID, ExpiresAt: time.Now().Add(-time.Minute)}
 	live := &ba.Session{UserID: user.ID, ExpiresAt: time.Now().Add(time.Hour)}
 	for _, s := range []*ba.Session{expired, live} {
-		if err := store.CreateSession(ctx, s); err != nil {
+		if err := store.CreateSession(ctx, s, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -26,12 +26,12 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/dburl"
-	"github.com/betterauth-go/betterauth/sqlstore"
 	"github.com/betterauth-go/betterauth/jwt"
 	redisstore "github.com/betterauth-go/betterauth/redis"
 	"github.com/betterauth-go/betterauth/server"
 	"github.com/betterauth-go/betterauth/sessioncache"
 	"github.com/betterauth-go/betterauth/sqlite"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 const serveHelp = `Usage: betterauth serve [flags]
@@ -298,7 +298,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	if f.sessionCacheTTL != 0 {
 		if cfg.Sessions == nil {
-			cfg.Sessions = server.SQLSessions{Store: store}
+			cfg.Sessions = store
 		}
 		cached, err := sessioncache.WrapBackend(cfg.Sessions, sessioncache.Options{TTL: f.sessionCacheTTL, MaxEntries: f.sessionCacheSize})
 		if err != nil {
@@ -395,7 +395,7 @@ func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string, cl
 		cfg.MetricsCollectors = append(cfg.MetricsCollectors, clientCacheMetrics(client)...)
 	}
 	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema()})
-	cfg.Sessions = server.RedisSessions{Store: store}
+	cfg.Sessions = store
 	cfg.SessionBackendName = "redis"
 	cfg.Limiter = server.RedisRateLimiter{Client: client}
 	cfg.Ready = append(cfg.Ready, func(ctx context.Context) error { return client.Ping(ctx).Err() })

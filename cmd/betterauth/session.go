@@ -53,7 +53,7 @@ func runSession(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return failed(fmt.Errorf("session revoke: %w", err))
 	}
-	n, err := store.InvalidateUserSessions(ctx, user.ID)
+	n, err := store.RevokeUserSessions(ctx, user.ID)
 	if err != nil {
 		return failed(fmt.Errorf("session revoke: %w", err))
 	}

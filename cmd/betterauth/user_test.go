@@ -74,7 +74,7 @@ func TestUserAndSessionCommands(t *testing.T) {
 				t.Fatal("stored password does not verify")
 			}
 			for i := 0; i < 2; i++ {
-				if err := store.CreateSession(ctx, &ba.Session{UserID: user.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+				if err := store.CreateSession(ctx, &ba.Session{UserID: user.ID, ExpiresAt: time.Now().Add(time.Hour)}, nil); err != nil {
 					t.Fatal(err)
 				}
 			}

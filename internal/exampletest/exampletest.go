@@ -68,7 +68,7 @@ func newFixture(t *testing.T, startServer StartFunc) fixture {
 		t.Fatal(err)
 	}
 	session := &betterauth.Session{UserID: user.ID}
-	if err := store.CreateSession(ctx, session); err != nil {
+	if err := store.CreateSession(ctx, session, nil); err != nil {
 		t.Fatal(err)
 	}
 	verifier, err := betterauth.NewVerifier(betterauth.VerifierConfig{Sessions: store})

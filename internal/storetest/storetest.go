@@ -229,11 +229,11 @@ func Run(t *testing.T, f Factory) {
 			t.Fatal(err)
 		}
 		live := ba.NewSession(ba.SessionCreate{UserID: u.ID, IPAddress: "203.0.113.9", UserAgent: "curl/8"}, clock.Now())
-		if err := s.CreateSession(ctx, live); err != nil {
+		if err := s.CreateSession(ctx, live, nil); err != nil {
 			t.Fatal(err)
 		}
 		bare := &ba.Session{UserID: u.ID}
-		if err := s.CreateSession(ctx, bare); err != nil {
+		if err := s.CreateSession(ctx, bare, nil); err != nil {
 			t.Fatal(err)
 		}
 		if *bare.IPAddress != "" || *bare.UserAgent != "" || len(bare.Token) != 32 || !bare.ExpiresAt.Equal(bare.CreatedAt.Add(7*24*time.Hour)) {
@@ -242,7 +242,7 @@ func Run(t *testing.T, f Factory) {
 		var expired []*ba.Session
 		for i := 0; i < 5; i++ {
 			e := &ba.Session{UserID: u.ID, ExpiresAt: clock.Now().Add(-time.Duration(i+1) * time.Hour)}
-			if err := s.CreateSession(ctx, e); err != nil {
+			if err := s.CreateSession(ctx, e, nil); err != nil {
 				t.Fatal(err)
 			}
 			expired = append(expired, e)
@@ -266,7 +266,7 @@ func Run(t *testing.T, f Factory) {
 		if _, _, err := s.GetSessionAndUser(ctx, "missing-token"); !errors.Is(err, ba.ErrNotFound) {
 			t.Fatalf("unknown token: %v", err)
 		}
-		active, err := s.ListActiveSessions(ctx, u.ID)
+		active, err := s.ListUserSessions(ctx, u.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,7 +278,7 @@ func Run(t *testing.T, f Factory) {
 			t.Fatalf("user with sessions: %d %v", len(sessions), err)
 		}
 		newExp := clock.Now().Add(48 * time.Hour)
-		up, err := s.UpdateSession(ctx, live.Token, ba.SessionUpdate{ExpiresAt: &newExp})
+		up, err := s.UpdateSessionByToken(ctx, live.Token, ba.SessionUpdate{ExpiresAt: &newExp})
 		if err != nil || !up.ExpiresAt.Equal(newExp.Truncate(time.Millisecond)) {
 			t.Fatalf("update session: %v %v", up, err)
 		}
@@ -293,17 +293,17 @@ func Run(t *testing.T, f Factory) {
 			t.Fatalf("second delete: %v", err)
 		}
 		dupTok := &ba.Session{UserID: u.ID, Token: live.Token}
-		if err := s.CreateSession(ctx, dupTok); !errors.Is(err, ba.ErrDuplicate) {
+		if err := s.CreateSession(ctx, dupTok, nil); !errors.Is(err, ba.ErrDuplicate) {
 			t.Fatalf("duplicate token: %v", err)
 		}
-		if err := s.CreateSession(ctx, &ba.Session{UserID: "no-such-user"}); err == nil {
+		if err := s.CreateSession(ctx, &ba.Session{UserID: "no-such-user"}, nil); err == nil {
 			// MySQL ignores inline REFERENCES; MariaDB, PostgreSQL and SQLite
 			// (foreign_keys on) enforce them.
 			t.Logf("session for unknown user accepted (foreign keys not enforced here)")
 		} else if !errors.Is(err, ba.ErrInvalid) {
 			t.Fatalf("session for unknown user: %v, want ErrInvalid", err)
 		}
-		count, err := s.InvalidateUserSessions(ctx, u.ID)
+		count, err := s.RevokeUserSessions(ctx, u.ID)
 		if err != nil || count != 1 {
 			t.Fatalf("invalidate = %d, %v; want 1", count, err)
 		}
@@ -328,7 +328,7 @@ func Run(t *testing.T, f Factory) {
 			} else {
 				live[sess.Token] = true
 			}
-			if err := s.CreateSession(ctx, sess); err != nil {
+			if err := s.CreateSession(ctx, sess, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -336,7 +336,7 @@ func Run(t *testing.T, f Factory) {
 		if err != nil || n != 7 {
 			t.Fatalf("delete expired = %d, %v; want 7", n, err)
 		}
-		left, err := s.ListActiveSessions(ctx, u.ID)
+		left, err := s.ListUserSessions(ctx, u.ID)
 		if err != nil || len(left) != len(live) {
 			t.Fatalf("left %d sessions (%v), want %d", len(left), err, len(live))
 		}
@@ -364,7 +364,7 @@ func Run(t *testing.T, f Factory) {
 			}
 			for range 10 {
 				sess := &ba.Session{UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
-				if err := s.CreateSession(ctx, sess); err != nil {
+				if err := s.CreateSession(ctx, sess, nil); err != nil {
 					t.Fatal(err)
 				}
 				tokens = append(tokens, sess.Token)
@@ -587,7 +587,7 @@ func Run(t *testing.T, f Factory) {
 			t.Fatal(err)
 		}
 		sess := &ba.Session{UserID: u.ID}
-		if err := s.CreateSession(ctx, sess); err != nil {
+		if err := s.CreateSession(ctx, sess, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, gu, err := s.GetSessionAndUser(ctx, sess.Token); err != nil || gu.ID != u.ID {
@@ -647,10 +647,10 @@ func Run(t *testing.T, f Factory) {
 			t.Fatalf("member %+v %v", gm, err)
 		}
 		sess := &ba.Session{UserID: u.ID}
-		if err := s.CreateSession(ctx, sess); err != nil {
+		if err := s.CreateSession(ctx, sess, nil); err != nil {
 			t.Fatal(err)
 		}
-		us, err := s.UpdateSession(ctx, sess.Token, ba.SessionUpdate{ActiveOrganizationID: ba.Value(org.ID)})
+		us, err := s.UpdateSessionByToken(ctx, sess.Token, ba.SessionUpdate{ActiveOrganizationID: ba.Value(org.ID)})
 		if err != nil || us.ActiveOrganizationID == nil || *us.ActiveOrganizationID != org.ID {
 			t.Fatalf("active org: %+v %v", us, err)
 		}
@@ -731,7 +731,7 @@ func BenchmarkSessionLookup(b *testing.B, f Factory) {
 			tokens := make([]string, 1000)
 			for i := range tokens {
 				sess := &ba.Session{UserID: u.ID}
-				if err := s.CreateSession(ctx, sess); err != nil {
+				if err := s.CreateSession(ctx, sess, nil); err != nil {
 					b.Fatal(err)
 				}
 				tokens[i] = sess.Token
