@@ -6,43 +6,45 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/betterauth-go/betterauth/internal/jsjson"
 )
 
 // MarshalJSON writes the user as Better Auth does: camelCase keys, dates as
 // "YYYY-MM-DDTHH:MM:SS.mmmZ", custom fields inline. Plugin fields appear when
 // set (they are nil when the plugin is not in the schema).
 func (u User) MarshalJSON() ([]byte, error) {
-	o := newJSObject()
-	o.str("id", u.ID)
-	o.str("name", u.Name)
-	o.str("email", u.Email)
-	o.boolean("emailVerified", u.EmailVerified)
-	o.optStr("image", u.Image)
-	o.date("createdAt", u.CreatedAt)
-	o.date("updatedAt", u.UpdatedAt)
+	o := jsjson.NewObject()
+	o.String("id", u.ID)
+	o.String("name", u.Name)
+	o.String("email", u.Email)
+	o.Bool("emailVerified", u.EmailVerified)
+	o.OptString("image", u.Image)
+	o.Date("createdAt", u.CreatedAt)
+	o.Date("updatedAt", u.UpdatedAt)
 	if u.Role != nil {
-		o.str("role", *u.Role)
+		o.String("role", *u.Role)
 	}
 	if u.Banned != nil {
-		o.boolean("banned", *u.Banned)
+		o.Bool("banned", *u.Banned)
 	}
 	if u.BanReason != nil {
-		o.str("banReason", *u.BanReason)
+		o.String("banReason", *u.BanReason)
 	}
 	if u.BanExpires != nil {
-		o.date("banExpires", *u.BanExpires)
+		o.Date("banExpires", *u.BanExpires)
 	}
 	if u.Username != nil {
-		o.str("username", *u.Username)
+		o.String("username", *u.Username)
 	}
 	if u.DisplayUsername != nil {
-		o.str("displayUsername", *u.DisplayUsername)
+		o.String("displayUsername", *u.DisplayUsername)
 	}
 	if u.TwoFactorEnabled != nil {
-		o.boolean("twoFactorEnabled", *u.TwoFactorEnabled)
+		o.Bool("twoFactorEnabled", *u.TwoFactorEnabled)
 	}
 	writeFields(o, u.Fields, builtinFieldNames[ModelUser])
-	return o.bytes(), nil
+	return o.Bytes(), nil
 }
 
 // UnmarshalJSON reads a user as Better Auth sends it; keys that are not
@@ -64,26 +66,26 @@ func (u *User) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON writes the session as Better Auth does (see User.MarshalJSON).
 func (s Session) MarshalJSON() ([]byte, error) {
-	o := newJSObject()
-	o.str("id", s.ID)
-	o.str("token", s.Token)
-	o.str("userId", s.UserID)
-	o.date("expiresAt", s.ExpiresAt)
-	o.date("createdAt", s.CreatedAt)
-	o.date("updatedAt", s.UpdatedAt)
-	o.optStr("ipAddress", s.IPAddress)
-	o.optStr("userAgent", s.UserAgent)
+	o := jsjson.NewObject()
+	o.String("id", s.ID)
+	o.String("token", s.Token)
+	o.String("userId", s.UserID)
+	o.Date("expiresAt", s.ExpiresAt)
+	o.Date("createdAt", s.CreatedAt)
+	o.Date("updatedAt", s.UpdatedAt)
+	o.OptString("ipAddress", s.IPAddress)
+	o.OptString("userAgent", s.UserAgent)
 	if s.ImpersonatedBy != nil {
-		o.str("impersonatedBy", *s.ImpersonatedBy)
+		o.String("impersonatedBy", *s.ImpersonatedBy)
 	}
 	if s.ActiveOrganizationID != nil {
-		o.str("activeOrganizationId", *s.ActiveOrganizationID)
+		o.String("activeOrganizationId", *s.ActiveOrganizationID)
 	}
 	if s.ActiveTeamID != nil {
-		o.str("activeTeamId", *s.ActiveTeamID)
+		o.String("activeTeamId", *s.ActiveTeamID)
 	}
 	writeFields(o, s.Fields, builtinFieldNames[ModelSession])
-	return o.bytes(), nil
+	return o.Bytes(), nil
 }
 
 // UnmarshalJSON reads a session as Better Auth sends it.
@@ -102,10 +104,10 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func writeFields(o *jsObject, f Fields, builtin map[string]bool) {
+func writeFields(o *jsjson.Object, f Fields, builtin map[string]bool) {
 	for _, k := range sortedKeys(f) {
 		if !builtin[k] {
-			o.value(k, f[k])
+			o.Value(k, f[k])
 		}
 	}
 }
@@ -141,84 +143,84 @@ func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys
 type jsonTime time.Time
 
 func (t jsonTime) MarshalJSON() ([]byte, error) {
-	return appendJSString(nil, FormatTime(time.Time(t))), nil
+	return jsjson.AppendDate(nil, time.Time(t)), nil
 }
 
 // MarshalJSON writes the verification row as Better Auth does (dates as
 // toISOString).
 func (v Verification) MarshalJSON() ([]byte, error) {
-	o := newJSObject()
-	o.str("id", v.ID)
-	o.str("identifier", v.Identifier)
-	o.str("value", v.Value)
-	o.date("expiresAt", v.ExpiresAt)
-	o.date("createdAt", v.CreatedAt)
-	o.date("updatedAt", v.UpdatedAt)
-	return o.bytes(), nil
+	o := jsjson.NewObject()
+	o.String("id", v.ID)
+	o.String("identifier", v.Identifier)
+	o.String("value", v.Value)
+	o.Date("expiresAt", v.ExpiresAt)
+	o.Date("createdAt", v.CreatedAt)
+	o.Date("updatedAt", v.UpdatedAt)
+	return o.Bytes(), nil
 }
 
 // MarshalJSON writes the account without its tokens and password hash
 // (Better Auth's returned:false fields).
 func (a Account) MarshalJSON() ([]byte, error) {
-	o := newJSObject()
-	o.str("id", a.ID)
-	o.str("accountId", a.AccountID)
-	o.str("providerId", a.ProviderID)
-	o.str("userId", a.UserID)
-	o.optStr("scope", a.Scope)
-	o.date("createdAt", a.CreatedAt)
-	o.date("updatedAt", a.UpdatedAt)
-	return o.bytes(), nil
+	o := jsjson.NewObject()
+	o.String("id", a.ID)
+	o.String("accountId", a.AccountID)
+	o.String("providerId", a.ProviderID)
+	o.String("userId", a.UserID)
+	o.OptString("scope", a.Scope)
+	o.Date("createdAt", a.CreatedAt)
+	o.Date("updatedAt", a.UpdatedAt)
+	return o.Bytes(), nil
 }
 
 // MarshalJSON writes the organization as Better Auth does.
 func (g Organization) MarshalJSON() ([]byte, error) {
-	o := newJSObject()
-	o.str("id", g.ID)
-	o.str("name", g.Name)
-	o.str("slug", g.Slug)
-	o.optStr("logo", g.Logo)
-	o.date("createdAt", g.CreatedAt)
-	o.optStr("metadata", g.Metadata)
-	return o.bytes(), nil
+	o := jsjson.NewObject()
+	o.String("id", g.ID)
+	o.String("name", g.Name)
+	o.String("slug", g.Slug)
+	o.OptString("logo", g.Logo)
+	o.Date("createdAt", g.CreatedAt)
+	o.OptString("metadata", g.Metadata)
+	return o.Bytes(), nil
 }
 
 // MarshalJSON writes the member as Better Auth does.
 func (m Member) MarshalJSON() ([]byte, error) {
-	o := newJSObject()
-	o.str("id", m.ID)
-	o.str("organizationId", m.OrganizationID)
-	o.str("userId", m.UserID)
-	o.str("role", m.Role)
-	o.date("createdAt", m.CreatedAt)
-	return o.bytes(), nil
+	o := jsjson.NewObject()
+	o.String("id", m.ID)
+	o.String("organizationId", m.OrganizationID)
+	o.String("userId", m.UserID)
+	o.String("role", m.Role)
+	o.Date("createdAt", m.CreatedAt)
+	return o.Bytes(), nil
 }
 
 // MarshalJSON writes the invitation as Better Auth does.
 func (i Invitation) MarshalJSON() ([]byte, error) {
-	o := newJSObject()
-	o.str("id", i.ID)
-	o.str("organizationId", i.OrganizationID)
-	o.str("email", i.Email)
-	o.optStr("role", i.Role)
+	o := jsjson.NewObject()
+	o.String("id", i.ID)
+	o.String("organizationId", i.OrganizationID)
+	o.String("email", i.Email)
+	o.OptString("role", i.Role)
 	if i.TeamID != nil {
-		o.str("teamId", *i.TeamID)
+		o.String("teamId", *i.TeamID)
 	}
-	o.str("status", i.Status)
-	o.date("expiresAt", i.ExpiresAt)
-	o.date("createdAt", i.CreatedAt)
-	o.str("inviterId", i.InviterID)
-	return o.bytes(), nil
+	o.String("status", i.Status)
+	o.Date("expiresAt", i.ExpiresAt)
+	o.Date("createdAt", i.CreatedAt)
+	o.String("inviterId", i.InviterID)
+	return o.Bytes(), nil
 }
 
 // MarshalJSON writes the jwks row without its private key.
 func (j JWK) MarshalJSON() ([]byte, error) {
-	o := newJSObject()
-	o.str("id", j.ID)
-	o.str("publicKey", j.PublicKey)
-	o.date("createdAt", j.CreatedAt)
-	o.optDate("expiresAt", j.ExpiresAt)
-	o.optStr("alg", j.Alg)
-	o.optStr("crv", j.Crv)
-	return o.bytes(), nil
+	o := jsjson.NewObject()
+	o.String("id", j.ID)
+	o.String("publicKey", j.PublicKey)
+	o.Date("createdAt", j.CreatedAt)
+	o.OptDate("expiresAt", j.ExpiresAt)
+	o.OptString("alg", j.Alg)
+	o.OptString("crv", j.Crv)
+	return o.Bytes(), nil
 }

@@ -1,5 +1,7 @@
 package betterauth
 
+import "github.com/betterauth-go/betterauth/internal/jsjson"
+
 // UserJSON returns the user as Better Auth serialises it for this schema —
 // the body of get-session's "user", and the exact bytes inside a compact
 // cookie cache: fields in schema order with id last, every field of the
@@ -27,16 +29,32 @@ func (r *ResolvedSchema) AppendSessionJSON(dst []byte, s *Session) []byte {
 	return appendOutputJSON(dst, r.Table(ModelSession), nil, s)
 }
 
+// GetSessionJSON returns the body of Better Auth's get-session for this
+// schema, {"session":…,"user":…}, byte for byte: what `betterauth serve`
+// answers, and what a Go handler should write to answer as Better Auth
+// does. UserJSON alone is the body of serve's GET /api/me.
+func (r *ResolvedSchema) GetSessionJSON(s *Session, u *User) []byte {
+	return r.AppendGetSessionJSON(make([]byte, 0, 1024), s, u)
+}
+
+// AppendGetSessionJSON appends GetSessionJSON(s, u) to dst (see
+// AppendUserJSON).
+func (r *ResolvedSchema) AppendGetSessionJSON(dst []byte, s *Session, u *User) []byte {
+	dst = r.AppendSessionJSON(append(dst, `{"session":`...), s)
+	dst = r.AppendUserJSON(append(dst, `,"user":`...), u)
+	return append(dst, '}')
+}
+
 // appendOutputJSON appends the object of u, or else s, with t's fields.
 // The field writers are called directly (not through a func value), so
 // the object under construction stays on the stack.
 func appendOutputJSON(dst []byte, t *Table, u *User, s *Session) []byte {
-	o := jsObject{buf: append(dst, '{'), empty: true}
+	o := jsjson.AppendObject(dst)
 	field := func(name string) {
 		if u != nil {
-			appendUserField(&o, u, name)
+			appendUserField(o, u, name)
 		} else {
-			appendSessionField(&o, s, name)
+			appendSessionField(o, s, name)
 		}
 	}
 	for _, f := range t.Fields {
@@ -46,71 +64,71 @@ func appendOutputJSON(dst []byte, t *Table, u *User, s *Session) []byte {
 		field(f.Name)
 	}
 	field("id")
-	return o.bytes()
+	return o.Bytes()
 }
 
 // appendUserField writes the user's field name, typed fields without
 // boxing them in an interface (this runs for every response).
-func appendUserField(o *jsObject, u *User, name string) {
+func appendUserField(o *jsjson.Object, u *User, name string) {
 	switch name {
 	case "id":
-		o.str(name, u.ID)
+		o.String(name, u.ID)
 	case "name":
-		o.str(name, u.Name)
+		o.String(name, u.Name)
 	case "email":
-		o.str(name, u.Email)
+		o.String(name, u.Email)
 	case "emailVerified":
-		o.boolean(name, u.EmailVerified)
+		o.Bool(name, u.EmailVerified)
 	case "image":
-		o.optStr(name, u.Image)
+		o.OptString(name, u.Image)
 	case "createdAt":
-		o.date(name, u.CreatedAt)
+		o.Date(name, u.CreatedAt)
 	case "updatedAt":
-		o.date(name, u.UpdatedAt)
+		o.Date(name, u.UpdatedAt)
 	case "role":
-		o.optStr(name, u.Role)
+		o.OptString(name, u.Role)
 	case "banned":
-		o.optBool(name, u.Banned)
+		o.OptBool(name, u.Banned)
 	case "banReason":
-		o.optStr(name, u.BanReason)
+		o.OptString(name, u.BanReason)
 	case "banExpires":
-		o.optDate(name, u.BanExpires)
+		o.OptDate(name, u.BanExpires)
 	case "username":
-		o.optStr(name, u.Username)
+		o.OptString(name, u.Username)
 	case "displayUsername":
-		o.optStr(name, u.DisplayUsername)
+		o.OptString(name, u.DisplayUsername)
 	case "twoFactorEnabled":
-		o.optBool(name, u.TwoFactorEnabled)
+		o.OptBool(name, u.TwoFactorEnabled)
 	default:
-		o.value(name, u.Fields[name])
+		o.Value(name, u.Fields[name])
 	}
 }
 
-func appendSessionField(o *jsObject, s *Session, name string) {
+func appendSessionField(o *jsjson.Object, s *Session, name string) {
 	switch name {
 	case "id":
-		o.str(name, s.ID)
+		o.String(name, s.ID)
 	case "token":
-		o.str(name, s.Token)
+		o.String(name, s.Token)
 	case "userId":
-		o.str(name, s.UserID)
+		o.String(name, s.UserID)
 	case "expiresAt":
-		o.date(name, s.ExpiresAt)
+		o.Date(name, s.ExpiresAt)
 	case "createdAt":
-		o.date(name, s.CreatedAt)
+		o.Date(name, s.CreatedAt)
 	case "updatedAt":
-		o.date(name, s.UpdatedAt)
+		o.Date(name, s.UpdatedAt)
 	case "ipAddress":
-		o.optStr(name, s.IPAddress)
+		o.OptString(name, s.IPAddress)
 	case "userAgent":
-		o.optStr(name, s.UserAgent)
+		o.OptString(name, s.UserAgent)
 	case "impersonatedBy":
-		o.optStr(name, s.ImpersonatedBy)
+		o.OptString(name, s.ImpersonatedBy)
 	case "activeOrganizationId":
-		o.optStr(name, s.ActiveOrganizationID)
+		o.OptString(name, s.ActiveOrganizationID)
 	case "activeTeamId":
-		o.optStr(name, s.ActiveTeamID)
+		o.OptString(name, s.ActiveTeamID)
 	default:
-		o.value(name, s.Fields[name])
+		o.Value(name, s.Fields[name])
 	}
 }

@@ -3,6 +3,8 @@ package betterauth
 import (
 	"fmt"
 	"time"
+
+	"github.com/betterauth-go/betterauth/internal/jsjson"
 )
 
 // TimeLayout is JavaScript's Date.prototype.toISOString format: UTC,
@@ -14,26 +16,10 @@ const TimeLayout = "2006-01-02T15:04:05.000Z"
 // FormatTime formats t as JavaScript's toISOString does.
 func FormatTime(t time.Time) string { return string(AppendTime(nil, t)) }
 
-// AppendTime appends t formatted as FormatTime formats it. It is written
-// out by hand because every response carries dates, and time.Format
-// re-reads its layout each call.
-func AppendTime(b []byte, t time.Time) []byte {
-	t = t.UTC()
-	year, month, day := t.Date()
-	if year < 0 || year > 9999 {
-		return t.AppendFormat(b, TimeLayout)
-	}
-	hour, min, sec := t.Clock()
-	ms := t.Nanosecond() / 1e6
-	return append(b,
-		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
-		byte('0'+int(month)/10), byte('0'+int(month)%10), '-',
-		byte('0'+day/10), byte('0'+day%10), 'T',
-		byte('0'+hour/10), byte('0'+hour%10), ':',
-		byte('0'+min/10), byte('0'+min%10), ':',
-		byte('0'+sec/10), byte('0'+sec%10), '.',
-		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
-}
+// AppendTime appends t formatted as FormatTime formats it: TimeLayout for
+// years 0000–9999, and toISOString's six-digit signed year outside them
+// (+010000-01-01T00:00:00.000Z).
+func AppendTime(b []byte, t time.Time) []byte { return jsjson.AppendISOTime(b, t) }
 
 // Truncate returns t in UTC truncated to milliseconds, the precision of a
 // JavaScript Date and of what Better Auth stores.

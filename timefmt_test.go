@@ -1,6 +1,7 @@
 package betterauth_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -9,8 +10,8 @@ import (
 )
 
 // TestAppendTimeMatchesLayout: the hand-written formatter writes what
-// time.Format writes with TimeLayout, for any instant and zone, including
-// years outside 0000–9999 (where it defers to time.Format).
+// time.Format writes with TimeLayout, for any instant and zone in years
+// 0000–9999, and toISOString's signed six-digit year outside them.
 func TestAppendTimeMatchesLayout(t *testing.T) {
 	zones := []*time.Location{time.UTC, time.FixedZone("plus", 5*3600+1800), time.FixedZone("minus", -11*3600)}
 	times := []time.Time{
@@ -26,6 +27,9 @@ func TestAppendTimeMatchesLayout(t *testing.T) {
 		for _, z := range zones {
 			in := tm.In(z)
 			want := in.UTC().Format(ba.TimeLayout)
+			if y := in.UTC().Year(); y < 0 || y > 9999 {
+				want = isoOutOfRange(in.UTC())
+			}
 			if got := string(ba.AppendTime([]byte("x"), in)); got != "x"+want {
 				t.Fatalf("AppendTime(%v) = %q, want %q", in, got, "x"+want)
 			}
@@ -43,4 +47,14 @@ func BenchmarkAppendTime(b *testing.B) {
 	for b.Loop() {
 		buf = ba.AppendTime(buf[:0], tm)
 	}
+}
+
+// isoOutOfRange is toISOString for years outside 0000–9999, written from
+// ECMA-262's date-time string format: a sign and six digits for the year.
+func isoOutOfRange(t time.Time) string {
+	y, sign := t.Year(), "+"
+	if y < 0 {
+		y, sign = -y, "-"
+	}
+	return fmt.Sprintf("%s%06d", sign, y) + t.Format("-01-02T15:04:05.000Z")
 }

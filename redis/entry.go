@@ -11,6 +11,7 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/jsjson"
 )
 
 // jsonObject is a JSON object kept as its members in their original order,
@@ -90,26 +91,15 @@ func (o jsonObject) bytes() []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, m.key)
+		b = jsjson.AppendString(b, m.key)
 		b = append(b, ':')
 		b = append(b, m.value...)
 	}
 	return append(b, '}')
 }
 
-// appendJSONString quotes s without encoding/json's HTML escaping, closer to
-// JSON.stringify.
-func appendJSONString(b []byte, s string) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return append(b, bytes.TrimRight(buf.Bytes(), "\n")...)
-}
-
-func jsonDate(t time.Time) json.RawMessage {
-	return appendJSONString(nil, ba.FormatTime(t))
-}
+// jsonDate is t as JSON.stringify writes a Date.
+func jsonDate(t time.Time) json.RawMessage { return jsjson.AppendDate(nil, t) }
 
 // entry is a decoded `<token>` value: {"session":{…},"user":{…}}.
 type entry struct {
@@ -227,7 +217,7 @@ func encodeRefs(refs []sessionRef) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"token":`...)
-		b = appendJSONString(b, r.Token)
+		b = jsjson.AppendString(b, r.Token)
 		b = append(b, `,"expiresAt":`...)
 		b = append(b, formatMarker(r.ExpiresAt)...)
 		b = append(b, '}')

@@ -405,9 +405,7 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 		s.setSessionCookies(w, r, res.Session, res.User, false)
 	}
 	b := getResponseBuffer()
-	*b = s.schema.AppendSessionJSON(append(*b, `{"session":`...), res.Session)
-	*b = s.schema.AppendUserJSON(append(*b, `,"user":`...), res.User)
-	*b = append(*b, '}')
+	*b = s.schema.AppendGetSessionJSON(*b, res.Session, res.User)
 	writeJSON(w, 200, *b)
 	putResponseBuffer(b)
 	return nil

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/betterauth-go/betterauth/internal/jsjson"
 )
 
 // This file is a small JSON reader that keeps what encoding/json throws
@@ -377,16 +379,16 @@ func appendCanonical(dst []byte, v *value, revive bool) []byte {
 	case kindBool:
 		return strconv.AppendBool(dst, v.boolean)
 	case kindNumber:
-		return appendJSNumber(dst, v.number)
+		return jsjson.AppendNumber(dst, v.number)
 	case kindString:
 		if revive {
 			if t, ok := reviveDate(v.str); ok {
 				dst = append(dst, '"')
-				dst = appendISODate(dst, t)
+				dst = jsjson.AppendISOTime(dst, t)
 				return append(dst, '"')
 			}
 		}
-		return appendJSString(dst, v.str)
+		return jsjson.AppendUTF16(dst, v.str)
 	case kindArray:
 		dst = append(dst, '[')
 		for i, el := range v.elems {
@@ -402,7 +404,7 @@ func appendCanonical(dst []byte, v *value, revive bool) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSString(dst, m.key)
+			dst = jsjson.AppendUTF16(dst, m.key)
 			dst = append(dst, ':')
 			dst = appendCanonical(dst, m.val, revive)
 		}
@@ -460,115 +462,6 @@ func arrayIndex(key []uint16) (uint64, bool) {
 		n = n*10 + uint64(u-'0')
 	}
 	return n, n < math.MaxUint32
-}
-
-// appendJSString writes units as JSON.stringify does: only '"', '\\' and
-// control characters are escaped (lowercase hex), and lone surrogates
-// become \udxxx; everything else, including U+2028 and '<', is literal.
-func appendJSString(dst []byte, units []uint16) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(units); i++ {
-		u := units[i]
-		switch {
-		case u == '"':
-			dst = append(dst, '\\', '"')
-		case u == '\\':
-			dst = append(dst, '\\', '\\')
-		case u == '\b':
-			dst = append(dst, '\\', 'b')
-		case u == '\f':
-			dst = append(dst, '\\', 'f')
-		case u == '\n':
-			dst = append(dst, '\\', 'n')
-		case u == '\r':
-			dst = append(dst, '\\', 'r')
-		case u == '\t':
-			dst = append(dst, '\\', 't')
-		case u < 0x20:
-			dst = append(dst, '\\', 'u', '0', '0', hex[u>>4], hex[u&0xf])
-		case u < utf8.RuneSelf:
-			dst = append(dst, byte(u))
-		case utf16.IsSurrogate(rune(u)):
-			if u < 0xdc00 && i+1 < len(units) && units[i+1] >= 0xdc00 && units[i+1] <= 0xdfff {
-				dst = utf8.AppendRune(dst, utf16.DecodeRune(rune(u), rune(units[i+1])))
-				i++
-				continue
-			}
-			dst = append(dst, '\\', 'u', hex[u>>12], hex[u>>8&0xf], hex[u>>4&0xf], hex[u&0xf])
-		default:
-			dst = utf8.AppendRune(dst, rune(u))
-		}
-	}
-	return append(dst, '"')
-}
-
-// appendJSString8 is appendJSString for a Go string.
-func appendJSString8(dst []byte, s string) []byte {
-	return appendJSString(dst, utf16.Encode([]rune(s)))
-}
-
-// appendJSNumber writes f as JSON.stringify does (Number::toString, with
-// non-finite numbers as null).
-func appendJSNumber(dst []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f) || math.IsInf(f, 0):
-		return append(dst, "null"...)
-	case f == 0:
-		return append(dst, '0')
-	case f < 0:
-		dst = append(dst, '-')
-		f = -f
-	}
-	// Shortest round-trip digits, as ECMAScript requires.
-	e := strconv.FormatFloat(f, 'e', -1, 64) // d[.ddd]e±XX
-	mant, exp, _ := cutByte(e, 'e')
-	digits := make([]byte, 0, len(mant))
-	for i := 0; i < len(mant); i++ {
-		if mant[i] != '.' {
-			digits = append(digits, mant[i])
-		}
-	}
-	x, _ := strconv.Atoi(exp)
-	k, n := len(digits), x+1 // value = 0.digits × 10^n
-	switch {
-	case k <= n && n <= 21:
-		dst = append(dst, digits...)
-		for range n - k {
-			dst = append(dst, '0')
-		}
-	case 0 < n && n <= 21:
-		dst = append(dst, digits[:n]...)
-		dst = append(dst, '.')
-		dst = append(dst, digits[n:]...)
-	case -6 < n && n <= 0:
-		dst = append(dst, '0', '.')
-		for range -n {
-			dst = append(dst, '0')
-		}
-		dst = append(dst, digits...)
-	default:
-		dst = append(dst, digits[0])
-		if k > 1 {
-			dst = append(dst, '.')
-			dst = append(dst, digits[1:]...)
-		}
-		dst = append(dst, 'e')
-		if n-1 >= 0 {
-			dst = append(dst, '+')
-		}
-		dst = strconv.AppendInt(dst, int64(n-1), 10)
-	}
-	return dst
-}
-
-func cutByte(s string, sep byte) (before, after string, found bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == sep {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }
 
 // reviveDate is Better Auth's date reviver (core/utils/json.ts): a string
@@ -631,15 +524,4 @@ func reviveDate(units []uint16) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return time.Date(year, time.Month(month), day, hour, minute, sec, millis*int(time.Millisecond), time.UTC), true
-}
-
-// appendISODate writes t as Date.prototype.toISOString does.
-func appendISODate(dst []byte, t time.Time) []byte {
-	t = t.UTC()
-	if y := t.Year(); y > 9999 {
-		dst = fmt.Appendf(dst, "+%06d", y)
-	} else {
-		dst = fmt.Appendf(dst, "%04d", y)
-	}
-	return fmt.Appendf(dst, "-%02d-%02dT%02d:%02d:%02d.%03dZ", int(t.Month()), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond()/int(time.Millisecond))
 }

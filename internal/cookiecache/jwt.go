@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/betterauth-go/betterauth/internal/jsjson"
 )
 
 // jwtHeader is the protected header jose's SignJWT writes for Better Auth.
@@ -133,7 +135,7 @@ func jwtClaims(p Payload, now time.Time, jti string) ([]byte, error) {
 	b = strconv.AppendInt(b, p.Expires.Unix(), 10)
 	if jti != "" {
 		b = append(b, `,"jti":`...)
-		b = appendJSString8(b, jti)
+		b = jsjson.AppendString(b, jti)
 	}
 	return append(b, '}'), nil
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf16"
+
+	"github.com/betterauth-go/betterauth/internal/jsjson"
 )
 
 // Errors returned by the decoders, wrapped with detail; test with errors.Is.
@@ -310,6 +312,6 @@ func sessionDataJSON(p Payload) []byte {
 	b = append(b, `,"updatedAt":`...)
 	b = strconv.AppendInt(b, p.UpdatedAt, 10)
 	b = append(b, `,"version":`...)
-	b = appendJSString8(b, version)
+	b = jsjson.AppendString(b, version)
 	return b
 }
