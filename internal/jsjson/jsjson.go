@@ -63,20 +63,32 @@ func (o *Object) Null(k string) { o.Key(k); o.buf = append(o.buf, "null"...) }
 func (o *Object) Value(k string, v any) { o.Key(k); o.buf = AppendValue(o.buf, v) }
 
 // OptString writes k: null when v is nil, else k: *v.
-func (o *Object) OptString(k string, v *string) { optional(o, k, v, (*Object).String) }
-
-// OptBool writes k: null when v is nil, else k: *v.
-func (o *Object) OptBool(k string, v *bool) { optional(o, k, v, (*Object).Bool) }
-
-// OptDate writes k: null when v is nil, else k: *v.
-func (o *Object) OptDate(k string, v *time.Time) { optional(o, k, v, (*Object).Date) }
-
-func optional[T any](o *Object, k string, v *T, write func(o *Object, k string, v T)) {
+func (o *Object) OptString(k string, v *string) {
 	if v == nil {
 		o.Null(k)
 		return
 	}
-	write(o, k, *v)
+	o.String(k, *v)
+}
+
+// OptBool writes k: null when v is nil, else k: *v. (The three Opt
+// methods are written out, not one generic helper over a func value: the
+// func value would make every Object escape to the heap.)
+func (o *Object) OptBool(k string, v *bool) {
+	if v == nil {
+		o.Null(k)
+		return
+	}
+	o.Bool(k, *v)
+}
+
+// OptDate writes k: null when v is nil, else k: *v.
+func (o *Object) OptDate(k string, v *time.Time) {
+	if v == nil {
+		o.Null(k)
+		return
+	}
+	o.Date(k, *v)
 }
 
 // Bytes closes the object and returns its text.
