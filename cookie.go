@@ -4,16 +4,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"hash"
 	"strings"
 	"sync"
 	"sync/atomic"
 )
-
-// ErrInvalidSignature means a signed value's signature is missing, malformed
-// or does not match the secret.
-var ErrInvalidSignature = errors.New("betterauth: invalid signature")
 
 // signatureLength is the length of a standard-base64 HMAC-SHA256 with
 // padding, the only signature form better-call accepts.
@@ -211,9 +206,6 @@ func uriUnreserved(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
 		strings.IndexByte("-_.!~*'()", c) >= 0
 }
-
-// ErrBadEncoding is returned by DecodeURIComponent for malformed escapes.
-var ErrBadEncoding = errors.New("betterauth: malformed percent-encoding")
 
 // DecodeURIComponent reverses EncodeURIComponent. Like JavaScript's, it
 // rejects a '%' not followed by two hex digits; unlike url.QueryUnescape it

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf16"
@@ -29,10 +28,6 @@ const (
 	MinPasswordLength = 8
 	MaxPasswordLength = 128
 )
-
-// ErrMalformedHash is returned by VerifyPassword for a stored hash that is
-// not in Better Auth's "hexsalt:hexkey" form.
-var ErrMalformedHash = errors.New("betterauth: malformed password hash")
 
 // HashPassword hashes a password exactly as Better Auth does: scrypt
 // (N=16384, r=16, p=1, 64-byte key) over the NFKC-normalised password,

@@ -18,9 +18,6 @@ type Secret struct {
 // Anyone can sign cookies with it, so a Verifier refuses it.
 const DefaultSecret = "better-auth-secret-12345678901234567890"
 
-// ErrNoSecret means no secret was configured or found in the environment.
-var ErrNoSecret = errors.New("betterauth: no secret: set BETTER_AUTH_SECRET (or BETTER_AUTH_SECRETS) to the secret of your Better Auth app")
-
 // ParseSecrets parses BETTER_AUTH_SECRETS: a comma-separated list of
 // "version:value", current secret first (e.g. "2:new-secret,1:old-secret").
 // Values may contain ':'; the version is what comes before the first one.

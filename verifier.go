@@ -11,20 +11,6 @@ import (
 	"github.com/betterauth-go/betterauth/internal/cookiecache"
 )
 
-// Errors a Verifier returns. Every failure matches exactly one of them (or
-// ErrUnavailable), so an HTTP layer can map them to status codes.
-var (
-	// ErrNoSession means the request carries no session credential.
-	ErrNoSession = errors.New("betterauth: no session")
-	// ErrSessionNotFound means the credential is well signed but names no
-	// session: it was revoked, signed out or never existed.
-	ErrSessionNotFound = errors.New("betterauth: session not found")
-	// ErrSessionExpired means the session's expiresAt has passed.
-	ErrSessionExpired = errors.New("betterauth: session expired")
-	// ErrUserBanned means the admin plugin's ban is in force for the user.
-	ErrUserBanned = errors.New("betterauth: user banned")
-)
-
 // Credential says where a verified session came from.
 type Credential string
 

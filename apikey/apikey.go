@@ -13,32 +13,34 @@ import (
 	ba "github.com/betterauth-go/betterauth"
 )
 
-// Errors of Verify and VerifyKey. Test with errors.Is: they come wrapped,
-// and ErrKeyTooShort also matches ErrInvalidKey.
+// Errors of Verify and VerifyKey, each a *betterauth.Error with the
+// plugin's status, code and message (API_KEY_ERROR_CODES). Test with
+// errors.Is: they come wrapped, and ErrKeyTooShort also matches
+// ErrInvalidKey.
 var (
 	// ErrNoKey means the request carries none of the configured headers.
-	ErrNoKey = errors.New("apikey: no API key in the request")
+	ErrNoKey = &ba.Error{Status: http.StatusUnauthorized, Code: "UNAUTHORIZED", Message: "Unauthorized", Text: "apikey: no API key in the request"}
 	// ErrInvalidKey means no key with this value exists (or it belongs to
 	// another configuration). Better Auth: 401 INVALID_API_KEY.
-	ErrInvalidKey = errors.New("apikey: invalid API key")
+	ErrInvalidKey = &ba.Error{Status: http.StatusUnauthorized, Code: "INVALID_API_KEY", Message: "Invalid API key.", Text: "apikey: invalid API key"}
 	// ErrKeyTooShort means the key is shorter than MinKeyLength and was
 	// refused without a lookup. Better Auth's session hook answers 403
 	// INVALID_API_KEY.
-	ErrKeyTooShort = fmt.Errorf("%w: shorter than the minimum key length", ErrInvalidKey)
+	ErrKeyTooShort = &ba.Error{Status: http.StatusForbidden, Code: "INVALID_API_KEY", Message: "Invalid API key.", Text: "apikey: invalid API key: shorter than the minimum key length", Err: ErrInvalidKey}
 	// ErrKeyDisabled means enabled is false. Better Auth: 401 KEY_DISABLED.
-	ErrKeyDisabled = errors.New("apikey: API key is disabled")
+	ErrKeyDisabled = &ba.Error{Status: http.StatusUnauthorized, Code: "KEY_DISABLED", Message: "API Key is disabled", Text: "apikey: API key is disabled"}
 	// ErrKeyExpired means expiresAt has passed. Better Auth: 401 KEY_EXPIRED.
-	ErrKeyExpired = errors.New("apikey: API key has expired")
+	ErrKeyExpired = &ba.Error{Status: http.StatusUnauthorized, Code: "KEY_EXPIRED", Message: "API Key has expired", Text: "apikey: API key has expired"}
 	// ErrUsageExceeded means remaining is used up and no refill is due.
 	// Better Auth: 429 USAGE_EXCEEDED.
-	ErrUsageExceeded = errors.New("apikey: API key has reached its usage limit")
+	ErrUsageExceeded = &ba.Error{Status: http.StatusTooManyRequests, Code: "USAGE_EXCEEDED", Message: "API Key has reached its usage limit", Text: "apikey: API key has reached its usage limit"}
 	// ErrRateLimited means the key's own rate limit is reached; the error
 	// is a *RateLimitError telling when to retry. Better Auth: 429
 	// RATE_LIMITED.
-	ErrRateLimited = errors.New("apikey: rate limit exceeded")
+	ErrRateLimited = &ba.Error{Status: http.StatusTooManyRequests, Code: "RATE_LIMITED", Message: "Rate limit exceeded.", Text: "apikey: rate limit exceeded"}
 	// ErrInvalidReference means the key's owner (referenceId) is not an
 	// existing user. Better Auth: 401 INVALID_REFERENCE_ID_FROM_API_KEY.
-	ErrInvalidReference = errors.New("apikey: the key's owner does not exist")
+	ErrInvalidReference = &ba.Error{Status: http.StatusUnauthorized, Code: "INVALID_REFERENCE_ID_FROM_API_KEY", Message: "The reference id from the API key is invalid.", Text: "apikey: the key's owner does not exist"}
 	// ErrUnavailable is betterauth.ErrUnavailable: the key or user store
 	// failed. It is no verdict on the key; answer 503, not 401.
 	ErrUnavailable = ba.ErrUnavailable
@@ -56,8 +58,8 @@ func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("%v: try again in %s", ErrRateLimited, e.RetryAfter)
 }
 
-// Is makes errors.Is(err, ErrRateLimited) true.
-func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
+// Unwrap makes errors.Is(err, ErrRateLimited) true, and gives the answer.
+func (e *RateLimitError) Unwrap() error { return ErrRateLimited }
 
 // Store finds keys by their stored form. The SQL stores' APIKeys()
 // (*sqlstore.APIKeyStore) implement it and UsageStore.

@@ -98,30 +98,21 @@ type ErrorDetails struct {
 }
 
 // Status returns the HTTP status and Better Auth's body for a Verify
-// error; the messages and codes are the plugin's API_KEY_ERROR_CODES.
+// error: betterauth.ErrorResponse's answer (the one table; these errors
+// carry the plugin's API_KEY_ERROR_CODES), with tryAgainIn for a
+// *RateLimitError. An error no sentinel describes is refused as an invalid
+// key (401 INVALID_API_KEY): a key check fails closed.
 func Status(err error) (int, Error) {
-	var rl *RateLimitError
-	switch {
-	case errors.Is(err, ba.ErrUnavailable):
-		return http.StatusServiceUnavailable, Error{Message: "API key store unavailable, try again", Code: "SERVICE_UNAVAILABLE"}
-	case errors.As(err, &rl):
-		return http.StatusTooManyRequests, Error{Message: "Rate limit exceeded.", Code: "RATE_LIMITED", Details: &ErrorDetails{TryAgainIn: rl.RetryAfter.Milliseconds()}}
-	case errors.Is(err, ErrRateLimited):
-		return http.StatusTooManyRequests, Error{Message: "Rate limit exceeded.", Code: "RATE_LIMITED"}
-	case errors.Is(err, ErrUsageExceeded):
-		return http.StatusTooManyRequests, Error{Message: "API Key has reached its usage limit", Code: "USAGE_EXCEEDED"}
-	case errors.Is(err, ErrKeyTooShort):
-		return http.StatusForbidden, Error{Message: "Invalid API key.", Code: "INVALID_API_KEY"}
-	case errors.Is(err, ErrKeyDisabled):
-		return http.StatusUnauthorized, Error{Message: "API Key is disabled", Code: "KEY_DISABLED"}
-	case errors.Is(err, ErrKeyExpired):
-		return http.StatusUnauthorized, Error{Message: "API Key has expired", Code: "KEY_EXPIRED"}
-	case errors.Is(err, ErrInvalidReference):
-		return http.StatusUnauthorized, Error{Message: "The reference id from the API key is invalid.", Code: "INVALID_REFERENCE_ID_FROM_API_KEY"}
-	case errors.Is(err, ErrNoKey):
-		return http.StatusUnauthorized, Error{Message: "Unauthorized", Code: "UNAUTHORIZED"}
+	var e *ba.Error
+	if !errors.As(err, &e) {
+		e = ErrInvalidKey
 	}
-	return http.StatusUnauthorized, Error{Message: "Invalid API key.", Code: "INVALID_API_KEY"}
+	body := Error{Message: e.Message, Code: e.Code}
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		body.Details = &ErrorDetails{TryAgainIn: rl.RetryAfter.Milliseconds()}
+	}
+	return e.Status, body
 }
 
 // WriteError writes the answer Status gives for err, with Retry-After

@@ -66,33 +66,43 @@ func Verify(v *ba.Verifier) func(http.Handler) http.Handler {
 	}
 }
 
-// Error is Better Auth's error body.
+// Error is Better Auth's error body, as WriteError writes it.
 type Error struct {
 	Message string `json:"message"`
 	Code    string `json:"code"`
 }
 
-// WriteError writes a Better-Auth-style JSON error.
-func WriteError(w http.ResponseWriter, status int, code, message string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(Error{Message: message, Code: code})
-}
+// Errors the enforcing middleware answers with, beside the Verifier's
+// (betterauth.ErrNoSession and the others: 401; ErrUserBanned: 403;
+// ErrUnavailable: 503). Each is a *betterauth.Error carrying Better Auth's
+// status, code and message.
+var (
+	// ErrForbidden: the user lacks the role or permission asked for.
+	ErrForbidden = &ba.Error{Status: http.StatusForbidden, Code: "FORBIDDEN", Message: "You are not allowed to access this resource", Text: "httpauth: forbidden"}
+	// ErrNoActiveOrganization: no organization was named or selected.
+	ErrNoActiveOrganization = &ba.Error{Status: http.StatusForbidden, Code: "NO_ACTIVE_ORGANIZATION", Message: "No organization selected", Text: "httpauth: no active organization"}
+	// ErrNotMember: the user is not a member of the organization.
+	ErrNotMember = &ba.Error{Status: http.StatusForbidden, Code: "USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION", Message: "You are not a member of this organization", Text: "httpauth: not a member of the organization"}
+	// ErrMissingOrigin: a cookie-carrying write without Origin or Referer.
+	ErrMissingOrigin = &ba.Error{Status: http.StatusForbidden, Code: "MISSING_OR_NULL_ORIGIN", Message: "Missing or null Origin", Text: "httpauth: missing or null origin"}
+	// ErrInvalidOrigin: a cookie-carrying write from an untrusted origin.
+	ErrInvalidOrigin = &ba.Error{Status: http.StatusForbidden, Code: "INVALID_ORIGIN", Message: "Invalid origin", Text: "httpauth: invalid origin"}
+)
 
-// writeVerifyError maps a Verify error to its answer: 503 when the session
-// store is down (so clients retry instead of signing out), 401 otherwise.
-func writeVerifyError(w http.ResponseWriter, err error) {
-	if errors.Is(err, ba.ErrUnavailable) {
-		w.Header().Set("Retry-After", "1")
-		WriteError(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "Session store unavailable, try again")
-		return
+// WriteError writes Better Auth's answer for err (betterauth.ErrorResponse:
+// the one table of statuses, codes and messages), with Retry-After on 503
+// so that clients retry instead of signing out. The cause of a 500 is not
+// shown.
+func WriteError(w http.ResponseWriter, err error) {
+	e := ba.ErrorResponse(err)
+	h := w.Header()
+	if e.Status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", "1")
 	}
-	if errors.Is(err, ba.ErrUserBanned) {
-		WriteError(w, http.StatusForbidden, "BANNED_USER", "You have been banned from this application")
-		return
-	}
-	WriteError(w, http.StatusUnauthorized, "UNAUTHORIZED", "Unauthorized")
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(e.Status)
+	_ = json.NewEncoder(w).Encode(Error{Message: e.Message, Code: e.Code})
 }
 
 // Require answers 401 unless Verify found a session (503 when the session
@@ -104,7 +114,7 @@ func Require(next http.Handler) http.Handler {
 			if err == nil {
 				err = ba.ErrNoSession
 			}
-			writeVerifyError(w, err)
+			WriteError(w, err)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -130,7 +140,7 @@ func RequireRole(roles ...string) func(http.Handler) http.Handler {
 		return Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			u := User(r.Context())
 			if u.Role == nil || !HasRole(*u.Role, roles...) {
-				WriteError(w, http.StatusForbidden, "FORBIDDEN", "You are not allowed to access this resource")
+				WriteError(w, ErrForbidden)
 				return
 			}
 			next.ServeHTTP(w, r)
@@ -157,20 +167,20 @@ func RequireOrgRole(members MemberLookup, orgID func(*http.Request) string, role
 		return Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			org := orgID(r)
 			if org == "" {
-				WriteError(w, http.StatusForbidden, "NO_ACTIVE_ORGANIZATION", "No organization selected")
+				WriteError(w, ErrNoActiveOrganization)
 				return
 			}
 			m, err := members.GetMember(r.Context(), org, User(r.Context()).ID)
 			switch {
 			case errors.Is(err, ba.ErrNotFound):
-				WriteError(w, http.StatusForbidden, "USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION", "You are not a member of this organization")
+				WriteError(w, ErrNotMember)
 				return
 			case err != nil:
-				writeVerifyError(w, ba.ErrUnavailable)
+				WriteError(w, ba.ErrUnavailable)
 				return
 			}
 			if len(roles) > 0 && !HasRole(m.Role, roles...) {
-				WriteError(w, http.StatusForbidden, "FORBIDDEN", "You are not allowed to access this resource")
+				WriteError(w, ErrForbidden)
 				return
 			}
 			next.ServeHTTP(w, r)

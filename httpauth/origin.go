@@ -38,11 +38,11 @@ func CheckOrigin(trusted []string) func(http.Handler) http.Handler {
 				}
 			}
 			if origin == "" || origin == "null" {
-				WriteError(w, http.StatusForbidden, "MISSING_OR_NULL_ORIGIN", "Missing or null Origin")
+				WriteError(w, ErrMissingOrigin)
 				return
 			}
 			if !OriginTrusted(origin, trusted) {
-				WriteError(w, http.StatusForbidden, "INVALID_ORIGIN", "Invalid origin")
+				WriteError(w, ErrInvalidOrigin)
 				return
 			}
 			next.ServeHTTP(w, r)

@@ -27,13 +27,13 @@ func newError(status int, code, message string) *apiError {
 
 // Better Auth's error codes and messages, as 1.7.25 sends them.
 var (
-	errUnauthorized         = newError(401, "UNAUTHORIZED", "Unauthorized")
+	errUnauthorized         = fromTable(ba.ErrNoSession)
 	errInvalidCredentials   = newError(401, "INVALID_EMAIL_OR_PASSWORD", "Invalid email or password")
 	errInvalidEmail         = newError(400, "INVALID_EMAIL", "Invalid email")
 	errPasswordTooShort     = newError(400, "PASSWORD_TOO_SHORT", "Password too short")
 	errPasswordTooLong      = newError(400, "PASSWORD_TOO_LONG", "Password too long")
 	errUserExists           = newError(422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", "User already exists. Use another email.")
-	errBanned               = newError(403, "BANNED_USER", "You have been banned from this application. Please contact support if you believe this is an error.")
+	errBanned               = fromTable(ba.ErrUserBanned)
 	errEmailNotVerified     = newError(403, "EMAIL_NOT_VERIFIED", "Email not verified")
 	errInvalidPassword      = newError(400, "INVALID_PASSWORD", "Invalid password")
 	errInvalidToken         = newError(400, "INVALID_TOKEN", "Invalid token")
@@ -42,10 +42,10 @@ var (
 	errNoFieldsToUpdate = newError(400, "", "No fields to update")
 	errEmailAddress     = validationError("[body.email] Invalid email address", nil)
 	errForbidden        = newError(403, "FORBIDDEN", "You are not allowed to access this resource")
-	errNotFound         = newError(404, "NOT_FOUND", "Not found")
-	errUnavailable      = newError(503, "SERVICE_UNAVAILABLE", "Service unavailable, try again")
+	errNotFound         = fromTable(ba.ErrNotFound)
+	errUnavailable      = fromTable(ba.ErrUnavailable)
 	errTooLarge         = newError(413, "PAYLOAD_TOO_LARGE", "Request body too large")
-	errInternal         = newError(500, "INTERNAL_SERVER_ERROR", "Internal server error")
+	errInternal         = fromTable(ba.ErrInternal)
 	errUsernameTaken    = newError(422, "USERNAME_IS_ALREADY_TAKEN", "Username is already taken. Please try another.")
 )
 
@@ -59,10 +59,11 @@ func fieldNotAllowed(field string) *apiError {
 	return &apiError{status: 400, code: "FIELD_NOT_ALLOWED", message: field + " is not allowed to be set", fields: map[string]string{field: "is not allowed to be set"}}
 }
 
-// toAPIError maps any error a handler meets to what the client sees. Store
-// errors map by sentinel: bad input is 400, a missing row 404, a conflict
-// 422, and everything else — the database being down — 503, never a 500
-// that hides the cause or a 401 that would sign the user out.
+// toAPIError maps any error a handler meets to what the client sees: the
+// handler's own apiError, field errors, or else betterauth.ErrorResponse
+// (store errors by sentinel: bad input 400, a missing row 404, a conflict
+// 422, the database being down 503 — never a 401 that would sign the user
+// out; anything unknown 500, its cause only in the log).
 func toAPIError(err error) *apiError {
 	var ae *apiError
 	if errors.As(err, &ae) {
@@ -72,21 +73,14 @@ func toAPIError(err error) *apiError {
 	if errors.As(err, &fe) {
 		return validationError(fe.Error(), fe)
 	}
-	switch {
-	case errors.Is(err, ba.ErrInvalid):
-		return validationError("invalid input", nil)
-	case errors.Is(err, ba.ErrNotFound):
-		return errNotFound
-	case errors.Is(err, ba.ErrDuplicate):
-		return newError(422, "CONFLICT", "A unique value is already taken")
-	case errors.Is(err, ba.ErrUnavailable):
-		return errUnavailable
-	case errors.Is(err, ba.ErrNoSession), errors.Is(err, ba.ErrSessionNotFound), errors.Is(err, ba.ErrSessionExpired), errors.Is(err, ba.ErrInvalidSignature):
-		return errUnauthorized
-	case errors.Is(err, ba.ErrUserBanned):
-		return errBanned
-	}
-	return errInternal
+	return fromTable(err)
+}
+
+// fromTable is betterauth.ErrorResponse's answer for err (the module's one
+// table of sentinels to statuses, codes and messages) as an apiError.
+func fromTable(err error) *apiError {
+	e := ba.ErrorResponse(err)
+	return &apiError{status: e.Status, code: e.Code, message: e.Message}
 }
 
 // Header values every JSON response carries, shared instead of allocated

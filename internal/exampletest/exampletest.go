@@ -180,7 +180,7 @@ func testStoreDown(t *testing.T, startServer StartFunc) {
 		t.Fatal(err)
 	}
 	got := f.do(t, http.MethodGet, "", betterauth.SignCookieValue(f.token, secret))
-	wantError(t, got, http.StatusServiceUnavailable, "Session store unavailable, try again", "SERVICE_UNAVAILABLE")
+	wantError(t, got, http.StatusServiceUnavailable, "Service unavailable, try again", "SERVICE_UNAVAILABLE")
 	if got.header.Get("Retry-After") == "" {
 		t.Error("no Retry-After")
 	}
