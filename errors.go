@@ -46,13 +46,25 @@ var ErrInternal = &Error{Status: http.StatusInternalServerError, Code: "INTERNAL
 // bad input 400, a missing row 404, a conflict 422, the database being
 // down 503 (never a 401 that would sign the user out); session errors are
 // 401, a banned user 403.
+//
+// An error that matches a sentinel only through its own Is method (the
+// stores' errors do, to keep driver errors out of the chain) gets that
+// sentinel's answer, the sentinels tried in this order: ErrInvalid,
+// ErrNotFound, ErrDuplicate, ErrUnavailable, the Verifier's, ErrUserBanned.
 func ErrorResponse(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
 	}
+	for _, sentinel := range answerOrder {
+		if errors.Is(err, sentinel) {
+			return sentinel
+		}
+	}
 	return ErrInternal
 }
+
+var answerOrder = []*Error{ErrInvalid, ErrNotFound, ErrDuplicate, ErrUnavailable, ErrNoSession, ErrSessionNotFound, ErrSessionExpired, ErrInvalidSignature, ErrUserBanned}
 
 // Sentinel errors returned by every store. Stores wrap them with what was
 // being done, so test with errors.Is.
