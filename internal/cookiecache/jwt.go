@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/betterauth-go/betterauth/internal/errtext"
 )
 
 // jwtHeader is the protected header jose's SignJWT writes for Better Auth.
@@ -45,7 +47,7 @@ func DecodeJWT(token, secret string, now time.Time) (*Payload, error) {
 		return nil, fmt.Errorf("%w: header has no alg", ErrMalformed)
 	}
 	if alg.goString() != "HS256" {
-		return nil, fmt.Errorf("%w: alg %q not allowed", ErrSignature, alg.goString())
+		return nil, fmt.Errorf("%w: alg %s not allowed", ErrSignature, errtext.Quote(alg.goString()))
 	}
 	if header.get("crit") != nil {
 		return nil, fmt.Errorf("%w: crit header not supported", ErrMalformed)
