@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/betterauth-go/betterauth/internal/errtext"
 )
 
 // MarshalJSON writes the user as Better Auth does: camelCase keys, dates as
@@ -122,7 +124,9 @@ func extraFields(b []byte, builtin map[string]bool) (Fields, error) {
 		}
 		var v any
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return nil, fmt.Errorf("field %q: %w", k, err)
+			// Neither the key nor the decoder's text whole: both come from
+			// the decoded JSON, which can be long or hold a token.
+			return nil, fmt.Errorf("field %s: %s", errtext.Quote(k), errtext.JSON(err))
 		}
 		if v == nil {
 			continue

@@ -3,6 +3,8 @@ package betterauth
 import (
 	"fmt"
 	"time"
+
+	"github.com/betterauth-go/betterauth/internal/errtext"
 )
 
 // TimeLayout is JavaScript's Date.prototype.toISOString format: UTC,
@@ -55,12 +57,5 @@ func ParseTime(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("unrecognised date %q", truncateForError(s))
-}
-
-func truncateForError(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
+	return time.Time{}, fmt.Errorf("unrecognised date %s", errtext.Quote(s))
 }
