@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/weburl"
 )
 
 // Config configures a Verifier. Keys is required; the rest defaults to what
@@ -24,8 +24,11 @@ type Config struct {
 	// Keys supplies the public keys: NewRemoteJWKS (Better Auth's /jwks
 	// endpoint) or NewStoreJWKS (its jwks table). Required.
 	Keys KeySource
-	// BaseURL is Better Auth's baseURL. Issuer and Audience default to its
-	// origin (scheme://host[:port]), as the jwt plugin's do. Default:
+	// BaseURL is Better Auth's baseURL, an http or https URL. Issuer and
+	// Audience default to its origin as JavaScript's new URL(…).origin
+	// writes it (scheme and host lower-cased, default port, path and
+	// trailing slash dropped), as the jwt plugin's do. A host that needs
+	// IDNA must be written in its xn-- form. Default:
 	// os.Getenv("BETTER_AUTH_URL").
 	BaseURL string
 	// Issuer is the iss every token must carry: the plugin's jwt.issuer.
@@ -93,11 +96,14 @@ func New(cfg Config) (*Verifier, error) {
 	}
 	origin := ""
 	if base != "" {
-		u, err := url.Parse(base)
-		if err != nil || u.Scheme == "" || u.Host == "" {
-			return nil, fmt.Errorf("betterauth/jwt: BaseURL %q is not an absolute URL", base)
+		// Better Auth's default iss and aud are its options.baseURL, which
+		// it sets to new URL(baseURL).origin: HTTP://Host:80/x is
+		// http://host.
+		var err error
+		if origin, err = weburl.Origin(base); err != nil {
+			// Not the URL itself: it may carry a password.
+			return nil, fmt.Errorf("betterauth/jwt: BaseURL (or BETTER_AUTH_URL) is not an absolute http(s) URL Better Auth would accept: %v", err)
 		}
-		origin = u.Scheme + "://" + u.Host
 	}
 	if !cfg.SkipIssuerCheck {
 		v.issuer = cfg.Issuer

@@ -284,3 +284,38 @@ func TestClaimsUser(t *testing.T) {
 		}
 	})
 }
+
+// TestBaseURLNormalised: the default issuer and audience are Better Auth's
+// options.baseURL, new URL(baseURL).origin: scheme and host lower-cased,
+// the default port, path, query and trailing slash dropped.
+func TestBaseURLNormalised(t *testing.T) {
+	t.Setenv("BETTER_AUTH_URL", "")
+	k := newTestKey(t, "EdDSA", "kid1")
+	keys, _ := jwt.ParseJWKS(jwksJSON(t, k))
+	for base, origin := range map[string]string{
+		"HTTP://LocalHost:3100/":              "http://localhost:3100",
+		"https://EXAMPLE.com:443/api/auth":    "https://example.com",
+		"http://example.com:080/":             "http://example.com",
+		"HTTPS://Auth.Example.COM:8443/base/": "https://auth.example.com:8443",
+		"http://[0:0::1]:3000":                "http://[::1]:3000",
+		"http://127.1:3000":                   "http://127.0.0.1:3000",
+	} {
+		t.Run(base, func(t *testing.T) {
+			v := mustVerifier(t, jwt.Config{Keys: jwt.StaticKeys(keys), BaseURL: base, Now: func() time.Time { return t0 }})
+			c := defaultClaims(t0)
+			c["iss"], c["aud"] = origin, origin
+			if _, err := v.Verify(context.Background(), k.sign(t, c, nil)); err != nil {
+				t.Fatalf("token with iss and aud %q: %v", origin, err)
+			}
+			c["iss"], c["aud"] = strings.TrimSuffix(base, "/"), strings.TrimSuffix(base, "/")
+			if _, err := v.Verify(context.Background(), k.sign(t, c, nil)); err == nil && strings.TrimSuffix(base, "/") != origin {
+				t.Fatalf("token with iss %q accepted; Better Auth issues %q", c["iss"], origin)
+			}
+		})
+	}
+	for _, base := range []string{"ftp://example.com", "http://bücher.example", "http://example.com:99999"} {
+		if _, err := jwt.New(jwt.Config{Keys: jwt.StaticKeys(keys), BaseURL: base}); err == nil {
+			t.Errorf("New accepted BaseURL %q, which Better Auth refuses or this package cannot normalise", base)
+		}
+	}
+}
