@@ -15,6 +15,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/errtext"
 	"github.com/betterauth-go/betterauth/internal/weburl"
 )
 
@@ -156,7 +157,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 		return nil, err
 	}
 	if !slices.Contains(v.algs, hdr.alg) {
-		return nil, fmt.Errorf("%w: %q (allowed: %s)", ErrAlgorithmNotAllowed, hdr.alg, strings.Join(v.algs, ", "))
+		return nil, fmt.Errorf("%w: %s (allowed: %s)", ErrAlgorithmNotAllowed, errtext.Quote(hdr.alg), strings.Join(v.algs, ", "))
 	}
 	if hdr.kid == "" {
 		return nil, fmt.Errorf("%w: the token has no kid", ErrUnknownKey)
@@ -185,15 +186,16 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	}
 	switch {
 	case !algOK && len(keys) > 0:
-		return nil, fmt.Errorf("%w: token says %q but key %q verifies %s", ErrAlgorithmNotAllowed, hdr.alg, hdr.kid, keys[0].Algorithm)
+		return nil, fmt.Errorf("%w: token says %s but key %s verifies %s", ErrAlgorithmNotAllowed, errtext.Quote(hdr.alg), errtext.Quote(hdr.kid), keys[0].Algorithm)
 	case len(candidates) == 0 && !retired.IsZero():
-		return nil, fmt.Errorf("%w: key %q was retired at %s (expiresAt plus grace period)", ErrUnknownKey, hdr.kid, retired.UTC().Format(time.RFC3339))
+		return nil, fmt.Errorf("%w: key %s was retired at %s (expiresAt plus grace period)", ErrUnknownKey, errtext.Quote(hdr.kid), retired.UTC().Format(time.RFC3339))
 	case len(candidates) == 0:
-		return nil, fmt.Errorf("%w: kid %q", ErrUnknownKey, hdr.kid)
+		return nil, fmt.Errorf("%w: kid %s", ErrUnknownKey, errtext.Quote(hdr.kid))
 	}
 	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{supported[hdr.alg]})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTokenMalformed, err)
+		// Not go-jose's text, which can quote header values whole.
+		return nil, fmt.Errorf("%w: not a compact JWS go-jose accepts", ErrTokenMalformed)
 	}
 	var payload []byte
 	for _, k := range candidates {
@@ -203,7 +205,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 		}
 	}
 	if payload == nil {
-		return nil, fmt.Errorf("%w: kid %q", ErrBadSignature, hdr.kid)
+		return nil, fmt.Errorf("%w: kid %s", ErrBadSignature, errtext.Quote(hdr.kid))
 	}
 	return v.checkClaims(payload, now)
 }

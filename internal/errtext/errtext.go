@@ -30,6 +30,28 @@ func Quote(s string) string {
 	return strconv.Quote(s[:MaxQuoted]+"…") + " (" + strconv.Itoa(len(s)) + " bytes)"
 }
 
+// MaxListed is the most values List quotes.
+const MaxListed = 3
+
+// List quotes the first MaxListed values with Quote, in brackets, and
+// counts the rest.
+func List(values []string) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, v := range values {
+		if i == MaxListed {
+			b.WriteString(", … (" + strconv.Itoa(len(values)) + " values)")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(Quote(v))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
 // JSON describes an error from encoding/json, encoding/base64 or a
 // time.Time in JSON by its kind and position, never by the text that was
 // decoded: a syntax error by its offset, a type mismatch by the field's

@@ -33,6 +33,22 @@ func TestQuote(t *testing.T) {
 	}
 }
 
+func TestList(t *testing.T) {
+	for _, c := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, "[]"},
+		{[]string{"a"}, `["a"]`},
+		{[]string{"a", "b\n", "c"}, `["a", (2 bytes, not printable), "c"]`},
+		{[]string{"a", "b", "c", "d", "e"}, `["a", "b", "c", … (5 values)]`},
+	} {
+		if got := errtext.List(c.in); got != c.want {
+			t.Errorf("List(%q) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
+
 // TestJSONHoldsNoInput: every description is free of the decoded text,
 // however the input was damaged.
 func TestJSONHoldsNoInput(t *testing.T) {
