@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/betterauth-go/betterauth/internal/errtext"
 	"github.com/betterauth-go/betterauth/internal/jsjson"
 )
 
@@ -124,7 +125,9 @@ func extraFields(b []byte, builtin map[string]bool) (Fields, error) {
 		}
 		var v any
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return nil, fmt.Errorf("field %q: %w", k, err)
+			// Neither the key nor the decoder's text whole: both come from
+			// the decoded JSON, which can be long or hold a token.
+			return nil, fmt.Errorf("field %s: %s", errtext.Quote(k), errtext.JSON(err))
 		}
 		if v == nil {
 			continue

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/betterauth-go/betterauth/internal/errtext"
 	"github.com/betterauth-go/betterauth/internal/jsjson"
 )
 
@@ -41,12 +42,5 @@ func ParseTime(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("unrecognised date %q", truncateForError(s))
-}
-
-func truncateForError(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
+	return time.Time{}, fmt.Errorf("unrecognised date %s", errtext.Quote(s))
 }

@@ -1,8 +1,10 @@
 package betterauth_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,4 +59,31 @@ func isoOutOfRange(t time.Time) string {
 		y, sign = -y, "-"
 	}
 	return fmt.Sprintf("%s%06d", sign, y) + t.Format("-01-02T15:04:05.000Z")
+}
+
+// TestParseTimeErrorBounded: a date that does not parse is quoted only when
+// short and printable, so a stored or sent value cannot fill or forge a log
+// line.
+func TestParseTimeErrorBounded(t *testing.T) {
+	for in, want := range map[string]string{
+		"tomorrow":                     `unrecognised date "tomorrow"`,
+		strings.Repeat("9", 1<<20):     `unrecognised date "` + strings.Repeat("9", 64) + `…" (1048576 bytes)`,
+		"2026\nlevel=ERROR msg=forged": "unrecognised date (27 bytes, not printable)",
+	} {
+		_, err := ba.ParseTime(in)
+		if err == nil || err.Error() != want {
+			t.Errorf("ParseTime(%.40q) error %.200q, want %q", in, err, want)
+		}
+	}
+}
+
+// TestUnmarshalErrorBounded: a session whose extra field does not decode is
+// refused with an error that holds neither the field's whole name nor its
+// value.
+func TestUnmarshalErrorBounded(t *testing.T) {
+	var s ba.Session
+	err := json.Unmarshal([]byte(`{"token":"tok","`+strings.Repeat("k", 1<<16)+`":1`+strings.Repeat("0", 1<<16)+`e999}`), &s)
+	if err == nil || len(err.Error()) > 200 || strings.Contains(err.Error(), "000000") {
+		t.Fatalf("error %.300q", err)
+	}
 }

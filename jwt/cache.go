@@ -7,6 +7,7 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/errtext"
 )
 
 // keyCache holds the last key set a source loaded and decides when to load
@@ -85,9 +86,9 @@ func (c *keyCache) answer(kid string, found []Key, have bool, age time.Duration)
 		return nil, fmt.Errorf("%w: keys from %s are too old to use (loaded %s ago)", ba.ErrUnavailable, c.what, age.Round(time.Second))
 	}
 	if why, ok := c.skipped[kid]; ok {
-		return nil, fmt.Errorf("%w: kid %q is in %s but unusable: %s", ErrUnknownKey, kid, c.what, why)
+		return nil, fmt.Errorf("%w: kid %s is in %s but unusable: %s", ErrUnknownKey, errtext.Quote(kid), c.what, why)
 	}
-	return nil, fmt.Errorf("%w: kid %q is not in %s", ErrUnknownKey, kid, c.what)
+	return nil, fmt.Errorf("%w: kid %s is not in %s", ErrUnknownKey, errtext.Quote(kid), c.what)
 }
 
 // start begins a load in its own goroutine, so that a caller giving up

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/errtext"
 )
 
 // Claims are the verified contents of a Better Auth JWT.
@@ -83,11 +84,11 @@ func (v *Verifier) checkClaims(payload []byte, now time.Time) (*Claims, error) {
 
 	if v.issuer != "" {
 		if _, ok := raw["iss"]; !ok || c.Issuer != v.issuer {
-			return nil, fmt.Errorf("%w: %q, want %q", ErrWrongIssuer, c.Issuer, v.issuer)
+			return nil, fmt.Errorf("%w: %s, want %q", ErrWrongIssuer, errtext.Quote(c.Issuer), v.issuer)
 		}
 	}
 	if v.checkAud && !anyIn(c.Audience, v.audience) {
-		return nil, fmt.Errorf("%w: %q, want one of %q", ErrWrongAudience, c.Audience, v.audience)
+		return nil, fmt.Errorf("%w: %s, want one of %q", ErrWrongAudience, errtext.List(c.Audience), v.audience)
 	}
 	nowSec := float64(now.Unix()) // jose floors the current time to seconds
 	if hasNbf && nbf > nowSec+v.leeway {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/betterauth-go/betterauth/internal/errtext"
 )
 
 // Algorithms Better Auth's jwt plugin can sign with (its keyPairConfig.alg
@@ -71,7 +73,7 @@ func (s StaticKeys) Keys(_ context.Context, kid string) ([]Key, error) {
 	if out := keysWithID(s, kid); len(out) > 0 {
 		return out, nil
 	}
-	return nil, fmt.Errorf("%w: kid %q", ErrUnknownKey, kid)
+	return nil, fmt.Errorf("%w: kid %s", ErrUnknownKey, errtext.Quote(kid))
 }
 
 func keysWithID(keys []Key, kid string) []Key {
@@ -101,7 +103,7 @@ func parseJWKS(data []byte) (keys []Key, skipped map[string]string, err error) {
 		Keys []json.RawMessage `json:"keys"`
 	}
 	if err := json.Unmarshal(data, &set); err != nil {
-		return nil, nil, fmt.Errorf("not a JSON Web Key Set: %w", err)
+		return nil, nil, fmt.Errorf("not a JSON Web Key Set: %s", errtext.JSON(err))
 	}
 	if set.Keys == nil {
 		return nil, nil, errors.New(`not a JSON Web Key Set: no "keys" array`)
@@ -140,7 +142,7 @@ var privateMembers = []string{"d", "p", "q", "dp", "dq", "qi", "oth", "k", "priv
 func parseJWK(raw []byte, kid, alg string) ([]Key, string, error) {
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &all); err != nil {
-		return nil, kid, fmt.Errorf("bad JWK: %w", err)
+		return nil, kid, fmt.Errorf("bad JWK: %s", errtext.JSON(err))
 	}
 	var meta struct {
 		Kid string `json:"kid"`
@@ -149,10 +151,10 @@ func parseJWK(raw []byte, kid, alg string) ([]Key, string, error) {
 	}
 	var m jwkMembers
 	if err := json.Unmarshal(raw, &meta); err != nil {
-		return nil, kid, fmt.Errorf("bad JWK: %w", err)
+		return nil, kid, fmt.Errorf("bad JWK: %s", errtext.JSON(err))
 	}
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, kid, fmt.Errorf("bad JWK: %w", err)
+		return nil, kid, fmt.Errorf("bad JWK: %s", errtext.JSON(err))
 	}
 	if kid == "" {
 		kid = meta.Kid
@@ -164,7 +166,7 @@ func parseJWK(raw []byte, kid, alg string) ([]Key, string, error) {
 		return nil, kid, errors.New("JWK has no kid")
 	}
 	if meta.Use != "" && meta.Use != "sig" {
-		return nil, kid, fmt.Errorf("JWK use is %q, not sig", meta.Use)
+		return nil, kid, fmt.Errorf("JWK use is %s, not sig", errtext.Quote(meta.Use))
 	}
 	for _, name := range privateMembers {
 		if _, ok := all[name]; ok {
@@ -177,7 +179,8 @@ func parseJWK(raw []byte, kid, alg string) ([]Key, string, error) {
 	}
 	var jwk jose.JSONWebKey
 	if err := jwk.UnmarshalJSON(clean); err != nil {
-		return nil, kid, fmt.Errorf("unsupported JWK (kty %q, crv %q): %w", m.Kty, m.Crv, err)
+		// Not go-jose's text, which quotes member values whole.
+		return nil, kid, fmt.Errorf("unsupported JWK (kty %s, crv %s)", errtext.Quote(m.Kty), errtext.Quote(m.Crv))
 	}
 	algs := []string{alg}
 	if alg == "" {
@@ -191,7 +194,7 @@ func parseJWK(raw []byte, kid, alg string) ([]Key, string, error) {
 		out = append(out, Key{ID: kid, Algorithm: a, Public: jwk.Key})
 	}
 	if len(out) == 0 {
-		return nil, kid, fmt.Errorf("unsupported JWK (kty %q, crv %q)", m.Kty, m.Crv)
+		return nil, kid, fmt.Errorf("unsupported JWK (kty %s, crv %s)", errtext.Quote(m.Kty), errtext.Quote(m.Crv))
 	}
 	return out, kid, nil
 }
@@ -218,7 +221,7 @@ func impliedAlgorithms(pub any) []string {
 // algorithm.
 func fits(alg string, pub any) error {
 	if _, ok := supported[alg]; !ok {
-		return fmt.Errorf("JWK alg %q is not supported (want EdDSA, ES256, ES512, RS256 or PS256)", alg)
+		return fmt.Errorf("JWK alg %s is not supported (want EdDSA, ES256, ES512, RS256 or PS256)", errtext.Quote(alg))
 	}
 	ok := false
 	switch k := pub.(type) {
@@ -235,7 +238,7 @@ func fits(alg string, pub any) error {
 		}
 	}
 	if !ok {
-		return fmt.Errorf("JWK alg %q does not fit a %T key", alg, pub)
+		return fmt.Errorf("JWK alg %s does not fit a %T key", errtext.Quote(alg), pub)
 	}
 	return nil
 }

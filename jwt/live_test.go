@@ -40,8 +40,15 @@ type liveBA struct {
 
 func startLive(t *testing.T, jwtOptions map[string]any) *liveBA {
 	t.Helper()
+	return startLiveAt(t, "", jwtOptions)
+}
+
+// startLiveAt is startLive with Better Auth's baseURL ("" for the
+// harness's http://localhost:3000).
+func startLiveAt(t *testing.T, baseURL string, jwtOptions map[string]any) *liveBA {
+	t.Helper()
 	l := &liveBA{dbPath: testdb.SQLite(t)}
-	cfg := batest.Config{Dialect: "sqlite", URL: l.dbPath, Secret: liveSecret, Plugins: []string{"jwt", "bearer"}}
+	cfg := batest.Config{Dialect: "sqlite", URL: l.dbPath, Secret: liveSecret, BaseURL: baseURL, Plugins: []string{"jwt", "bearer"}}
 	if jwtOptions != nil {
 		cfg.Extra = map[string]any{"pluginOptions": map[string]any{"jwt": jwtOptions}}
 	}
@@ -486,6 +493,37 @@ func TestLiveAlgorithms(t *testing.T) {
 				}
 			}
 			t.Logf("%s jwks: %s", alg, l.jwksText(t))
+		})
+	}
+}
+
+// TestLiveIssuerFromBaseURL: Better Auth started with a base URL in an
+// unusual spelling issues tokens whose iss and aud are the URL's origin as
+// new URL(…).origin writes it; a Verifier given the same base URL accepts
+// them, and refuses them when told the spelling Better Auth does not use.
+func TestLiveIssuerFromBaseURL(t *testing.T) {
+	for base, origin := range map[string]string{
+		"HTTP://LocalHost:3100/":        "http://localhost:3100",
+		"HTTP://LOCALHOST:80/api/auth/": "http://localhost",
+	} {
+		t.Run(base, func(t *testing.T) {
+			l := startLiveAt(t, base, nil)
+			tok := l.token(t, map[string]string{"cookie": l.cookie})
+			if c := claimsOf(t, tok); c["iss"] != origin || c["aud"] != origin {
+				t.Fatalf("Better Auth issued iss %v aud %v, want %q", c["iss"], c["aud"], origin)
+			}
+			remote, err := jwt.NewRemoteJWKS(l.jwks.URL+"/api/auth/jwks", jwt.RemoteOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := mustVerifier(t, jwt.Config{Keys: remote, BaseURL: base})
+			if _, err := v.Verify(context.Background(), tok); err != nil {
+				t.Fatalf("BaseURL %q: %v", base, err)
+			}
+			verbatim := mustVerifier(t, jwt.Config{Keys: remote, Issuer: strings.TrimSuffix(base, "/"), Audience: []string{origin}})
+			if _, err := verbatim.Verify(context.Background(), tok); !errors.Is(err, jwt.ErrWrongIssuer) {
+				t.Fatalf("issuer %q spelled as configured: %v, want ErrWrongIssuer", strings.TrimSuffix(base, "/"), err)
+			}
 		})
 	}
 }

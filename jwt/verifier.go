@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -16,6 +15,8 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/errtext"
+	"github.com/betterauth-go/betterauth/internal/weburl"
 )
 
 // Config configures a Verifier. Keys is required; the rest defaults to what
@@ -24,8 +25,11 @@ type Config struct {
 	// Keys supplies the public keys: NewRemoteJWKS (Better Auth's /jwks
 	// endpoint) or NewStoreJWKS (its jwks table). Required.
 	Keys KeySource
-	// BaseURL is Better Auth's baseURL. Issuer and Audience default to its
-	// origin (scheme://host[:port]), as the jwt plugin's do. Default:
+	// BaseURL is Better Auth's baseURL, an http or https URL. Issuer and
+	// Audience default to its origin as JavaScript's new URL(…).origin
+	// writes it (scheme and host lower-cased, default port, path and
+	// trailing slash dropped), as the jwt plugin's do. A host that needs
+	// IDNA must be written in its xn-- form. Default:
 	// os.Getenv("BETTER_AUTH_URL").
 	BaseURL string
 	// Issuer is the iss every token must carry: the plugin's jwt.issuer.
@@ -93,11 +97,14 @@ func New(cfg Config) (*Verifier, error) {
 	}
 	origin := ""
 	if base != "" {
-		u, err := url.Parse(base)
-		if err != nil || u.Scheme == "" || u.Host == "" {
-			return nil, fmt.Errorf("betterauth/jwt: BaseURL %q is not an absolute URL", base)
+		// Better Auth's default iss and aud are its options.baseURL, which
+		// it sets to new URL(baseURL).origin: HTTP://Host:80/x is
+		// http://host.
+		var err error
+		if origin, err = weburl.Origin(base); err != nil {
+			// Not the URL itself: it may carry a password.
+			return nil, fmt.Errorf("betterauth/jwt: BaseURL (or BETTER_AUTH_URL) is not an absolute http(s) URL Better Auth would accept: %v", err)
 		}
-		origin = u.Scheme + "://" + u.Host
 	}
 	if !cfg.SkipIssuerCheck {
 		v.issuer = cfg.Issuer
@@ -150,7 +157,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 		return nil, err
 	}
 	if !slices.Contains(v.algs, hdr.alg) {
-		return nil, fmt.Errorf("%w: %q (allowed: %s)", ErrAlgorithmNotAllowed, hdr.alg, strings.Join(v.algs, ", "))
+		return nil, fmt.Errorf("%w: %s (allowed: %s)", ErrAlgorithmNotAllowed, errtext.Quote(hdr.alg), strings.Join(v.algs, ", "))
 	}
 	if hdr.kid == "" {
 		return nil, fmt.Errorf("%w: the token has no kid", ErrUnknownKey)
@@ -179,15 +186,16 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	}
 	switch {
 	case !algOK && len(keys) > 0:
-		return nil, fmt.Errorf("%w: token says %q but key %q verifies %s", ErrAlgorithmNotAllowed, hdr.alg, hdr.kid, keys[0].Algorithm)
+		return nil, fmt.Errorf("%w: token says %s but key %s verifies %s", ErrAlgorithmNotAllowed, errtext.Quote(hdr.alg), errtext.Quote(hdr.kid), keys[0].Algorithm)
 	case len(candidates) == 0 && !retired.IsZero():
-		return nil, fmt.Errorf("%w: key %q was retired at %s (expiresAt plus grace period)", ErrUnknownKey, hdr.kid, retired.UTC().Format(time.RFC3339))
+		return nil, fmt.Errorf("%w: key %s was retired at %s (expiresAt plus grace period)", ErrUnknownKey, errtext.Quote(hdr.kid), retired.UTC().Format(time.RFC3339))
 	case len(candidates) == 0:
-		return nil, fmt.Errorf("%w: kid %q", ErrUnknownKey, hdr.kid)
+		return nil, fmt.Errorf("%w: kid %s", ErrUnknownKey, errtext.Quote(hdr.kid))
 	}
 	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{supported[hdr.alg]})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTokenMalformed, err)
+		// Not go-jose's text, which can quote header values whole.
+		return nil, fmt.Errorf("%w: not a compact JWS go-jose accepts", ErrTokenMalformed)
 	}
 	var payload []byte
 	for _, k := range candidates {
@@ -197,7 +205,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 		}
 	}
 	if payload == nil {
-		return nil, fmt.Errorf("%w: kid %q", ErrBadSignature, hdr.kid)
+		return nil, fmt.Errorf("%w: kid %s", ErrBadSignature, errtext.Quote(hdr.kid))
 	}
 	return v.checkClaims(payload, now)
 }

@@ -284,3 +284,114 @@ func TestClaimsUser(t *testing.T) {
 		}
 	})
 }
+
+// TestBaseURLNormalised: the default issuer and audience are Better Auth's
+// options.baseURL, new URL(baseURL).origin: scheme and host lower-cased,
+// the default port, path, query and trailing slash dropped.
+func TestBaseURLNormalised(t *testing.T) {
+	t.Setenv("BETTER_AUTH_URL", "")
+	k := newTestKey(t, "EdDSA", "kid1")
+	keys, _ := jwt.ParseJWKS(jwksJSON(t, k))
+	for base, origin := range map[string]string{
+		"HTTP://LocalHost:3100/":              "http://localhost:3100",
+		"https://EXAMPLE.com:443/api/auth":    "https://example.com",
+		"http://example.com:080/":             "http://example.com",
+		"HTTPS://Auth.Example.COM:8443/base/": "https://auth.example.com:8443",
+		"http://[0:0::1]:3000":                "http://[::1]:3000",
+		"http://127.1:3000":                   "http://127.0.0.1:3000",
+	} {
+		t.Run(base, func(t *testing.T) {
+			v := mustVerifier(t, jwt.Config{Keys: jwt.StaticKeys(keys), BaseURL: base, Now: func() time.Time { return t0 }})
+			c := defaultClaims(t0)
+			c["iss"], c["aud"] = origin, origin
+			if _, err := v.Verify(context.Background(), k.sign(t, c, nil)); err != nil {
+				t.Fatalf("token with iss and aud %q: %v", origin, err)
+			}
+			c["iss"], c["aud"] = strings.TrimSuffix(base, "/"), strings.TrimSuffix(base, "/")
+			if _, err := v.Verify(context.Background(), k.sign(t, c, nil)); err == nil && strings.TrimSuffix(base, "/") != origin {
+				t.Fatalf("token with iss %q accepted; Better Auth issues %q", c["iss"], origin)
+			}
+		})
+	}
+	for _, base := range []string{"ftp://example.com", "http://bücher.example", "http://example.com:99999"} {
+		if _, err := jwt.New(jwt.Config{Keys: jwt.StaticKeys(keys), BaseURL: base}); err == nil {
+			t.Errorf("New accepted BaseURL %q, which Better Auth refuses or this package cannot normalise", base)
+		}
+	}
+}
+
+// TestErrorsBoundAttackerText: what a token's author writes (kid, alg, iss,
+// aud) reaches error text, and so serve's logs, only as a short printable
+// prefix with its length, or not at all; a kid of a megabyte or one with a
+// newline cannot fill or forge a log line.
+func TestErrorsBoundAttackerText(t *testing.T) {
+	ctx := context.Background()
+	k := newTestKey(t, "EdDSA", "kid1")
+	priv := k.priv.(ed25519.PrivateKey)
+	keys, _ := jwt.ParseJWKS(jwksJSON(t, k))
+	srv := newJWKSServer(t, jwksJSON(t, k))
+	remote, err := jwt.NewRemoteJWKS(srv.URL, jwt.RemoteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := jwkRow(t, k, nil, nil)
+	stored, err := jwt.NewStoreJWKS(&fakeLister{rows: []ba.JWK{row}}, jwt.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, p, _ := splitToken(t, k.sign(t, defaultClaims(t0), nil))
+	const forged = "\nlevel=ERROR msg=forged\r\x1b[2K"
+	bigKid := strings.Repeat("K", 40<<10) // as long as a token allows
+	header := func(alg, kid string) []byte {
+		b, _ := json.Marshal(map[string]string{"alg": alg, "kid": kid})
+		return b
+	}
+	with := func(name string, v any) []byte {
+		c := defaultClaims(t0)
+		c[name] = v
+		b, _ := json.Marshal(c)
+		return b
+	}
+	check := func(t *testing.T, what string, err error, want error) {
+		t.Helper()
+		if !errors.Is(err, want) {
+			t.Fatalf("%s: %v, want %v", what, err, want)
+		}
+		msg := err.Error()
+		if len(msg) > 400 || strings.Contains(msg, strings.Repeat("K", 65)) || strings.Contains(msg, "forged") ||
+			strings.ContainsFunc(msg, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			t.Errorf("%s: error text %d bytes: %.400q", what, len(msg), msg)
+		}
+	}
+
+	v := mustVerifier(t, jwt.Config{Keys: jwt.StaticKeys(keys), BaseURL: testIssuer, Now: func() time.Time { return t0 }})
+	for name, tc := range map[string]struct {
+		token string
+		want  error
+	}{
+		"BigKid":         {signEd25519Raw(header("EdDSA", bigKid), p, priv), jwt.ErrUnknownKey},
+		"ControlKid":     {signEd25519Raw(header("EdDSA", "kid1"+forged), p, priv), jwt.ErrUnknownKey},
+		"BigAlg":         {signEd25519Raw(header(strings.Repeat("K", 40<<10), "kid1"), p, priv), jwt.ErrAlgorithmNotAllowed},
+		"ControlAlg":     {signEd25519Raw(header("EdDSA"+forged, "kid1"), p, priv), jwt.ErrAlgorithmNotAllowed},
+		"BigIssuer":      {signEd25519Raw(header("EdDSA", "kid1"), with("iss", strings.Repeat("K", 40<<10)), priv), jwt.ErrWrongIssuer},
+		"ControlIssuer":  {signEd25519Raw(header("EdDSA", "kid1"), with("iss", testIssuer+forged), priv), jwt.ErrWrongIssuer},
+		"BigAudience":    {signEd25519Raw(header("EdDSA", "kid1"), with("aud", []string{strings.Repeat("K", 20<<10), strings.Repeat("K", 20<<10)}), priv), jwt.ErrWrongAudience},
+		"ControlAud":     {signEd25519Raw(header("EdDSA", "kid1"), with("aud", "x"+forged), priv), jwt.ErrWrongAudience},
+		"BadSignature":   {signEd25519Raw(header("EdDSA", "kid1"), p, nil) + "AAAA", jwt.ErrBadSignature},
+		"HeaderNotB64":   {"!!" + bigKid + ".e30.e30", jwt.ErrTokenMalformed},
+		"ClaimsBadTypes": {signEd25519Raw(header("EdDSA", "kid1"), []byte(`{"exp":1`+strings.Repeat("0", 30<<10)+`}`), priv), jwt.ErrTokenMalformed},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := v.Verify(ctx, tc.token)
+			check(t, "Verify", err, tc.want)
+		})
+	}
+	for name, src := range map[string]jwt.KeySource{"StaticKeys": jwt.StaticKeys(keys), "RemoteJWKS": remote, "StoreJWKS": stored} {
+		t.Run(name, func(t *testing.T) {
+			for _, kid := range []string{strings.Repeat("K", 1<<20), "kid" + forged} {
+				_, err := src.Keys(ctx, kid)
+				check(t, "Keys", err, jwt.ErrUnknownKey)
+			}
+		})
+	}
+}

@@ -128,8 +128,11 @@ func classify(err error) (error, string) {
 			return ba.ErrInvalid, "missing value for a required column"
 		case 1452:
 			return ba.ErrInvalid, "referenced row does not exist"
-		case 1406, 1292, 1366, 3140:
+		case 1406: // "Data too long for column 'x' at row 1": no value
 			return ba.ErrInvalid, "invalid value: " + myErr.Message
+		case 1292, 1366, 3140:
+			// Not the message: it quotes the refused value.
+			return ba.ErrInvalid, fmt.Sprintf("invalid value (error %d)", myErr.Number)
 		case 1146, 1054:
 			return ba.ErrUnavailable, myErr.Message + " — run `betterauth migrate` or check DATABASE_URL"
 		case 1045:

@@ -124,7 +124,12 @@ func classify(err error) (error, string) {
 		case pgErr.Code == "23503":
 			return ba.ErrInvalid, "referenced row does not exist (" + pgErr.ConstraintName + ")"
 		case strings.HasPrefix(pgErr.Code, "22"):
-			return ba.ErrInvalid, "invalid value: " + pgErr.Message
+			// Not the message: data exceptions quote the refused value.
+			msg := "invalid value (SQLSTATE " + pgErr.Code + ")"
+			if pgErr.ColumnName != "" {
+				msg += " for column " + pgErr.ColumnName
+			}
+			return ba.ErrInvalid, msg
 		case pgErr.Code == "42P01" || pgErr.Code == "42703":
 			return ba.ErrUnavailable, pgErr.Message + " — run `betterauth migrate` or check DATABASE_URL"
 		case pgErr.Code == "28P01" || pgErr.Code == "28000":

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/errtext"
 	"github.com/betterauth-go/betterauth/internal/jsjson"
 )
 
@@ -114,7 +115,7 @@ type entry struct {
 func decodeEntry(b []byte) (*entry, error) {
 	top, err := parseJSONObject(b)
 	if err != nil {
-		return nil, fmt.Errorf("not a JSON object: %v", err)
+		return nil, fmt.Errorf("not a JSON object: %s", errtext.JSON(err))
 	}
 	e := &entry{raw: top}
 	rawSession := top.get("session")
@@ -122,10 +123,10 @@ func decodeEntry(b []byte) (*entry, error) {
 		return nil, errors.New(`"session" is missing or not an object`)
 	}
 	if e.rawSession, err = parseJSONObject(rawSession); err != nil {
-		return nil, fmt.Errorf("session: %v", err)
+		return nil, fmt.Errorf("session: %s", errtext.JSON(err))
 	}
 	if err := json.Unmarshal(rawSession, &e.session); err != nil {
-		return nil, fmt.Errorf("session: %v", err)
+		return nil, fmt.Errorf("session: %s", errtext.JSON(err))
 	}
 	if e.session.UserID == "" {
 		return nil, errors.New("session has no userId")
@@ -135,7 +136,7 @@ func decodeEntry(b []byte) (*entry, error) {
 		return nil, errors.New(`"user" is missing or not an object`)
 	}
 	if err := json.Unmarshal(rawUser, &e.user); err != nil {
-		return nil, fmt.Errorf("user: %v", err)
+		return nil, fmt.Errorf("user: %s", errtext.JSON(err))
 	}
 	return e, nil
 }
@@ -197,7 +198,7 @@ func decodeRefs(b []byte) ([]sessionRef, error) {
 		ExpiresAt *float64 `json:"expiresAt"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, fmt.Errorf("not a JSON array of {token, expiresAt}: %v", err)
+		return nil, fmt.Errorf("not a JSON array of {token, expiresAt}: %s", errtext.JSON(err))
 	}
 	refs := make([]sessionRef, 0, len(raw))
 	for i, r := range raw {

@@ -56,13 +56,13 @@ func TestRefs(t *testing.T) {
 
 func TestParseMarker(t *testing.T) {
 	for in, want := range map[string]float64{"1795647683381": 1795647683381, "1.5e3": 1500, "0": 0} {
-		got, err := parseMarker("op", "k", in)
+		got, err := parseMarker("op", in)
 		if err != nil || got != want {
 			t.Errorf("parseMarker(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
 	for _, in := range []string{"", "soon", "NaN", "Infinity", "1e999"} {
-		if _, err := parseMarker("op", "k", in); err == nil {
+		if _, err := parseMarker("op", in); err == nil {
 			t.Errorf("parseMarker(%q) accepted", in)
 		}
 	}

@@ -42,7 +42,7 @@ func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 	if !ok {
 		e, err := decodeEntry([]byte(l.raw))
 		if err != nil {
-			return nil, nil, malformed(op, key, "%v", err)
+			return nil, nil, malformed(op, "session entry", err.Error())
 		}
 		sess, user = &e.session, &e.user
 		s.memo.put(token, l.raw, sess, user)
@@ -50,7 +50,7 @@ func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 	var marker float64
 	if l.hasMarker && l.markerUser == sess.UserID {
 		if l.markerFound {
-			if marker, err = parseMarker(op, s.RevokedBeforeKey(sess.UserID), l.marker); err != nil {
+			if marker, err = parseMarker(op, l.marker); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -77,7 +77,7 @@ func (s *Store) revokedBefore(ctx context.Context, op, userID string) (float64, 
 	if err != nil {
 		return 0, wrap(op, err)
 	}
-	return parseMarker(op, key, v)
+	return parseMarker(op, v)
 }
 
 // isRevoked is Better Auth's isRevokedSession: createdAt strictly before
@@ -211,7 +211,7 @@ func (s *Store) RefreshSession(ctx context.Context, token string, expiresAt time
 		}
 		e, err := decodeEntry(b)
 		if err != nil {
-			return malformed(op, key, "%v", err)
+			return malformed(op, "session entry", err.Error())
 		}
 		userID = e.session.UserID
 		e.rawSession.set("expiresAt", jsonDate(expiresAt))
@@ -303,7 +303,7 @@ func (s *Store) ListUserSessions(ctx context.Context, userID string) ([]ba.Sessi
 	}
 	refs, err := decodeRefs(b)
 	if err != nil {
-		return nil, malformed(op, listKey, "%v", err)
+		return nil, malformed(op, "active-sessions list", err.Error())
 	}
 	now := s.nowUTC()
 	tokens := liveTokens(refs, now)
@@ -331,11 +331,11 @@ func (s *Store) ListUserSessions(ctx context.Context, userID string) ([]ba.Sessi
 	case err != nil:
 		return nil, wrap(op, err)
 	default:
-		if marker, err = parseMarker(op, markerKey, v); err != nil {
+		if marker, err = parseMarker(op, v); err != nil {
 			return nil, err
 		}
 	}
-	for i, cmd := range entryCmds {
+	for _, cmd := range entryCmds {
 		b, err := cmd.Bytes()
 		if errors.Is(err, goredis.Nil) {
 			continue
@@ -345,7 +345,7 @@ func (s *Store) ListUserSessions(ctx context.Context, userID string) ([]ba.Sessi
 		}
 		e, err := decodeEntry(b)
 		if err != nil {
-			return nil, malformed(op, s.SessionKey(tokens[i]), "%v", err)
+			return nil, malformed(op, "session entry", err.Error())
 		}
 		if e.session.UserID != userID || isRevoked(&e.session, marker) || e.session.IsExpired(now) {
 			continue
@@ -408,7 +408,7 @@ func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int64, e
 		default:
 			// Better Auth's Math.max(revokedAt, Number(previous) || 0): a
 			// value that is not a number is overwritten.
-			if prev, perr := parseMarker(op, markerKey, v); perr == nil && prev > marker {
+			if prev, perr := parseMarker(op, v); perr == nil && prev > marker {
 				marker = prev
 			}
 		}
@@ -496,7 +496,7 @@ func (s *Store) UserChanged(ctx context.Context, user *ba.User) error {
 	}
 	refs, err := decodeRefs(b)
 	if err != nil {
-		return malformed(op, listKey, "%v", err)
+		return malformed(op, "active-sessions list", err.Error())
 	}
 	var firstErr error
 	for _, token := range liveTokens(refs, s.nowUTC()) {
@@ -511,7 +511,7 @@ func (s *Store) UserChanged(ctx context.Context, user *ba.User) error {
 			}
 			e, err := decodeEntry(b)
 			if err != nil {
-				return malformed(op, key, "%v", err)
+				return malformed(op, "session entry", err.Error())
 			}
 			ttl := ttlSeconds(e.session.ExpiresAt, s.nowUTC())
 			if e.session.UserID != user.ID || ttl <= 0 {

@@ -225,8 +225,12 @@ func newError(op string, sentinel error, format string, args ...any) error {
 	return &storeError{op: op, sentinel: sentinel, msg: fmt.Sprintf(format, args...)}
 }
 
-func malformed(op, key string, format string, args ...any) error {
-	return &storeError{op: op, sentinel: ba.ErrUnavailable, malformed: true, msg: fmt.Sprintf("key %q: ", key) + fmt.Sprintf(format, args...)}
+// malformed reports a damaged value by its kind ("session entry",
+// "active-sessions list", "revocation marker") and what is wrong with it,
+// never by its key or contents: a session entry's key is the session token,
+// and serve logs the text of every 5xx.
+func malformed(op, kind, problem string) error {
+	return &storeError{op: op, sentinel: ba.ErrUnavailable, malformed: true, msg: "malformed " + kind + ": " + problem}
 }
 
 // wrap turns a go-redis error into a storeError matching ErrUnavailable.
@@ -270,7 +274,8 @@ func (s *Store) watch(ctx context.Context, op, key string, fn func(tx *goredis.T
 		}
 		return wrap(op, err)
 	}
-	return newError(op, ba.ErrUnavailable, "key %q: still contended after %d attempts", key, maxWatchAttempts)
+	// Not the key: for a session entry it is the token.
+	return newError(op, ba.ErrUnavailable, "still contended after %d attempts", maxWatchAttempts)
 }
 
 // parseMarker reads a revoked-sessions-before value: epoch milliseconds as
@@ -278,10 +283,10 @@ func (s *Store) watch(ctx context.Context, op, key string, fn func(tx *goredis.T
 // Auth's Number(…), it also accepts a fraction or an exponent. A value that
 // is not a number is an error rather than "no marker", so that a damaged
 // marker fails closed.
-func parseMarker(op, key, v string) (float64, error) {
+func parseMarker(op, v string) (float64, error) {
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, malformed(op, key, "revocation marker %q is not a number", truncate(v))
+		return 0, malformed(op, "revocation marker", "not a number")
 	}
 	return f, nil
 }
@@ -293,11 +298,4 @@ func formatMarker(ms float64) string {
 		return strconv.FormatInt(int64(ms), 10)
 	}
 	return strconv.FormatFloat(ms, 'f', -1, 64)
-}
-
-func truncate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -390,4 +391,85 @@ func TestConcurrentWriters(t *testing.T) {
 		_, _, err := s.GetSessionAndUser(ctx, sess.Token)
 		mustErr(t, err, ba.ErrNotFound)
 	}
+}
+
+// TestMalformedErrorsHoldNoToken: the error for a malformed value names
+// the kind of value, never the session token nor the key derived from it,
+// and stays short whatever the stored value holds — serve logs the text of
+// every 5xx.
+func TestMalformedErrorsHoldNoToken(t *testing.T) {
+	ctx := context.Background()
+	s, c, prefix := newStore(t, redis.Options{})
+	user := `{"id":"u1","name":"n","email":"e@x.io","emailVerified":false,"image":null,"createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-01T00:00:00.000Z"}`
+	session := func(token, expiresAt string) string {
+		return `{"id":"s1","token":"` + token + `","userId":"u1","expiresAt":"` + expiresAt + `","createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-01T00:00:00.000Z"}`
+	}
+	for name, value := range map[string]func(token string) string{
+		"NotJSON":     func(string) string { return "{not json" },
+		"TokenInDate": func(tok string) string { return `{"session":` + session(tok, tok) + `,"user":` + user + `}` },
+		"TokenInUser": func(tok string) string {
+			return `{"session":` + session(tok, "2999-01-01T00:00:00.000Z") + `,"user":{"id":"u1","createdAt":"` + tok + `"}}`
+		},
+		"TokenAsMember": func(tok string) string {
+			return `{"session":{"userId":"u1","` + tok + `":` + tok + `},"user":` + user + `}`
+		},
+		"Huge": func(tok string) string {
+			return `{"session":` + session(tok, strings.Repeat("x", 1<<18)) + `,"user":` + user + `}`
+		},
+		"ControlInValue": func(tok string) string {
+			return `{"session":` + session(tok, `\u001b[31m\n`+tok) + `,"user":` + user + `}`
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			u := testUser(time.Now())
+			u.ID = "u1"
+			token := ba.GenerateToken()
+			key := prefix + token
+			if err := c.Set(ctx, key, value(token), time.Hour).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Set(ctx, prefix+"active-sessions-u1", refsJSON(token, time.Now().Add(time.Hour)), time.Hour).Err(); err != nil {
+				t.Fatal(err)
+			}
+			_, _, getErr := s.GetSessionAndUser(ctx, token)
+			_, listErr := s.ListUserSessions(ctx, "u1")
+			for what, err := range map[string]error{
+				"GetSessionAndUser": getErr,
+				"UpdateSession":     s.RefreshSession(ctx, token, time.Now().Add(time.Hour)),
+				"ListSessions":      listErr,
+				"RefreshUser":       s.UserChanged(ctx, u),
+			} {
+				mustErr(t, err, redis.ErrMalformed)
+				msg := err.Error()
+				if strings.Contains(msg, token) || strings.Contains(msg, token[:12]) {
+					t.Errorf("%s: error holds the token: %.300q", what, msg)
+				}
+				if len(msg) > 300 {
+					t.Errorf("%s: error is %d bytes long", what, len(msg))
+				}
+				if strings.ContainsFunc(msg, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+					t.Errorf("%s: error holds control characters: %q", what, msg)
+				}
+				if !strings.Contains(msg, "session entry") {
+					t.Errorf("%s: error does not name the session entry: %q", what, msg)
+				}
+			}
+		})
+	}
+
+	t.Run("Marker", func(t *testing.T) {
+		u := testUser(time.Now())
+		sess := &ba.Session{}
+		if err := s.CreateSession(ctx, sess, u); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Set(ctx, prefix+"revoked-sessions-before-"+u.ID, sess.Token, time.Hour).Err(); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := s.GetSessionAndUser(ctx, sess.Token)
+		mustErr(t, err, redis.ErrMalformed)
+		if msg := err.Error(); strings.Contains(msg, sess.Token[:12]) || !strings.Contains(msg, "revocation marker") {
+			t.Errorf("marker error %q", msg)
+		}
+	})
 }

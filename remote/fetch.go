@@ -14,6 +14,7 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/errtext"
 )
 
 // fetch asks Better Auth for the session with token. It returns the
@@ -82,7 +83,8 @@ func parseGetSession(body []byte, token string) (*ba.Session, *ba.User, error) {
 		User    *ba.User    `json:"user"`
 	}
 	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, nil, fmt.Errorf("malformed answer: %v", err)
+		// Described, not quoted: the answer holds the session token.
+		return nil, nil, fmt.Errorf("malformed answer: %s", errtext.JSON(err))
 	}
 	if out.Session == nil || out.User == nil {
 		return nil, nil, errors.New("malformed answer: want null or an object with session and user")

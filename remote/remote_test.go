@@ -626,3 +626,34 @@ func assertStatus(t *testing.T, v *ba.Verifier, r *http.Request, want int) {
 		t.Fatal("503 without Retry-After")
 	}
 }
+
+// TestMalformedAnswerErrorHoldsNoToken: when Better Auth's answer does not
+// decode, the error (which serve logs with the 503) names what is wrong,
+// never the token the answer carries nor a value of unbounded length.
+func TestMalformedAnswerErrorHoldsNoToken(t *testing.T) {
+	const token = "tokenMALFORMEDAAAAAAAAAAAAAAAAAA"
+	c := newClock()
+	f := newFakeAuth(t)
+	v := newVerifier(t, newSource(t, f, c, nil), c)
+	for name, body := range map[string]string{
+		"TokenInDate":   `{"session":{"token":"` + token + `","expiresAt":"` + token + `"},"user":{"id":"u"}}`,
+		"HugeNumber":    `{"session":{"token":"` + token + `","expiresAt":1` + strings.Repeat("0", 1<<16) + `},"user":{"id":"u"}}`,
+		"HugeExtraKey":  `{"session":{"token":"` + token + `","` + strings.Repeat("k", 1<<16) + `":1e999},"user":{"id":"u"}}`,
+		"TokenAsNumber": `{"session":{"token":"` + token + `","userId":5},"user":{"id":"u"}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			f.setHook(func(w http.ResponseWriter, _ *http.Request) bool {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(body))
+				return true
+			})
+			_, err := v.Verify(context.Background(), cookieRequest(token))
+			if !errors.Is(err, ba.ErrUnavailable) {
+				t.Fatalf("err %v", err)
+			}
+			if msg := err.Error(); strings.Contains(msg, token[:12]) || len(msg) > 300 {
+				t.Fatalf("error holds the token or is %d bytes: %.300q", len(msg), msg)
+			}
+		})
+	}
+}

@@ -98,3 +98,27 @@ func TestCORS(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsMethodLabelBounded: the method label takes the standard
+// methods only; any other method a client sends (its text, its length) is
+// counted as OTHER rather than becoming a series of its own.
+func TestMetricsMethodLabelBounded(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.Metrics = true })
+	const odd = "XTOKENtokVALUEAAAAAAAAAAAAAAAAAAAAAA"
+	for _, m := range []string{odd, strings.Repeat("M", 4000)} {
+		req, _ := http.NewRequest(m, e.srv.URL+"/api/me", nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	text := scrape(t, e)
+	if strings.Contains(text, odd) || strings.Contains(text, "MMMMMMMM") {
+		t.Error("a client's method became a metric label")
+	}
+	if metricValue(t, text, `betterauth_http_requests_total{method="OTHER",route="unmatched",status="405"}`)+
+		metricValue(t, text, `betterauth_http_requests_total{method="OTHER",route="unmatched",status="404"}`) != 2 {
+		t.Errorf("requests with other methods not counted as OTHER:\n%s", text)
+	}
+}

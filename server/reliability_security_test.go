@@ -542,6 +542,16 @@ func TestLogsHoldNoSecretsFullRun(t *testing.T) {
 	}
 	session := http.Header{"Origin": {e.srv.URL}, "Cookie": {strings.Join(cookies, "; ")}}
 	collect("get-session", send(hc, "GET", e.srv.URL+"/api/auth/get-session", "", session))
+	// Damaged cookie caches beside a good session cookie: ignored, never
+	// echoed.
+	for label, data := range map[string]string{
+		"garbage cache":  "%%not-a-cache." + seen["sign-in token"],
+		"tampered cache": strings.Repeat("eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0", 2) + "..aXY." + seen["sign-in token"] + ".dGFn",
+	} {
+		seen[label] = data
+		header := http.Header{"Cookie": {"better-auth.session_token=" + url.QueryEscape(ba.Sign(seen["sign-in token"], secret)) + "; better-auth.session_data=" + data}}
+		collect(label, send(hc, "GET", e.srv.URL+"/api/me", "", header))
+	}
 	collect("bearer", send(hc, "GET", e.srv.URL+"/api/me", "", http.Header{"Authorization": {"Bearer " + in.header.Get("set-auth-token")}}))
 	collect("forged", send(hc, "GET", e.srv.URL+"/api/me", "", http.Header{"Cookie": {"better-auth.session_token=" + seen["sign-in token"] + ".Zm9yZ2VkLXNpZ25hdHVyZS1mb3JnZWQtc2lnbmF0dXJlMTI="}}))
 	collect("update", send(hc, "POST", e.srv.URL+"/api/auth/update-user", `{"name":"L2"}`, session))

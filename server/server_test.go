@@ -3,18 +3,23 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/server"
 	"github.com/betterauth-go/betterauth/sqlite"
 	"github.com/betterauth-go/betterauth/sqlstore"
@@ -431,6 +436,178 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	if !strings.Contains(logs, `"path":"/api/auth/get-session"`) {
 		t.Errorf("request not logged: %s", logs)
 	}
+
+	// Failures log their cause (every 5xx): the cause must name what
+	// failed, never the token, the key derived from it, a cookie or the
+	// secret, whatever the damaged data holds.
+	t.Run("MalformedRedisEntry", func(t *testing.T) {
+		db := openSQLite(t)
+		_, rs, prefix := redisBackend(t, nil, db.store.Schema())
+		client, _ := mustRedisClient(t)
+		e := newEnvOn(t, db.store, func(c *server.Config) { c.Sessions = rs; c.Metrics = true })
+		in := signUpRaw(t, e, "redis-log@example.com", "hunter2-password")
+		for _, value := range []string{"{not json", `{"session":{"userId":"x","expiresAt":"` + in.token + `"},"user":{}}`} {
+			if err := client.Set(context.Background(), prefix+in.token, value, time.Hour).Err(); err != nil {
+				t.Fatal(err)
+			}
+			out := failingRequests(t, e, in.header, 503)
+			mustHoldNoSecrets(t, out+e.logText()+scrapeMetrics(t, e), map[string]string{
+				"token": in.token, "Redis key": prefix + in.token, "session cookie": in.cookie,
+				"secret": secret, "password": "hunter2-password", "entry": value,
+			})
+		}
+	})
+	for _, strategy := range []ba.CookieCacheStrategy{ba.CacheCompact, ba.CacheJWT, ba.CacheJWE} {
+		t.Run("MalformedCookieCache/"+string(strategy), func(t *testing.T) {
+			st, closeDB := closableSQLite(t)
+			e := newEnvOn(t, st, func(c *server.Config) { c.CookieCache = ba.CookieCacheConfig{Strategy: strategy}; c.Metrics = true })
+			in := signUpRaw(t, e, "cache-log@example.com", "hunter2-password")
+			token, data := cookiePair(t, in.cookie)
+			b64 := base64.RawURLEncoding.EncodeToString
+			bad := map[string]string{
+				"garbage":       "%%not-base64!!" + in.token,
+				"bad signature": data[:len(data)-4] + "AAAA",
+				"bad JSON":      b64([]byte(`{not json "` + in.token + `"`)),
+				"bad JWT JSON":  b64([]byte(`{"alg":"HS256"}`)) + "." + b64([]byte(`{not json "`+in.token+`"`)) + "." + b64([]byte("sig")),
+				"hostile alg":   b64([]byte(`{"alg":"HS256\nlevel=ERROR msg=forged","enc":"`+strings.Repeat("A", 4000)+`"}`)) + "..iv." + b64([]byte(in.token)) + ".tag",
+			}
+			secrets := map[string]string{"token": in.token, "session cookie": token, "cookie cache": data, "secret": secret, "password": "hunter2-password"}
+			for label, v := range bad {
+				secrets[label] = v
+				header := http.Header{"Cookie": {"better-auth.session_token=" + token + "; better-auth.session_data=" + v}, "Origin": {e.srv.URL}}
+				// The store is healthy: the damaged cache is ignored.
+				if o := send(&http.Client{Timeout: 30 * time.Second}, "GET", e.srv.URL+"/api/me", "", header); o.err != nil || o.status != 200 {
+					t.Fatalf("%s: /api/me %v %d %s", label, o.err, o.status, o.body)
+				}
+			}
+			mustHoldNoSecrets(t, e.logText()+scrapeMetrics(t, e), secrets)
+			closeDB()
+			var out strings.Builder
+			for _, v := range bad {
+				header := http.Header{"Cookie": {"better-auth.session_token=" + token + "; better-auth.session_data=" + v}, "Origin": {e.srv.URL}}
+				out.WriteString(failingRequests(t, e, header, 503))
+			}
+			mustHoldNoSecrets(t, out.String()+e.logText()+scrapeMetrics(t, e), secrets)
+		})
+	}
+	t.Run("ClosedDatabase", func(t *testing.T) {
+		st, closeDB := closableSQLite(t)
+		e := newEnvOn(t, st, func(c *server.Config) { c.Bearer = true; c.Metrics = true })
+		in := signUpRaw(t, e, "closed-log@example.com", "hunter2-password")
+		closeDB()
+		out := failingRequests(t, e, in.header, 503)
+		bearer := http.Header{"Authorization": {"Bearer " + ba.Sign(in.token, secret)}}
+		out += failingRequests(t, e, bearer, 503)
+		o := send(&http.Client{Timeout: 30 * time.Second}, "POST", e.srv.URL+"/api/auth/sign-in/email",
+			`{"email":"closed-log@example.com","password":"hunter2-password"}`, http.Header{"Origin": {e.srv.URL}})
+		if o.err != nil || o.status != 503 {
+			t.Fatalf("sign-in on a closed database: %v %d %s", o.err, o.status, o.body)
+		}
+		mustHoldNoSecrets(t, out+string(o.body)+e.logText()+scrapeMetrics(t, e), map[string]string{
+			"token": in.token, "session cookie": in.cookie, "bearer": ba.Sign(in.token, secret), "secret": secret, "password": "hunter2-password",
+		})
+	})
+}
+
+// failingRequests sends the session reads with header, requires status of
+// each and that serve logged the failure, and returns the bodies.
+func failingRequests(t *testing.T, e *env, header http.Header, status int) string {
+	t.Helper()
+	var bodies strings.Builder
+	for _, p := range []string{"/api/me", "/api/auth/get-session", "/api/auth/list-sessions"} {
+		o := send(&http.Client{Timeout: 30 * time.Second}, "GET", e.srv.URL+p, "", header)
+		if o.err != nil || o.status != status {
+			t.Fatalf("GET %s: %v %d %s, want %d", p, o.err, o.status, o.body, status)
+		}
+		bodies.Write(o.body)
+	}
+	if logs := e.logText(); !strings.Contains(logs, `"msg":"request failed"`) || !strings.Contains(logs, `"status":503`) {
+		t.Fatalf("the failure was not logged: %.2000s", logs)
+	}
+	return bodies.String()
+}
+
+// mustHoldNoSecrets fails when text holds any of the values (at least 8
+// bytes), as they are, URL-decoded, URL-encoded or JSON-escaped, or a
+// 12-byte piece of a session token.
+func mustHoldNoSecrets(t *testing.T, text string, values map[string]string) {
+	t.Helper()
+	for label, v := range values {
+		forms := []string{v}
+		if dec, err := url.QueryUnescape(v); err == nil {
+			forms = append(forms, dec)
+		}
+		j, _ := json.Marshal(v)
+		forms = append(forms, url.QueryEscape(v), strings.Trim(string(j), `"`))
+		if label == "token" {
+			forms = append(forms, v[:12], v[len(v)-12:])
+		}
+		for _, f := range forms {
+			if len(f) >= 8 && strings.Contains(text, f) {
+				t.Errorf("logs, bodies or metrics hold the %s (%.12q…)", label, f)
+				break
+			}
+		}
+	}
+	if strings.Contains(text, "forged") {
+		t.Errorf("logs, bodies or metrics hold attacker text: %.2000s", text)
+	}
+}
+
+func scrapeMetrics(t *testing.T, e *env) string {
+	t.Helper()
+	o := send(&http.Client{Timeout: 30 * time.Second}, "GET", e.srv.URL+"/metrics", "", nil)
+	if o.err != nil || o.status != 200 {
+		t.Fatalf("/metrics: %v %d", o.err, o.status)
+	}
+	return string(o.body)
+}
+
+// cookiePair returns the session_token and session_data values of a Cookie
+// header.
+func cookiePair(t *testing.T, header string) (token, data string) {
+	t.Helper()
+	for _, c := range (&http.Request{Header: http.Header{"Cookie": {header}}}).Cookies() {
+		switch c.Name {
+		case "better-auth.session_token":
+			token = c.Value
+		case "better-auth.session_data":
+			data = c.Value
+		}
+	}
+	if token == "" || data == "" {
+		t.Fatalf("cookies %q lack session_token or session_data", header)
+	}
+	return token, data
+}
+
+// closableSQLite is a migrated SQLite store whose database the test can
+// close while a server uses it.
+func closableSQLite(t *testing.T) (*sqlstore.Store, func()) {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), t.TempDir()+"/closable.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	st, err := sqlite.New(db, sqlite.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return st, func() { db.Close() }
+}
+
+// mustRedisClient is a plain client on the test Redis, for writing
+// damaged entries.
+func mustRedisClient(t *testing.T) (*goredis.Client, string) {
+	t.Helper()
+	addr := testdb.RedisAddr(t)
+	c := goredis.NewClient(&goredis.Options{Addr: addr})
+	t.Cleanup(func() { c.Close() })
+	return c, addr
 }
 
 func TestCookieDomain(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/errtext"
 )
 
 // The scanners below accept every form the three drivers hand back for a
@@ -293,7 +294,7 @@ func decodeField(t betterauth.FieldType, src any) (any, error) {
 			}
 			f, err := strconv.ParseFloat(str, 64)
 			if err != nil {
-				return nil, fmt.Errorf("cannot read %q as a number", str)
+				return nil, fmt.Errorf("cannot read %s as a number", errtext.Quote(str))
 			}
 			return betterauth.NormalizeFieldValue(t, f)
 		}

@@ -548,3 +548,47 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	})
 }
+
+// TestErrorsHoldNoValues: a refused cache is described by what is wrong
+// with it, never by the session it carries (its token) nor by more than a
+// bounded, printable part of a header an attacker wrote.
+func TestErrorsHoldNoValues(t *testing.T) {
+	const token = "tok0123456789abcdefghijklmnopqrs"
+	exp := testNow.Add(time.Minute)
+	spaced := Payload{Session: json.RawMessage(strings.Replace(string(testSession), `,"token"`, `, "token"`, 1)), User: testUser, Expires: exp}
+	_, err := EncodeCompact(spaced, unitSecret)
+	if err == nil || strings.Contains(err.Error(), token[:12]) {
+		t.Errorf("EncodeCompact of a non-canonical session: %v", err)
+	}
+
+	hostile := map[string]string{
+		"Huge":    strings.Repeat("A", 1<<20),
+		"Control": "HS256\nlevel=ERROR msg=forged\x1b[31m",
+	}
+	b64 := base64.RawURLEncoding.EncodeToString
+	for name, alg := range hostile {
+		t.Run(name, func(t *testing.T) {
+			header, _ := json.Marshal(map[string]string{"alg": alg, "enc": alg})
+			claims := `{"session":` + string(testSession) + `}`
+			for what, decode := range map[string]func() error{
+				"JWT": func() error {
+					_, err := DecodeJWT(b64(header)+"."+b64([]byte(claims))+".c2ln", unitSecret, testNow)
+					return err
+				},
+				"JWE": func() error {
+					_, err := DecodeJWE(b64(header)+"..aXY."+b64([]byte(claims))+".dGFn", []Secret{{Value: unitSecret}}, testNow)
+					return err
+				},
+			} {
+				err := decode()
+				if err == nil {
+					t.Fatalf("%s: accepted", what)
+				}
+				msg := err.Error()
+				if len(msg) > 200 || strings.ContainsFunc(msg, func(r rune) bool { return r < 0x20 }) || strings.Contains(msg, "forged") || strings.Contains(msg, token[:12]) {
+					t.Errorf("%s: error %.300q", what, msg)
+				}
+			}
+		})
+	}
+}

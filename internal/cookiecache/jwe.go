@@ -81,7 +81,8 @@ func decodeJWE(token string, secrets []Secret, salt string, now time.Time) (*Pay
 	}
 	obj, err := jose.ParseEncryptedCompact(token, []jose.KeyAlgorithm{jose.DIRECT}, []jose.ContentEncryption{jose.A256CBC_HS512, jose.A256GCM})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		// Not go-jose's text: it quotes the header's alg and enc whole.
+		return nil, fmt.Errorf("%w: not a compact JWE with alg dir and enc A256CBC-HS512 or A256GCM", ErrMalformed)
 	}
 	if len(secrets) == 0 {
 		return nil, fmt.Errorf("%w: no secrets given", ErrSignature)

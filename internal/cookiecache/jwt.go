@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/betterauth-go/betterauth/internal/errtext"
 	"github.com/betterauth-go/betterauth/internal/jsjson"
 )
 
@@ -47,7 +48,7 @@ func DecodeJWT(token, secret string, now time.Time) (*Payload, error) {
 		return nil, fmt.Errorf("%w: header has no alg", ErrMalformed)
 	}
 	if alg.goString() != "HS256" {
-		return nil, fmt.Errorf("%w: alg %q not allowed", ErrSignature, alg.goString())
+		return nil, fmt.Errorf("%w: alg %s not allowed", ErrSignature, errtext.Quote(alg.goString()))
 	}
 	if header.get("crit") != nil {
 		return nil, fmt.Errorf("%w: crit header not supported", ErrMalformed)

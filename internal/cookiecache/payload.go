@@ -286,11 +286,23 @@ func checkEncodable(p Payload, canonical bool) error {
 			v    *value
 		}{{"session", p.Session, session}, {"user", p.User, user}} {
 			if want := jsCanonical(part.v, true); string(want) != string(part.raw) {
-				return fmt.Errorf("cookiecache: %s is not in JSON.stringify form (Better Auth would re-serialize it as %.200s)", part.name, want)
+				// The offset, not the text: the session holds its token.
+				return fmt.Errorf("cookiecache: %s is not in JSON.stringify form (Better Auth would re-serialize it differently from byte %d)", part.name, firstDifference(want, part.raw))
 			}
 		}
 	}
 	return nil
+}
+
+// firstDifference is the offset of the first byte where a and b differ.
+func firstDifference(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
 }
 
 // maxSafeInteger is Number.MAX_SAFE_INTEGER.
