@@ -186,6 +186,9 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if v.cache.Enabled() {
 		v.memo = newCacheMemo(v.cache.Memo)
 	}
+	if err := cfg.Cookies.validate(); err != nil {
+		return nil, err
+	}
 	prefix := cfg.Cookies.Prefix
 	if prefix == "" {
 		prefix = "better-auth"
@@ -211,6 +214,19 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		v.dataNames = []string{"__Secure-" + data, data}
 	}
 	return v, nil
+}
+
+// validate refuses a name no Cookie header can carry: net/http and Better
+// Auth both drop such a cookie, so every request would look signed out.
+func (c CookieConfig) validate() error {
+	for _, f := range []struct{ field, value string }{
+		{"Prefix", c.Prefix}, {"SessionTokenName", c.SessionTokenName}, {"SessionDataName", c.SessionDataName},
+	} {
+		if f.value != "" && !cookiecache.ValidName(f.value) {
+			return fmt.Errorf("betterauth: Cookies.%s %q is not a valid cookie name (an RFC 6265 token: letters, digits and !#$%%&'*+-.^_`|~)", f.field, f.value)
+		}
+	}
+	return nil
 }
 
 func secureName(name string, secure bool) string {
