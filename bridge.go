@@ -9,6 +9,12 @@ import (
 // the session and its user, expired or not (the Verifier decides), or an
 // error matching ErrNotFound when there is none, or ErrUnavailable when the
 // backing service failed.
+//
+// With a nil error both the session and the user must be non-nil. A store
+// that breaks this (a nil session or user and no error) is read as
+// ErrNotFound, by the Verifier (ErrSessionNotFound) and by sessioncache,
+// so that the bug signs the request out rather than panicking or letting
+// it through.
 type SessionStore interface {
 	GetSessionAndUser(ctx context.Context, token string) (*Session, *User, error)
 }

@@ -363,7 +363,9 @@ func (v *Verifier) verifyToken(ctx context.Context, token string, cred Credentia
 	}
 	sess, user, err := v.sessions.GetSessionAndUser(ctx, token)
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, ErrNotFound), err == nil && (sess == nil || user == nil):
+		// A nil without an error breaks the SessionStore contract; read
+		// it as "no such session", never as a session.
 		return nil, ErrSessionNotFound
 	case err != nil:
 		if errors.Is(err, ErrUnavailable) {
