@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -86,8 +87,11 @@ type VerifierConfig struct {
 	Secrets []Secret
 	// Sessions looks sessions up: a SQL store, or Redis secondary storage.
 	Sessions SessionStore
-	// BaseURL is Better Auth's baseURL (BETTER_AUTH_URL); it decides the
-	// "__Secure-" cookie prefix. Default: os.Getenv("BETTER_AUTH_URL").
+	// BaseURL is Better Auth's baseURL; its scheme decides the "__Secure-"
+	// cookie prefix (see CookieConfig). Default: BaseURLFromEnv(), the
+	// variables Better Auth reads (BETTER_AUTH_URL first). NewVerifier
+	// refuses a value that is not an absolute http:// or https:// URL
+	// (ErrInvalidBaseURL), as Better Auth refuses to start on one.
 	BaseURL string
 	// Cookies names the cookies; Better Auth's defaults when zero.
 	Cookies CookieConfig
@@ -159,8 +163,19 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 			return nil, errors.New("betterauth: refusing Better Auth's well-known default secret; set BETTER_AUTH_SECRET to your app's secret")
 		}
 	}
+	source := "VerifierConfig.BaseURL"
 	if cfg.BaseURL == "" {
-		cfg.BaseURL = getenv("BETTER_AUTH_URL")
+		var err error
+		if source, cfg.BaseURL, err = baseURLFromEnv(); err != nil {
+			return nil, err
+		}
+	}
+	var baseURL *url.URL
+	if cfg.BaseURL != "" {
+		var err error
+		if baseURL, err = parseBaseURL(source, cfg.BaseURL); err != nil {
+			return nil, err
+		}
 	}
 	v := &Verifier{
 		secrets: secrets, sessions: cfg.Sessions, bearer: cfg.Bearer, cache: cfg.CookieCache,
@@ -206,8 +221,8 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	case cfg.Cookies.Secure != nil:
 		v.secure = *cfg.Cookies.Secure
 		v.tokenNames, v.dataNames = []string{secureName(token, v.secure)}, []string{secureName(data, v.secure)}
-	case cfg.BaseURL != "":
-		v.secure = strings.HasPrefix(cfg.BaseURL, "https://")
+	case baseURL != nil:
+		v.secure = strings.EqualFold(baseURL.Scheme, "https")
 		v.tokenNames, v.dataNames = []string{secureName(token, v.secure)}, []string{secureName(data, v.secure)}
 	default:
 		v.tokenNames = []string{"__Secure-" + token, token}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -26,7 +25,8 @@ type Config struct {
 	Keys KeySource
 	// BaseURL is Better Auth's baseURL. Issuer and Audience default to its
 	// origin (scheme://host[:port]), as the jwt plugin's do. Default:
-	// os.Getenv("BETTER_AUTH_URL").
+	// betterauth.BaseURLFromEnv() (BETTER_AUTH_URL, else the variables
+	// Better Auth reads after it).
 	BaseURL string
 	// Issuer is the iss every token must carry: the plugin's jwt.issuer.
 	// Default: the origin of BaseURL. Required unless SkipIssuerCheck.
@@ -89,7 +89,10 @@ func New(cfg Config) (*Verifier, error) {
 	}
 	base := cfg.BaseURL
 	if base == "" {
-		base = os.Getenv("BETTER_AUTH_URL")
+		var err error
+		if base, err = ba.BaseURLFromEnv(); err != nil {
+			return nil, fmt.Errorf("betterauth/jwt: %w", err)
+		}
 	}
 	origin := ""
 	if base != "" {
