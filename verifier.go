@@ -49,7 +49,11 @@ type Result struct {
 
 // CookieConfig names Better Auth's cookies. The zero value is Better Auth's
 // default: "better-auth.session_token", with the "__Secure-" prefix when the
-// base URL is https.
+// base URL is https, or, with no base URL, when NODE_ENV is "production".
+// A Verifier reads exactly one session_token name (and one session_data
+// name, with its chunks), chosen as Better Auth chooses it, so that a
+// cookie planted under the other name never stands in for the browser's
+// own. NewVerifier refuses a prefix or name that is not an RFC 6265 token.
 type CookieConfig struct {
 	// Prefix replaces "better-auth" (Better Auth's advanced.cookiePrefix).
 	Prefix string
@@ -60,10 +64,25 @@ type CookieConfig struct {
 	// SessionDataName replaces "<prefix>.session_data" likewise.
 	SessionDataName string
 	// Secure forces the "__Secure-" prefix on (true) or off (false)
-	// (Better Auth's advanced.useSecureCookies). nil derives it from
-	// BaseURL: https means secure; with no BaseURL both names are accepted
-	// when reading, secure first.
+	// (Better Auth's advanced.useSecureCookies). nil derives it as Better
+	// Auth does: from the base URL's scheme (https means secure), and with
+	// no base URL at all from NODE_ENV ("production" means secure).
 	Secure *bool
+	// AcceptBothSecureAndPlain also reads the session_token and
+	// session_data cookies under the other name (with "__Secure-" when
+	// the name above has none, without it when it has), after the name
+	// above: for a migration, while browsers still hold cookies from
+	// before a change of scheme or of useSecureCookies. Off by default,
+	// as Better Auth reads exactly one name.
+	//
+	// The risk is cookie fixation: whoever can plant a cookie under the
+	// other name in a browser that holds no session cookie of its own
+	// signs that browser in as the planter's account. A plain-named
+	// cookie can be planted over plain http, by a network attacker or a
+	// sibling subdomain, even when the app is https only. The name above
+	// is read first so that it always wins over a planted one. Turn it
+	// off once the old cookies have expired (session.expiresIn).
+	AcceptBothSecureAndPlain bool
 }
 
 // BearerConfig configures Authorization: Bearer tokens (Better Auth's bearer
@@ -217,16 +236,20 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if data == "" {
 		data = prefix + ".session_data"
 	}
+	// Better Auth's rule (createCookieGetter): useSecureCookies, else the
+	// base URL's scheme, else NODE_ENV=production.
 	switch {
 	case cfg.Cookies.Secure != nil:
 		v.secure = *cfg.Cookies.Secure
-		v.tokenNames, v.dataNames = []string{secureName(token, v.secure)}, []string{secureName(data, v.secure)}
 	case baseURL != nil:
 		v.secure = strings.EqualFold(baseURL.Scheme, "https")
-		v.tokenNames, v.dataNames = []string{secureName(token, v.secure)}, []string{secureName(data, v.secure)}
 	default:
-		v.tokenNames = []string{"__Secure-" + token, token}
-		v.dataNames = []string{"__Secure-" + data, data}
+		v.secure = getenv("NODE_ENV") == "production"
+	}
+	v.tokenNames, v.dataNames = []string{secureName(token, v.secure)}, []string{secureName(data, v.secure)}
+	if cfg.Cookies.AcceptBothSecureAndPlain {
+		v.tokenNames = append(v.tokenNames, secureName(token, !v.secure))
+		v.dataNames = append(v.dataNames, secureName(data, !v.secure))
 	}
 	return v, nil
 }
