@@ -33,9 +33,8 @@ var baseURLVars = []string{
 // set and not empty, where BASE_URL "/" (what Vite sets) does not count.
 // It returns "" when none is set.
 //
-// The value comes back without surrounding spaces or control characters,
-// which the WHATWG URL parser ignores. When it is not an absolute http://
-// or https:// URL, the error matches ErrInvalidBaseURL and names the
+// The value comes back as set. When it is not an absolute http:// or
+// https:// URL, the error matches ErrInvalidBaseURL and names the
 // variable: Better Auth refuses to start on it, and a later variable does
 // not stand in for it.
 func BaseURLFromEnv() (string, error) {
@@ -53,7 +52,7 @@ func baseURLFromEnv() (name, value string, err error) {
 		if _, err := parseBaseURL(name, value); err != nil {
 			return name, "", err
 		}
-		return name, trimURL(value), nil
+		return name, value, nil
 	}
 	return "", "", nil
 }
@@ -75,19 +74,15 @@ func TrustedOriginsFromEnv() []string {
 }
 
 // parseBaseURL checks a base URL as Better Auth's withPath does (an http:
-// or https: URL that parses), and, because net/url parses far more than
-// the WHATWG parser accepts, that it has a host. source names where the
-// value came from, for the error.
+// or https: URL that parses) and that it has a host, which net/url, unlike
+// the WHATWG parser, does not require ("http://"). It is a little stricter
+// than the WHATWG parser, which also takes "https:host" and ignores
+// leading spaces: those are refused. source names where the value came
+// from, for the error.
 func parseBaseURL(source, raw string) (*url.URL, error) {
-	u, err := url.Parse(trimURL(raw))
+	u, err := url.Parse(raw)
 	if err != nil || (!strings.EqualFold(u.Scheme, "http") && !strings.EqualFold(u.Scheme, "https")) || u.Host == "" {
 		return nil, fmt.Errorf("%w: %s=%q is not an absolute http:// or https:// URL (such as https://app.example.com)", ErrInvalidBaseURL, source, raw)
 	}
 	return u, nil
-}
-
-// trimURL drops what the WHATWG URL parser ignores around a URL: C0
-// control characters and spaces.
-func trimURL(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
 }

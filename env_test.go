@@ -46,6 +46,8 @@ func TestBaseURLFromEnv(t *testing.T) {
 		{"ErrNoHost", map[string]string{"NUXT_PUBLIC_BETTER_AUTH_URL": "http://"}, "", "NUXT_PUBLIC_BETTER_AUTH_URL"},
 		{"ErrSpaceInHost", map[string]string{"NUXT_PUBLIC_AUTH_URL": "https://exa mple.com"}, "", "NUXT_PUBLIC_AUTH_URL"},
 		{"ErrBlank", map[string]string{"BETTER_AUTH_URL": " "}, "", "BETTER_AUTH_URL"},
+		{"ErrTrailingSpace", map[string]string{"BETTER_AUTH_URL": "https://a.example "}, "", "BETTER_AUTH_URL"},
+		{"ErrControl", map[string]string{"BETTER_AUTH_URL": "https://a.example/\n"}, "", "BETTER_AUTH_URL"},
 		{"ErrBaseURLPath", map[string]string{"BASE_URL": "/app/"}, "", "BASE_URL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
