@@ -275,7 +275,7 @@ func secureName(name string, secure bool) string {
 }
 
 // SessionCookieName is the name of the session_token cookie this Verifier
-// writes.
+// writes and reads (first, with Cookies.AcceptBothSecureAndPlain).
 func (v *Verifier) SessionCookieName() string { return v.tokenNames[0] }
 
 // Secure reports whether cookies carry the __Secure- prefix and Secure.
