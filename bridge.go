@@ -7,13 +7,16 @@ import (
 
 // SessionStore is where a Verifier looks sessions up by token: a SQL store
 // (postgres, mysql, sqlite), Redis secondary storage (redis), a cache in
-// front of either (sessioncache) or Better Auth itself over HTTP (remote).
+// front of either (sessioncache) or Better Auth over HTTP (remote). It returns
+// the session and its user, expired or not (the Verifier decides), or an
+// error matching ErrNotFound when there is none, or ErrUnavailable when the
+// backing service failed.
 //
-// GetSessionAndUser returns the session and its user, expired or not (the
-// Verifier decides), or an error matching ErrNotFound when there is none,
-// or ErrUnavailable when the backing service failed. It never returns a
-// nil session or user with a nil error; a Verifier treats such an answer
-// from a custom store as "no session".
+// With a nil error both the session and the user must be non-nil. A store
+// that breaks this (a nil session or user and no error) is read as
+// ErrNotFound, by the Verifier (ErrSessionNotFound) and by sessioncache,
+// so that the bug signs the request out rather than panicking or letting
+// it through.
 type SessionStore interface {
 	GetSessionAndUser(ctx context.Context, token string) (*Session, *User, error)
 }

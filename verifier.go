@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -34,7 +35,11 @@ type Result struct {
 
 // CookieConfig names Better Auth's cookies. The zero value is Better Auth's
 // default: "better-auth.session_token", with the "__Secure-" prefix when the
-// base URL is https.
+// base URL is https, or, with no base URL, when NODE_ENV is "production".
+// A Verifier reads exactly one session_token name (and one session_data
+// name, with its chunks), chosen as Better Auth chooses it, so that a
+// cookie planted under the other name never stands in for the browser's
+// own. NewVerifier refuses a prefix or name that is not an RFC 6265 token.
 type CookieConfig struct {
 	// Prefix replaces "better-auth" (Better Auth's advanced.cookiePrefix).
 	Prefix string
@@ -45,10 +50,25 @@ type CookieConfig struct {
 	// SessionDataName replaces "<prefix>.session_data" likewise.
 	SessionDataName string
 	// Secure forces the "__Secure-" prefix on (true) or off (false)
-	// (Better Auth's advanced.useSecureCookies). nil derives it from
-	// BaseURL: https means secure; with no BaseURL both names are accepted
-	// when reading, secure first.
+	// (Better Auth's advanced.useSecureCookies). nil derives it as Better
+	// Auth does: from the base URL's scheme (https means secure), and with
+	// no base URL at all from NODE_ENV ("production" means secure).
 	Secure *bool
+	// AcceptBothSecureAndPlain also reads the session_token and
+	// session_data cookies under the other name (with "__Secure-" when
+	// the name above has none, without it when it has), after the name
+	// above: for a migration, while browsers still hold cookies from
+	// before a change of scheme or of useSecureCookies. Off by default,
+	// as Better Auth reads exactly one name.
+	//
+	// The risk is cookie fixation: whoever can plant a cookie under the
+	// other name in a browser that holds no session cookie of its own
+	// signs that browser in as the planter's account. A plain-named
+	// cookie can be planted over plain http, by a network attacker or a
+	// sibling subdomain, even when the app is https only. The name above
+	// is read first so that it always wins over a planted one. Turn it
+	// off once the old cookies have expired (session.expiresIn).
+	AcceptBothSecureAndPlain bool
 }
 
 // BearerConfig configures Authorization: Bearer tokens (Better Auth's bearer
@@ -72,8 +92,11 @@ type VerifierConfig struct {
 	Secrets []Secret
 	// Sessions looks sessions up: a SQL store, or Redis secondary storage.
 	Sessions SessionStore
-	// BaseURL is Better Auth's baseURL (BETTER_AUTH_URL); it decides the
-	// "__Secure-" cookie prefix. Default: os.Getenv("BETTER_AUTH_URL").
+	// BaseURL is Better Auth's baseURL; its scheme decides the "__Secure-"
+	// cookie prefix (see CookieConfig). Default: BaseURLFromEnv(), the
+	// variables Better Auth reads (BETTER_AUTH_URL first). NewVerifier
+	// refuses a value that is not an absolute http:// or https:// URL
+	// (ErrInvalidBaseURL), as Better Auth refuses to start on one.
 	BaseURL string
 	// Cookies names the cookies; Better Auth's defaults when zero.
 	Cookies CookieConfig
@@ -145,8 +168,19 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 			return nil, errors.New("betterauth: refusing Better Auth's well-known default secret; set BETTER_AUTH_SECRET to your app's secret")
 		}
 	}
+	source := "VerifierConfig.BaseURL"
 	if cfg.BaseURL == "" {
-		cfg.BaseURL = getenv("BETTER_AUTH_URL")
+		var err error
+		if source, cfg.BaseURL, err = baseURLFromEnv(); err != nil {
+			return nil, err
+		}
+	}
+	var baseURL *url.URL
+	if cfg.BaseURL != "" {
+		var err error
+		if baseURL, err = parseBaseURL(source, cfg.BaseURL); err != nil {
+			return nil, err
+		}
 	}
 	v := &Verifier{
 		secrets: secrets, sessions: cfg.Sessions, bearer: cfg.Bearer, cache: cfg.CookieCache,
@@ -172,6 +206,9 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if v.cache.Enabled() {
 		v.memo = newCacheMemo(v.cache.Memo)
 	}
+	if err := cfg.Cookies.validate(); err != nil {
+		return nil, err
+	}
 	prefix := cfg.Cookies.Prefix
 	if prefix == "" {
 		prefix = "better-auth"
@@ -185,18 +222,35 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if data == "" {
 		data = prefix + ".session_data"
 	}
+	// Better Auth's rule (createCookieGetter): useSecureCookies, else the
+	// base URL's scheme, else NODE_ENV=production.
 	switch {
 	case cfg.Cookies.Secure != nil:
 		v.secure = *cfg.Cookies.Secure
-		v.tokenNames, v.dataNames = []string{secureName(token, v.secure)}, []string{secureName(data, v.secure)}
-	case cfg.BaseURL != "":
-		v.secure = strings.HasPrefix(cfg.BaseURL, "https://")
-		v.tokenNames, v.dataNames = []string{secureName(token, v.secure)}, []string{secureName(data, v.secure)}
+	case baseURL != nil:
+		v.secure = strings.EqualFold(baseURL.Scheme, "https")
 	default:
-		v.tokenNames = []string{"__Secure-" + token, token}
-		v.dataNames = []string{"__Secure-" + data, data}
+		v.secure = getenv("NODE_ENV") == "production"
+	}
+	v.tokenNames, v.dataNames = []string{secureName(token, v.secure)}, []string{secureName(data, v.secure)}
+	if cfg.Cookies.AcceptBothSecureAndPlain {
+		v.tokenNames = append(v.tokenNames, secureName(token, !v.secure))
+		v.dataNames = append(v.dataNames, secureName(data, !v.secure))
 	}
 	return v, nil
+}
+
+// validate refuses a name no Cookie header can carry: net/http and Better
+// Auth both drop such a cookie, so every request would look signed out.
+func (c CookieConfig) validate() error {
+	for _, f := range []struct{ field, value string }{
+		{"Prefix", c.Prefix}, {"SessionTokenName", c.SessionTokenName}, {"SessionDataName", c.SessionDataName},
+	} {
+		if f.value != "" && !cookiecache.ValidName(f.value) {
+			return fmt.Errorf("betterauth: Cookies.%s %q is not a valid cookie name (an RFC 6265 token: letters, digits and !#$%%&'*+-.^_`|~)", f.field, f.value)
+		}
+	}
+	return nil
 }
 
 func secureName(name string, secure bool) string {
@@ -207,7 +261,7 @@ func secureName(name string, secure bool) string {
 }
 
 // SessionCookieName is the name of the session_token cookie this Verifier
-// writes.
+// writes and reads (first, with Cookies.AcceptBothSecureAndPlain).
 func (v *Verifier) SessionCookieName() string { return v.tokenNames[0] }
 
 // Secure reports whether cookies carry the __Secure- prefix and Secure.
@@ -333,7 +387,9 @@ func (v *Verifier) verifyToken(ctx context.Context, token string, cred Credentia
 	}
 	sess, user, err := v.sessions.GetSessionAndUser(ctx, token)
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, ErrNotFound), err == nil && (sess == nil || user == nil):
+		// A nil without an error breaks the SessionStore contract; read
+		// it as "no such session", never as a session.
 		return nil, ErrSessionNotFound
 	case err != nil:
 		if errors.Is(err, ErrUnavailable) {

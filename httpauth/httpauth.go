@@ -149,7 +149,9 @@ func RequireRole(roles ...string) func(http.Handler) http.Handler {
 }
 
 // MemberLookup finds a user's membership of an organization (the
-// organization plugin's member table); the SQL stores implement it.
+// organization plugin's member table); the SQL stores implement it. It
+// returns the member, or an error matching betterauth.ErrNotFound when the
+// user is not one; a nil member with a nil error is read as not a member.
 type MemberLookup interface {
 	GetMember(ctx context.Context, organizationID, userID string) (*ba.Member, error)
 }
@@ -172,7 +174,9 @@ func RequireOrgRole(members MemberLookup, orgID func(*http.Request) string, role
 			}
 			m, err := members.GetMember(r.Context(), org, User(r.Context()).ID)
 			switch {
-			case errors.Is(err, ba.ErrNotFound):
+			case errors.Is(err, ba.ErrNotFound), err == nil && m == nil:
+				// A nil member without an error breaks the MemberLookup
+				// contract; it is no membership, never a pass.
 				WriteError(w, ErrNotMember)
 				return
 			case err != nil:

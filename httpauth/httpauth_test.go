@@ -196,3 +196,26 @@ func TestCheckOrigin(t *testing.T) {
 		t.Errorf("trusted Referer without Origin: %d", w.Code)
 	}
 }
+
+// nilMembers answers no error but no member: a lookup bug that must not
+// read as membership (nor panic on the role check).
+type nilMembers struct{}
+
+func (nilMembers) GetMember(context.Context, string, string) (*ba.Member, error) { return nil, nil }
+
+// A store that answers a session without its user, or a MemberLookup that
+// answers no member and no error, breaks its contract: Require answers 401
+// and RequireOrgRole 403, never a panic, never a pass.
+func TestNilFromStores(t *testing.T) {
+	st, v, cookies := setup(t)
+	delete(st.users, "user1") // the session stays, its user is gone
+	if w := do(httpauth.Verify(v)(httpauth.Require(ok)), "GET", cookies["user1"], ""); w.Code != 401 {
+		t.Fatalf("session without user: %d %s", w.Code, w.Body)
+	}
+	for _, roles := range [][]string{nil, {"member"}} {
+		h := httpauth.Verify(v)(httpauth.RequireOrgRole(nilMembers{}, httpauth.ActiveOrganization, roles...)(ok))
+		if w := do(h, "GET", cookies["admin1"], ""); w.Code != 403 || code(t, w) != "USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION" {
+			t.Fatalf("roles %v, nil member: %d %s", roles, w.Code, w.Body)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -30,7 +29,8 @@ type Config struct {
 	// writes it (scheme and host lower-cased, default port, path and
 	// trailing slash dropped), as the jwt plugin's do. A host that needs
 	// IDNA must be written in its xn-- form. Default:
-	// os.Getenv("BETTER_AUTH_URL").
+	// betterauth.BaseURLFromEnv() (BETTER_AUTH_URL, else the variables
+	// Better Auth reads after it).
 	BaseURL string
 	// Issuer is the iss every token must carry: the plugin's jwt.issuer.
 	// Default: the origin of BaseURL. Required unless SkipIssuerCheck.
@@ -93,7 +93,10 @@ func New(cfg Config) (*Verifier, error) {
 	}
 	base := cfg.BaseURL
 	if base == "" {
-		base = os.Getenv("BETTER_AUTH_URL")
+		var err error
+		if base, err = ba.BaseURLFromEnv(); err != nil {
+			return nil, fmt.Errorf("betterauth/jwt: %w", err)
+		}
 	}
 	origin := ""
 	if base != "" {

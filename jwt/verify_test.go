@@ -206,7 +206,9 @@ func TestAudienceAndIssuerConfig(t *testing.T) {
 }
 
 func TestNewConfigErrors(t *testing.T) {
-	t.Setenv("BETTER_AUTH_URL", "")
+	for _, name := range []string{"BETTER_AUTH_URL", "NEXT_PUBLIC_BETTER_AUTH_URL", "PUBLIC_BETTER_AUTH_URL", "NUXT_PUBLIC_BETTER_AUTH_URL", "NUXT_PUBLIC_AUTH_URL", "BASE_URL"} {
+		t.Setenv(name, "")
+	}
 	keys := jwt.StaticKeys{}
 	for _, tc := range []struct {
 		name string
@@ -226,6 +228,23 @@ func TestNewConfigErrors(t *testing.T) {
 			}
 		})
 	}
+	t.Run("InvalidBaseURLFromEnv", func(t *testing.T) {
+		t.Setenv("BETTER_AUTH_URL", "invalid")
+		if _, err := jwt.New(jwt.Config{Keys: keys}); !errors.Is(err, ba.ErrInvalidBaseURL) {
+			t.Fatalf("err %v, want ErrInvalidBaseURL", err)
+		}
+	})
+	t.Run("OK/BaseURLFromLaterEnv", func(t *testing.T) {
+		t.Setenv("NUXT_PUBLIC_AUTH_URL", "https://nuxt.example/api/auth")
+		k := newTestKey(t, "EdDSA", "kid1")
+		ks, _ := jwt.ParseJWKS(jwksJSON(t, k))
+		v := mustVerifier(t, jwt.Config{Keys: jwt.StaticKeys(ks), Now: func() time.Time { return t0 }})
+		c := defaultClaims(t0)
+		c["iss"], c["aud"] = "https://nuxt.example", "https://nuxt.example"
+		if _, err := v.Verify(context.Background(), k.sign(t, c, nil)); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("OK/BaseURLFromEnv", func(t *testing.T) {
 		t.Setenv("BETTER_AUTH_URL", "https://auth.example/base")
 		k := newTestKey(t, "EdDSA", "kid1")

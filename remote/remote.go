@@ -13,6 +13,7 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/cookiecache"
 )
 
 // ErrRateLimited means Better Auth answered 429 Too Many Requests, or that
@@ -54,6 +55,10 @@ type Config struct {
 	// base and BasePath is not appended.
 	BaseURL string
 	// BasePath is Better Auth's basePath option. Default "/api/auth".
+	// New refuses a path that is not plain segments of letters, digits and
+	// -._~!$&'()*+,;=:@ (no '?', '#', '%', '\\', space or control byte, no
+	// empty, "." or ".." segment); the leading '/' may be left out, as in
+	// Better Auth.
 	BasePath string
 	// Secrets, current first: the secret(s) of the Better Auth app
 	// (BETTER_AUTH_SECRET or BETTER_AUTH_SECRETS). Default
@@ -167,8 +172,8 @@ func New(cfg Config) (*Source, error) {
 			name = "__Secure-" + name
 		}
 	}
-	if !validCookieName(name) {
-		return nil, fmt.Errorf("remote: CookieName %q is not a valid cookie name", name)
+	if !cookiecache.ValidName(name) {
+		return nil, fmt.Errorf("remote: CookieName %q is not a valid cookie name (an RFC 6265 token: letters, digits and !#$%%&'*+-.^_`|~)", name)
 	}
 	s := &Source{
 		endpoint:   endpoint,
@@ -350,6 +355,11 @@ func endpointURL(base, basePath string, allowHTTP bool) (endpoint string, secure
 	if u.User != nil {
 		return "", false, fmt.Errorf("remote: BaseURL must not carry credentials")
 	}
+	// Checked even when the BaseURL's path makes it unused: a malformed
+	// value is a mistake either way.
+	if err := checkBasePath(basePath); err != nil {
+		return "", false, err
+	}
 	path := strings.TrimRight(u.Path, "/")
 	if path == "" {
 		if basePath == "" {
@@ -373,19 +383,43 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// validCookieName accepts an RFC 6265 token.
-func validCookieName(name string) bool {
-	if name == "" {
-		return false
+// checkBasePath accepts a path of plain segments: RFC 3986 path
+// characters without percent-encoding (so no space, control byte, '?',
+// '#', '\\' or '%'), and no empty, "." or ".." segment. Anything else would
+// be escaped or resolved differently here, by a proxy and by Better Auth's
+// URL parser, and so name another endpoint than Better Auth serves, or
+// none. As in Better Auth's withPath, the leading '/' may be left out and
+// a trailing one is dropped.
+func checkBasePath(p string) error {
+	trimmed := strings.TrimRight(strings.TrimPrefix(p, "/"), "/")
+	if trimmed == "" {
+		return nil
 	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
-			return false
+	for i := 0; i < len(trimmed); i++ {
+		if !pathByte[trimmed[i]] {
+			return fmt.Errorf("remote: BasePath %q: byte %q is not allowed (letters, digits, '/' and -._~!$&'()*+,;=:@ only)", p, trimmed[i])
 		}
 	}
-	return true
+	for _, seg := range strings.Split(trimmed, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return fmt.Errorf("remote: BasePath %q has an empty, \".\" or \"..\" segment", p)
+		}
+	}
+	return nil
 }
+
+var pathByte = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range "-._~!$&'()*+,;=:@/" {
+		t[c] = true
+	}
+	return t
+}()
 
 func defaultClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()

@@ -445,7 +445,7 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
 	// so tokens of others cannot be probed.
 	sess, _, err := s.sessions.GetSessionAndUser(r.Context(), token)
 	switch {
-	case err == nil && sess.UserID == res.User.ID:
+	case err == nil && sess != nil && sess.UserID == res.User.ID:
 		if err := s.sessions.DeleteSessionByToken(r.Context(), token); err != nil && !errors.Is(err, ba.ErrNotFound) {
 			return err
 		}

@@ -618,3 +618,41 @@ func TestCookieDomain(t *testing.T) {
 		t.Fatalf("Set-Cookie %q", lines)
 	}
 }
+
+// ghostSessions is a custom session backend with a bug: for one token it
+// answers no error but no session either.
+type ghostSessions struct {
+	*sqlstore.Store
+	ghost string
+}
+
+func (g ghostSessions) GetSessionAndUser(ctx context.Context, token string) (*ba.Session, *ba.User, error) {
+	if token == g.ghost {
+		return nil, nil, nil
+	}
+	return g.Store.GetSessionAndUser(ctx, token)
+}
+
+// A backend's nil session is "no such session": revoke-session answers as
+// for any token that is not the caller's, and get-session with it as a
+// cookie is signed out; neither panics.
+func TestNilSessionFromBackend(t *testing.T) {
+	const ghost = "ghostAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	e := newEnv(t, func(c *server.Config) {
+		c.Sessions = ghostSessions{Store: c.Store, ghost: ghost}
+	})
+	c := e.client()
+	c.signUp("ghost@example.com", "password123")
+	r := c.do("POST", "/api/auth/revoke-session", map[string]any{"token": ghost})
+	expect(t, r, 200, "")
+	if !strings.Contains(string(r.body), `"status":true`) {
+		t.Fatalf("revoke-session %s", r.body)
+	}
+	expect(t, c.do("GET", "/api/auth/get-session", nil), 200, "")
+	anon := e.client()
+	s := anon.do("GET", "/api/auth/get-session", nil, "Cookie", "better-auth.session_token="+ba.SignCookieValue(ghost, secret))
+	expect(t, s, 200, "")
+	if string(bytes.TrimSpace(s.body)) != "null" {
+		t.Fatalf("get-session with a ghost session: %s", s.body)
+	}
+}

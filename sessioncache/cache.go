@@ -157,7 +157,7 @@ func (c *Cache) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 			if isContextError(cl.err) && ctx.Err() == nil {
 				// The request that read the store went away; this one
 				// has not, so it must not inherit the cancellation.
-				return c.store.GetSessionAndUser(ctx, token)
+				return c.read(ctx, token)
 			}
 			return nil, nil, cl.err
 		}
@@ -170,7 +170,7 @@ func (c *Cache) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 	sh.mu.Unlock()
 
 	c.misses.Add(1)
-	cl.session, cl.user, cl.err = c.store.GetSessionAndUser(ctx, token)
+	cl.session, cl.user, cl.err = c.read(ctx, token)
 
 	sh.mu.Lock()
 	delete(sh.inflight, token)
@@ -189,6 +189,17 @@ func (c *Cache) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 		return nil, nil, cl.err
 	}
 	return cl.session.Clone(), cl.user.Clone(), nil
+}
+
+// read asks the store. A nil session or user without an error breaks the
+// SessionStore contract and is "no such session": like any error, it is
+// not cached (so it is never cloned, nor walked by InvalidateUser).
+func (c *Cache) read(ctx context.Context, token string) (*ba.Session, *ba.User, error) {
+	sess, user, err := c.store.GetSessionAndUser(ctx, token)
+	if err == nil && (sess == nil || user == nil) {
+		return nil, nil, ba.ErrNotFound
+	}
+	return sess, user, err
 }
 
 // makeRoom drops expired entries of a full shard, or one live entry when

@@ -280,3 +280,43 @@ func BenchmarkHit(b *testing.B) {
 		}
 	})
 }
+
+// nilStore answers no error but a nil session, user or both: a store bug.
+type nilStore struct {
+	session *ba.Session
+	user    *ba.User
+	reads   atomic.Int64
+}
+
+func (n *nilStore) GetSessionAndUser(context.Context, string) (*ba.Session, *ba.User, error) {
+	n.reads.Add(1)
+	return n.session, n.user, nil
+}
+
+// A nil session or user is "no such session", never cached (so that the
+// store is asked again, as for any unknown token) and never a panic, here
+// or in InvalidateUser walking the entries.
+func TestNilSessionOrUserIsNotFound(t *testing.T) {
+	for name, store := range map[string]*nilStore{
+		"ErrNotFoundNilUser":    {session: &ba.Session{ID: "s", Token: "t", UserID: "u", ExpiresAt: time.Now().Add(time.Hour)}},
+		"ErrNotFoundNilSession": {user: &ba.User{ID: "u"}},
+		"ErrNotFoundNilBoth":    {},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := mustNew(t, store, sessioncache.Options{})
+			for range 2 {
+				s, u, err := c.GetSessionAndUser(context.Background(), "t")
+				if s != nil || u != nil || !errors.Is(err, ba.ErrNotFound) {
+					t.Fatalf("%+v %+v %v; want ErrNotFound", s, u, err)
+				}
+			}
+			if n := store.reads.Load(); n != 2 {
+				t.Fatalf("%d store reads, want 2 (nothing cached)", n)
+			}
+			c.InvalidateUser("u")
+			if st := c.Stats(); st.Entries != 0 {
+				t.Fatalf("%d entries cached", st.Entries)
+			}
+		})
+	}
+}

@@ -66,8 +66,12 @@ func run() error {
 	if !*logRequests {
 		level = slog.LevelWarn
 	}
+	base, err := ba.BaseURLFromEnv()
+	if err != nil {
+		return err
+	}
 	cfg := server.Config{
-		Store: store, Secrets: secrets, BaseURL: strings.TrimRight(os.Getenv("BETTER_AUTH_URL"), "/"),
+		Store: store, Secrets: secrets, BaseURL: strings.TrimRight(base, "/"),
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
 	}
 	if *cookieCache != "" {

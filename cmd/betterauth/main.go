@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -19,7 +20,8 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "betterauth: "+oneLine(err.Error()))
+		// The library's own errors already start with "betterauth: ".
+		fmt.Fprintln(os.Stderr, "betterauth: "+strings.TrimPrefix(oneLine(err.Error()), "betterauth: "))
 	}
 	os.Exit(exitStatus(err))
 }

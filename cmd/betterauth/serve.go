@@ -52,7 +52,14 @@ Environment (Better Auth's names):
                         secret is generated and kept in <database>.secret
                         (mode 0600) so restarts keep sessions valid.
   BETTER_AUTH_URL       the public base URL (default http://<addr>); https
-                        switches to __Secure- cookies
+                        switches to __Secure- cookies. As in Better Auth,
+                        NEXT_PUBLIC_BETTER_AUTH_URL, PUBLIC_BETTER_AUTH_URL,
+                        NUXT_PUBLIC_BETTER_AUTH_URL, NUXT_PUBLIC_AUTH_URL
+                        and BASE_URL are read in that order when it is not
+                        set; a value that is not an http(s) URL stops serve
+  BETTER_AUTH_TRUSTED_ORIGINS
+                        origins trusted besides the base URL and
+                        --trusted-origins (comma-separated, no spaces)
   NODE_ENV              "production" turns rate limits on and refuses
                         secrets shorter than 32 characters
 
@@ -60,9 +67,10 @@ Flags (default in brackets):
   --addr HOST:PORT              listen address [127.0.0.1:8080]
 ` + dbFlagsHelp + `  --migrate                     create missing tables/columns at start
                                 [on for the embedded default database]
-  --trusted-origins LIST        origins besides BETTER_AUTH_URL allowed to
+  --trusted-origins LIST        origins besides the base URL allowed to
                                 make cookie-authenticated changes (comma-
-                                separated; wildcards like https://*.example.com)
+                                separated; wildcards like https://*.example.com);
+                                BETTER_AUTH_TRUSTED_ORIGINS's are added
   --cookie-domain DOMAIN        Domain of the cookies this server sets, as
                                 Better Auth's crossSubDomainCookies.domain
                                 (e.g. example.com) [host-only]
@@ -223,7 +231,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer ln.Close() // serving closes it too; closing twice is harmless
 	_, port, _ = net.SplitHostPort(ln.Addr().String())
-	cfg.BaseURL = strings.TrimRight(os.Getenv("BETTER_AUTH_URL"), "/")
+	base, err := ba.BaseURLFromEnv()
+	if err != nil {
+		return err
+	}
+	cfg.BaseURL = strings.TrimRight(base, "/")
 	if cfg.BaseURL == "" {
 		if host == "" || host == "0.0.0.0" || host == "::" {
 			host = "localhost"
@@ -237,6 +249,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nil
 	}); err != nil {
 		return err
+	}
+	// As in Better Auth, the environment's origins come on top of the
+	// configured ones, unchecked and untrimmed.
+	for _, o := range ba.TrustedOriginsFromEnv() {
+		if strings.TrimSpace(o) != o {
+			log.Warn("BETTER_AUTH_TRUSTED_ORIGINS has an entry with spaces around it; Better Auth never matches such an entry (write the list without spaces)", "entry", o)
+		}
+		cfg.TrustedOrigins = append(cfg.TrustedOrigins, o)
 	}
 	switch f.cookieCache {
 	case "":
@@ -271,7 +291,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg.Mailer = server.LogMailer{Log: log, LogLinks: f.logResetLinks}
 	if f.jwksURL != "" {
-		if cfg.JWT, err = jwtVerifier(f.jwksURL); err != nil {
+		if cfg.JWT, err = jwtVerifier(f.jwksURL, base); err != nil {
 			return err
 		}
 	}
@@ -442,9 +462,9 @@ func checkTracking(ctx context.Context, client *goredis.Client) error {
 }
 
 // jwtVerifier verifies jwt-plugin tokens against a remote JWKS. The
-// issuer and audience are Better Auth's baseURL origin: BETTER_AUTH_URL
-// when set, else the JWKS URL's origin.
-func jwtVerifier(jwksURL string) (*jwt.Verifier, error) {
+// issuer and audience are Better Auth's baseURL origin: base (from the
+// environment) when set, else the JWKS URL's origin.
+func jwtVerifier(jwksURL, base string) (*jwt.Verifier, error) {
 	u, err := url.Parse(jwksURL)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, errors.New("--jwks-url: not an http(s) URL")
@@ -453,7 +473,6 @@ func jwtVerifier(jwksURL string) (*jwt.Verifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--jwks-url: %v", err)
 	}
-	base := os.Getenv("BETTER_AUTH_URL")
 	if base == "" {
 		base = u.Scheme + "://" + u.Host
 	}

@@ -127,7 +127,8 @@ func TestServeEmbeddedDefault(t *testing.T) {
 
 func TestServeRefusesBadConfig(t *testing.T) {
 	t.Chdir(t.TempDir())
-	for _, k := range []string{"BETTER_AUTH_SECRET", "BETTER_AUTH_SECRETS", "AUTH_SECRET", "BETTER_AUTH_URL", "NODE_ENV", "DATABASE_URL"} {
+	for _, k := range []string{"BETTER_AUTH_SECRET", "BETTER_AUTH_SECRETS", "AUTH_SECRET", "NODE_ENV", "DATABASE_URL",
+		"BETTER_AUTH_URL", "NEXT_PUBLIC_BETTER_AUTH_URL", "PUBLIC_BETTER_AUTH_URL", "NUXT_PUBLIC_BETTER_AUTH_URL", "NUXT_PUBLIC_AUTH_URL", "BASE_URL"} {
 		t.Setenv(k, "")
 	}
 	cases := []struct {
@@ -149,6 +150,12 @@ func TestServeRefusesBadConfig(t *testing.T) {
 		{"RedisClientCacheTooLong", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--redis", "redis://127.0.0.1:1/0", "--redis-client-cache", "1h"}, "not between 1s and 5m"},
 		{"RedisClientCacheAndSessionCache", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--redis", "redis://127.0.0.1:1/0", "--redis-client-cache", "5s", "--session-cache-ttl", "5s"}, "choose one"},
 		{"RedisClientCacheSize", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40)}, []string{"--redis", "redis://127.0.0.1:1/0", "--redis-client-cache", "5s", "--redis-client-cache-size", "0"}, "--redis-client-cache-size"},
+		// Better Auth refuses to start on a base URL that is not http(s)
+		// (withPath in utils/url.mjs), wherever in the environment it is.
+		{"InvalidBaseURL", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40), "BETTER_AUTH_URL": "invalid"}, nil, `invalid base URL: BETTER_AUTH_URL="invalid"`},
+		{"NonHTTPBaseURL", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40), "BETTER_AUTH_URL": "ftp://auth.example.com"}, nil, "BETTER_AUTH_URL="},
+		{"InvalidNextPublicBaseURL", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40), "NEXT_PUBLIC_BETTER_AUTH_URL": "auth.example.com"}, nil, "NEXT_PUBLIC_BETTER_AUTH_URL="},
+		{"InvalidBaseURLVar", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40), "BASE_URL": "/app/"}, nil, "BASE_URL="},
 		{"Unreachable", map[string]string{"BETTER_AUTH_SECRET": strings.Repeat("s", 40), "DATABASE_URL": "postgres://u:hunter2secret@127.0.0.1:1/db"}, nil, "PostgreSQL"},
 	}
 	for _, c := range cases {
@@ -337,4 +344,41 @@ func goredisClient(t *testing.T, addr string) *goredis.Client {
 	c := goredis.NewClient(&goredis.Options{Addr: addr})
 	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+// serve takes its base URL from the environment as Better Auth does
+// (BETTER_AUTH_URL, else NEXT_PUBLIC_BETTER_AUTH_URL, …) and trusts the
+// origins of BETTER_AUTH_TRUSTED_ORIGINS besides those of --trusted-origins.
+func TestServeOriginsFromEnv(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, k := range []string{"DATABASE_URL", "BETTER_AUTH_SECRETS", "AUTH_SECRET", "NODE_ENV",
+		"BETTER_AUTH_URL", "NEXT_PUBLIC_BETTER_AUTH_URL", "PUBLIC_BETTER_AUTH_URL", "NUXT_PUBLIC_BETTER_AUTH_URL", "NUXT_PUBLIC_AUTH_URL", "BASE_URL"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("BETTER_AUTH_SECRET", strings.Repeat("o", 40))
+	t.Setenv("NEXT_PUBLIC_BETTER_AUTH_URL", "http://app.example.test")
+	t.Setenv("BETTER_AUTH_TRUSTED_ORIGINS", "https://env-a.example.test,,https://env-b.example.test")
+	base, _ := startServe(t, "--trusted-origins", "https://flag.example.test")
+	for origin, want := range map[string]int{
+		"http://app.example.test":         200,
+		"https://env-a.example.test":      200,
+		"https://env-b.example.test":      200,
+		"https://flag.example.test":       200,
+		"http://" + base[len("http://"):]: 403, // not the base URL any more
+		"https://evil.example.test":       403,
+	} {
+		req, _ := http.NewRequest("POST", base+"/api/auth/sign-out", strings.NewReader("{}"))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Cookie", "better-auth.session_token=x")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("Origin %s: %d %s, want %d", origin, res.StatusCode, b, want)
+		}
+	}
 }

@@ -38,7 +38,17 @@ func run(addr, databaseURL string, migrate bool) error {
 	if err != nil {
 		return err
 	}
-	trusted := []string{envOr("BETTER_AUTH_URL", "http://"+addr)}
+	// The origin Better Auth trusts, from its environment: BETTER_AUTH_URL
+	// (or the variables Better Auth reads after it) and
+	// BETTER_AUTH_TRUSTED_ORIGINS.
+	base, err := betterauth.BaseURLFromEnv()
+	if err != nil {
+		return err
+	}
+	if base == "" {
+		base = "http://" + addr
+	}
+	trusted := append([]string{base}, betterauth.TrustedOriginsFromEnv()...)
 	log.Printf("listening on http://%s", addr)
 	return http.ListenAndServe(addr, newHandler(verifier, trusted))
 }

@@ -72,6 +72,15 @@ func trimSpace(s string) string {
 
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
 
+// ValidName reports whether name can be a cookie name: a non-empty RFC
+// 6265 token (RFC 7230 tchar: letters, digits and !#$%&'*+-.^_`|~), the
+// rule of net/http's cookie parser and of Better Auth's cookieNameRegex
+// (cookies/cookie-utils.mjs). Both drop a cookie with any other name, so a
+// Verifier configured with one would silently find no session: every
+// place a cookie name or prefix is configured refuses it with this check,
+// the same one Parse applies.
+func ValidName(name string) bool { return isToken(name) }
+
 // isToken reports whether s is a non-empty RFC 7230 token, as net/http
 // requires of a cookie name.
 func isToken(s string) bool {
