@@ -21,9 +21,10 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/batest"
+	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/server"
-	"github.com/betterauth-go/betterauth/sqlite"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 const (
@@ -169,19 +170,7 @@ func authServerEnv() []string {
 // to a file in the format authserver.mjs writes.
 func startGoServer(t *testing.T) (baseURL, resetFile string) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, testdb.SQLite(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	st, err := sqlite.New(db, sqlite.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenMigrated(t, sqlstore.SQLite, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor}}})
 	resetFile = filepath.Join(t.TempDir(), "reset-emails.jsonl")
 	logs := &compatBuffer{}
 	srv := httptest.NewUnstartedServer(nil)
