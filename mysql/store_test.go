@@ -14,3 +14,8 @@ func TestStore(t *testing.T) { storetest.Run(t, newStore) }
 
 func BenchmarkSessionLookup(b *testing.B) { storetest.BenchmarkSessionLookup(b, newStore) }
 func TestListUsers(t *testing.T)          { storetest.RunListUsers(t, newStore) }
+
+// TestSessionBackend checks the store as a betterauth.SessionBackend.
+func TestSessionBackend(t *testing.T) {
+	storetest.RunSessionBackend(t, storetest.SQLBackend(sqlstore.MySQL))
+}

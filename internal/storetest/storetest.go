@@ -1,7 +1,9 @@
 // Package storetest is the conformance suite every store (postgres, mysql,
 // sqlite) runs: the same behaviour, checked the same way, on a fresh
 // database per test. Run runs it all; RunUsers, RunSessions, … run one
-// group each.
+// group each. RunSessionBackend is the suite of betterauth.SessionBackend,
+// which the SQL stores, Redis and sessioncache's CachedBackend all run
+// (SQLBackend, RedisBackend, Cached).
 //
 // It is also the one place tests open a store: Open (or OpenMigrated) gives
 // a store on a fresh database of a kind, NewDatabase a database that
