@@ -150,3 +150,26 @@ func TestNewFromDBFromPool(t *testing.T) {
 		t.Fatalf("lookup: %v", err)
 	}
 }
+
+// TestNewFromDBUnreachable: a *sql.DB whose server is gone gives
+// ErrUnavailable with a message that names no driver detail or password,
+// as on a pool.
+func TestNewFromDBUnreachable(t *testing.T) {
+	const password = "hunter2secret"
+	db, err := sql.Open("pgx", "postgres://app:"+password+"@127.0.0.1:1/app?connect_timeout=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s, err := postgres.NewFromDB(db, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.GetUser(context.Background(), "x")
+	if !errors.Is(err, ba.ErrUnavailable) {
+		t.Fatalf("GetUser on an unreachable server: %v, want ErrUnavailable", err)
+	}
+	if msg := err.Error(); msg != "betterauth: get user: database unreachable" {
+		t.Errorf("error %q, want the operation and \"database unreachable\" only", msg)
+	}
+}
