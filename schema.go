@@ -495,7 +495,11 @@ func (s Schema) Resolve() (*ResolvedSchema, error) {
 			if af.Name == "" || !validName(af.Name) {
 				return nil, fmt.Errorf("betterauth: schema: %s: additional field name %q is not a valid identifier", t.Model, af.Name)
 			}
-			if t.Has(af.Name) {
+			// t.index is built below: look the name up in the fields.
+			if t.hasLogical(af.Name) {
+				if isAdditional(t.Model, af.Name) {
+					return nil, fmt.Errorf("betterauth: schema: %s: additional field %q is declared twice", t.Model, af.Name)
+				}
 				return nil, fmt.Errorf("betterauth: schema: %s: additional field %q clashes with a built-in field", t.Model, af.Name)
 			}
 			if !af.Type.valid() {

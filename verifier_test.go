@@ -11,7 +11,6 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/storetest"
-	"github.com/betterauth-go/betterauth/sqlite"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
@@ -27,18 +26,7 @@ type fixture struct {
 func newFixture(t *testing.T, schema ba.Schema) *fixture {
 	t.Helper()
 	clock := storetest.NewClock()
-	db, err := sqlite.Open(context.Background(), t.TempDir()+"/v.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	st, err := sqlite.New(db, sqlite.Options{Schema: schema, Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenMigrated(t, sqlstore.SQLite, sqlstore.Options{Schema: schema, Now: clock.Now})
 	u := &ba.User{Name: "V", Email: "v@example.com"}
 	if err := st.CreateUser(context.Background(), u); err != nil {
 		t.Fatal(err)
@@ -270,19 +258,8 @@ func BenchmarkVerifySigned(b *testing.B) {
 // cookie, signature, one session+user query, expiry and ban checks.
 func BenchmarkVerify(b *testing.B) {
 	clock := storetest.NewClock()
-	db, err := sqlite.Open(context.Background(), b.TempDir()+"/bench.db")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	st, err := sqlite.New(db, sqlite.Options{Now: clock.Now})
-	if err != nil {
-		b.Fatal(err)
-	}
+	st := storetest.OpenMigrated(b, sqlstore.SQLite, sqlstore.Options{Now: clock.Now})
 	ctx := context.Background()
-	if _, err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
 	u := &ba.User{Name: "B", Email: "b@example.com"}
 	if err := st.CreateUser(ctx, u); err != nil {
 		b.Fatal(err)

@@ -21,9 +21,7 @@ import (
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/apikey"
 	"github.com/betterauth-go/betterauth/internal/batest"
-	"github.com/betterauth-go/betterauth/internal/testdb"
-	"github.com/betterauth-go/betterauth/mysql"
-	"github.com/betterauth-go/betterauth/postgres"
+	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/sqlite"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
@@ -41,55 +39,23 @@ type live struct {
 	userID string
 }
 
-// liveDialects lists the databases the live tests run on.
-var liveDialects = []string{"sqlite", "postgres", "mysql"}
-
-func startLive(t *testing.T, dialect string) *live {
+func startLive(t *testing.T, kind sqlstore.Kind) *live {
 	t.Helper()
 	ctx := context.Background()
 	opts := sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAPIKey}}}
 	l := &live{}
-	var dbURL string
-	switch dialect {
-	case "sqlite":
-		dbURL = testdb.SQLite(t)
-		db, err := sqlite.Open(ctx, dbURL)
+	db := storetest.NewDatabase(t, kind)
+	l.store = db.Open(t, opts)
+	if kind == sqlstore.SQLite {
+		raw, err := sqlite.Open(ctx, db.DSN)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { db.Close() })
-		s, err := sqlite.New(db, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.store, l.sqlDB = s, db
-	case "postgres":
-		dbURL = testdb.Postgres(t)
-		pool, err := postgres.Open(ctx, dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(pool.Close)
-		s, err := postgres.New(pool, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.store = s
-	case "mysql":
-		dbURL = testdb.MySQL(t)
-		db, err := mysql.Open(ctx, dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		s, err := mysql.New(db, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.store = s
+		t.Cleanup(func() { raw.Close() })
+		l.sqlDB = raw
 	}
 	l.h = batest.Start(t, batest.Config{
-		Dialect: dialect, URL: dbURL, Secret: liveSecret, Plugins: []string{"apiKey"},
+		Dialect: kind.String(), URL: db.DSN, Secret: liveSecret, Plugins: []string{"apiKey"},
 		Extra: map[string]any{"pluginOptions": map[string]any{"apiKey": map[string]any{
 			// The plugin's verify route is server-only (404 over HTTP);
 			// with sessions for API keys, any request carrying x-api-key
@@ -274,14 +240,12 @@ func usage(m map[string]any) map[string]any {
 }
 
 func TestLiveBetterAuth(t *testing.T) {
-	for _, dialect := range liveDialects {
-		t.Run(dialect, func(t *testing.T) { testLive(t, dialect) })
-	}
+	storetest.ForEachKind(t, testLive)
 }
 
-func testLive(t *testing.T, dialect string) {
+func testLive(t *testing.T, kind sqlstore.Kind) {
 	ctx := context.Background()
-	l := startLive(t, dialect)
+	l := startLive(t, kind)
 	readOnly, err := apikey.New(apikey.Config{Keys: l.keys, Users: l.store})
 	if err != nil {
 		t.Fatal(err)

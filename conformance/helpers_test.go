@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -10,10 +9,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/batest"
-	"github.com/betterauth-go/betterauth/internal/testdb"
-	"github.com/betterauth-go/betterauth/mysql"
-	"github.com/betterauth-go/betterauth/postgres"
-	"github.com/betterauth-go/betterauth/sqlite"
+	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
@@ -28,53 +24,16 @@ type database struct {
 
 // dialects returns a constructor of a fresh database per dialect.
 func dialects() map[string]func(t *testing.T) database {
-	return map[string]func(t *testing.T) database{
-		"sqlite": func(t *testing.T) database {
-			path := testdb.SQLite(t)
-			return database{dialect: "sqlite", url: path, open: func(t *testing.T, opts sqlstore.Options) *sqlstore.Store {
-				db, err := sqlite.Open(context.Background(), path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				s, err := sqlite.New(db, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return s
+	out := map[string]func(t *testing.T) database{}
+	for _, kind := range storetest.Kinds {
+		out[kind.String()] = func(t *testing.T) database {
+			db := storetest.NewDatabase(t, kind)
+			return database{dialect: kind.String(), url: db.DSN, open: func(t *testing.T, opts sqlstore.Options) *sqlstore.Store {
+				return db.Open(t, opts)
 			}}
-		},
-		"postgres": func(t *testing.T) database {
-			url := testdb.Postgres(t)
-			return database{dialect: "postgres", url: url, open: func(t *testing.T, opts sqlstore.Options) *sqlstore.Store {
-				pool, err := postgres.Open(context.Background(), url)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(pool.Close)
-				s, err := postgres.New(pool, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return s
-			}}
-		},
-		"mysql": func(t *testing.T) database {
-			url := testdb.MySQL(t)
-			return database{dialect: "mysql", url: url, open: func(t *testing.T, opts sqlstore.Options) *sqlstore.Store {
-				db, err := mysql.Open(context.Background(), url)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				s, err := mysql.New(db, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return s
-			}}
-		},
+		}
 	}
+	return out
 }
 
 // forEachDialect runs fn once per database kind, each on its own database.

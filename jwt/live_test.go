@@ -19,9 +19,9 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/batest"
-	"github.com/betterauth-go/betterauth/internal/testdb"
+	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/jwt"
-	"github.com/betterauth-go/betterauth/sqlite"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 const liveSecret = "jwt-live-test-secret-0123456789abcdef-0123456789"
@@ -30,7 +30,7 @@ const liveSecret = "jwt-live-test-secret-0123456789abcdef-0123456789"
 // fresh SQLite file, a signed-up user, and its /jwks served over HTTP.
 type liveBA struct {
 	h      *batest.Harness
-	dbPath string
+	db     storetest.Database
 	cookie string
 	bearer string // set-auth-token of the sign-up
 	user   json.RawMessage
@@ -47,8 +47,8 @@ func startLive(t *testing.T, jwtOptions map[string]any) *liveBA {
 // harness's http://localhost:3000).
 func startLiveAt(t *testing.T, baseURL string, jwtOptions map[string]any) *liveBA {
 	t.Helper()
-	l := &liveBA{dbPath: testdb.SQLite(t)}
-	cfg := batest.Config{Dialect: "sqlite", URL: l.dbPath, Secret: liveSecret, BaseURL: baseURL, Plugins: []string{"jwt", "bearer"}}
+	l := &liveBA{db: storetest.NewDatabase(t, sqlstore.SQLite)}
+	cfg := batest.Config{Dialect: "sqlite", URL: l.db.DSN, Secret: liveSecret, BaseURL: baseURL, Plugins: []string{"jwt", "bearer"}}
 	if jwtOptions != nil {
 		cfg.Extra = map[string]any{"pluginOptions": map[string]any{"jwt": jwtOptions}}
 	}
@@ -90,18 +90,9 @@ func (l *liveBA) token(t *testing.T, headers map[string]string) string {
 	return body.Token
 }
 
-func (l *liveBA) store(t *testing.T) *sqlite.Store {
+func (l *liveBA) store(t *testing.T) *sqlstore.Store {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), l.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	s, err := sqlite.New(db, sqlite.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginJWT}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return l.db.Open(t, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginJWT}}})
 }
 
 func (l *liveBA) jwksText(t *testing.T) string {

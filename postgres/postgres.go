@@ -1,9 +1,11 @@
 // Package postgres stores Better Auth's tables in PostgreSQL through pgx v5.
 //
 // A Store works with a *pgxpool.Pool, a *pgx.Conn or a pgx.Tx (anything with
-// pgx's Exec/Query/QueryRow), reads and writes rows exactly as Better Auth's
-// Kysely adapter does (timestamptz, native booleans, jsonb), and has the same
-// API as the mysql and sqlite stores.
+// pgx's Exec/Query/QueryRow; New), or with a *sql.DB, *sql.Conn or *sql.Tx
+// on pgx's database/sql driver, github.com/jackc/pgx/v5/stdlib, the handle
+// gorm, bun, ent and sqlx give you (NewFromDB). It reads and writes rows
+// exactly as Better Auth's Kysely adapter does (timestamptz, native
+// booleans, jsonb), and has the same API as the mysql and sqlite stores.
 //
 //	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
 //	store, err := postgres.New(pool, postgres.Options{})
@@ -12,6 +14,8 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net"
@@ -56,6 +60,18 @@ func New(db DBTX, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// NewFromDB builds a Store on a database/sql handle of pgx's stdlib driver
+// (sql.Open("pgx", url), stdlib.OpenDBFromPool(pool), or the *sql.DB of
+// gorm's, bun's or ent's PostgreSQL dialect): a *sql.DB, *sql.Conn or
+// *sql.Tx. It is the same Store as New's, with the same errors (the stdlib
+// driver returns pgx's *pgconn.PgError) and transactions (WithTx begins one
+// on a *sql.DB or *sql.Conn, and runs inside a *sql.Tx). Another
+// PostgreSQL driver (lib/pq) is not supported: its errors and array
+// parameters differ.
+func NewFromDB(db sqlstore.StdDBTX, opts Options) (*Store, error) {
+	return sqlstore.New(sqlstore.Driver{DB: sqlstore.Std(db), Stats: sqlstore.StdStats(db), Kind: sqlstore.Postgres, Classify: classify}, opts)
 }
 
 // Open connects a pool to a postgres:// URL and checks it with a ping. The
@@ -144,10 +160,10 @@ func classify(err error) (error, string) {
 		return ba.ErrUnavailable, "database unreachable"
 	}
 	var connErr *pgconn.ConnectError
-	if errors.As(err, &connErr) {
+	if errors.As(err, &connErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
 		return ba.ErrUnavailable, "database unreachable"
 	}
-	if errors.Is(err, pgx.ErrTxClosed) || errors.Is(err, pgx.ErrTxCommitRollback) {
+	if errors.Is(err, pgx.ErrTxClosed) || errors.Is(err, pgx.ErrTxCommitRollback) || errors.Is(err, sql.ErrTxDone) {
 		return ba.ErrUnavailable, "transaction aborted"
 	}
 	return ba.ErrUnavailable, "database error"

@@ -1,30 +1,21 @@
 package postgres_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/betterauth-go/betterauth/internal/storetest"
-	"github.com/betterauth-go/betterauth/internal/testdb"
-	"github.com/betterauth-go/betterauth/postgres"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
-func newStore(t testing.TB, opts sqlstore.Options) *sqlstore.Store {
-	t.Helper()
-	pool, err := postgres.Open(context.Background(), testdb.Postgres(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	s, err := postgres.New(pool, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+// newStore builds a store on a fresh database.
+var newStore = storetest.FactoryFor(sqlstore.Postgres)
 
 func TestStore(t *testing.T) { storetest.Run(t, newStore) }
 
 func BenchmarkSessionLookup(b *testing.B) { storetest.BenchmarkSessionLookup(b, newStore) }
 func TestListUsers(t *testing.T)          { storetest.RunListUsers(t, newStore) }
+
+// TestSessionBackend checks the store as a betterauth.SessionBackend.
+func TestSessionBackend(t *testing.T) {
+	storetest.RunSessionBackend(t, storetest.SQLBackend(sqlstore.Postgres))
+}

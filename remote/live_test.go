@@ -1,7 +1,6 @@
 package remote_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,11 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,9 +29,8 @@ func TestLive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("live Better Auth test")
 	}
-	dir := batest.Ensure(t)
 	dbPath := testdb.SQLite(t)
-	baseURL := startAuthServer(t, dir, dbPath)
+	baseURL := batest.StartAuthServer(t, batest.AuthServerConfig{DB: dbPath, Secret: liveSecret})
 	ctx := context.Background()
 
 	// Count what reaches Better Auth.
@@ -312,69 +307,6 @@ func TestLiveRateLimit(t *testing.T) {
 	}
 }
 
-// startAuthServer runs authserver.mjs on dbPath and returns its base URL.
-func startAuthServer(t *testing.T, dir, dbPath string) string {
-	t.Helper()
-	cmd := exec.Command("node", "authserver.mjs", dbPath)
-	cmd.Dir = dir
-	// Without NODE_ENV/TEST Better Auth behaves as in production (origin
-	// checks on, no IP fallback).
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "NODE_ENV", "TEST", "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRETS", "BETTER_AUTH_URL":
-			continue
-		}
-		cmd.Env = append(cmd.Env, kv)
-	}
-	cmd.Env = append(cmd.Env, "BETTER_AUTH_SECRET="+liveSecret)
-	stdin, err := cmd.StdinPipe() // closing it stops the server
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr lockedBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start node authserver.mjs: %v", err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = stdin.Close()
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("authserver.mjs stderr:\n%s", stderr.String())
-		}
-	})
-	lines := make(chan string, 1)
-	go func() {
-		br := bufio.NewReader(stdout)
-		line, _ := br.ReadString('\n')
-		lines <- strings.TrimSpace(line)
-		_, _ = io.Copy(io.Discard, br)
-	}()
-	select {
-	case line := <-lines:
-		url, ok := strings.CutPrefix(line, "LISTENING ")
-		if !ok {
-			t.Fatalf("authserver.mjs: want a LISTENING line, got %q\nstderr:\n%s", line, stderr.String())
-		}
-		return url
-	case <-time.After(2 * time.Minute):
-		t.Fatalf("authserver.mjs did not start\nstderr:\n%s", stderr.String())
-	}
-	return ""
-}
-
 // postAuth POSTs JSON to Better Auth as a browser on its origin would, and
 // returns the session_token cookie it set ("name=value") or "".
 func postAuth(t *testing.T, baseURL, path, cookie string, body any, out any) string {
@@ -409,21 +341,4 @@ func postAuth(t *testing.T, baseURL, path, cookie string, body any, out any) str
 		}
 	}
 	return ""
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }

@@ -1,13 +1,11 @@
 package server_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -21,9 +19,10 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/batest"
+	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/server"
-	"github.com/betterauth-go/betterauth/sqlite"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 const (
@@ -52,7 +51,8 @@ func TestClientCompatibility(t *testing.T) {
 	dir := batest.Ensure(t)
 	start := time.Now()
 
-	baURL, baReset := startBetterAuthServer(t, dir)
+	baReset := filepath.Join(t.TempDir(), "reset-emails.jsonl")
+	baURL := batest.StartAuthServer(t, batest.AuthServerConfig{DB: testdb.SQLite(t), Secret: compatSecret, ResetFile: baReset, StartTimeout: compatTimeout})
 	goURL, goReset := startGoServer(t)
 
 	var wg sync.WaitGroup
@@ -90,98 +90,12 @@ func TestClientCompatibility(t *testing.T) {
 
 // --- servers -----------------------------------------------------------------
 
-// startBetterAuthServer runs authserver.mjs on a fresh SQLite file and
-// returns its URL and the file its reset emails are appended to.
-func startBetterAuthServer(t *testing.T, dir string) (baseURL, resetFile string) {
-	t.Helper()
-	resetFile = filepath.Join(t.TempDir(), "reset-emails.jsonl")
-	cmd := exec.Command("node", "authserver.mjs", testdb.SQLite(t), resetFile)
-	cmd.Dir = dir
-	cmd.Env = authServerEnv()
-	stdin, err := cmd.StdinPipe() // closing it stops the server
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr := &compatBuffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start node authserver.mjs: %v", err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = stdin.Close()
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("authserver.mjs stderr:\n%s", stderr.tail(20000))
-		}
-	})
-
-	lines := make(chan string, 1)
-	go func() {
-		br := bufio.NewReader(stdout)
-		line, _ := br.ReadString('\n')
-		lines <- strings.TrimSpace(line)
-		_, _ = io.Copy(io.Discard, br)
-	}()
-	select {
-	case line := <-lines:
-		url, ok := strings.CutPrefix(line, "LISTENING ")
-		if !ok {
-			t.Fatalf("authserver.mjs: want a LISTENING line, got %q\nstderr:\n%s", line, stderr.tail(4000))
-		}
-		return url, resetFile
-	case <-time.After(compatTimeout):
-		t.Fatalf("authserver.mjs did not start in %s\nstderr:\n%s", compatTimeout, stderr.tail(4000))
-	}
-	return "", ""
-}
-
-// authServerEnv is the test's environment for authserver.mjs, without the
-// variables that switch Better Auth into test or development mode: with
-// NODE_ENV=test (or TEST set) it skips its origin checks, and in both modes
-// it records 127.0.0.1 as the client IP when there is no X-Forwarded-For.
-// Left unset, Better Auth behaves as it does in production.
-func authServerEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "NODE_ENV", "TEST", "BETTER_AUTH_SECRET", "BETTER_AUTH_URL":
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env, "BETTER_AUTH_SECRET="+compatSecret)
-}
-
 // startGoServer serves server.New over the same schema (admin and twoFactor
 // plugins) on a fresh SQLite file, with a Mailer that appends reset emails
 // to a file in the format authserver.mjs writes.
 func startGoServer(t *testing.T) (baseURL, resetFile string) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, testdb.SQLite(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	st, err := sqlite.New(db, sqlite.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenMigrated(t, sqlstore.SQLite, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor}}})
 	resetFile = filepath.Join(t.TempDir(), "reset-emails.jsonl")
 	logs := &compatBuffer{}
 	srv := httptest.NewUnstartedServer(nil)

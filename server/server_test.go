@@ -19,6 +19,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/server"
 	"github.com/betterauth-go/betterauth/sqlite"
@@ -50,18 +51,7 @@ type env struct {
 
 func newEnv(t testing.TB, mod func(*server.Config)) *env {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), t.TempDir()+"/s.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	st, err := sqlite.New(db, sqlite.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginUsername, ba.PluginTwoFactor}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenMigrated(t, sqlstore.SQLite, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginUsername, ba.PluginTwoFactor}}})
 	logs := &bytes.Buffer{}
 	e := &env{t: t, store: st, mailer: &captureMailer{}, logs: logs}
 	cfg := server.Config{Store: st, Secrets: []ba.Secret{{Value: secret}}, Mailer: e.mailer,

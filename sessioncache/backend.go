@@ -69,6 +69,8 @@ func (b *CachedBackend) RefreshSession(ctx context.Context, token string, expire
 // cached copies hold the old user (role, ban, name).
 func (b *CachedBackend) UserChanged(ctx context.Context, user *ba.User) error {
 	err := b.backend.UserChanged(ctx, user)
-	b.InvalidateUser(user.ID)
+	if user != nil { // the backend has refused it (Redis) or ignored it (SQL)
+		b.InvalidateUser(user.ID)
+	}
 	return err
 }

@@ -15,8 +15,6 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/storetest"
-	"github.com/betterauth-go/betterauth/internal/testdb"
-	"github.com/betterauth-go/betterauth/postgres"
 	"github.com/betterauth-go/betterauth/server"
 	"github.com/betterauth-go/betterauth/sessioncache"
 	"github.com/betterauth-go/betterauth/sqlite"
@@ -25,54 +23,21 @@ import (
 
 const secret = "sessioncache-test-secret-0123456789abcdef"
 
-// openers give each "instance" its own connection pool on one database, as
-// two processes would have.
-var openers = map[string]func(t *testing.T) func(t *testing.T, opts sqlstore.Options) *sqlstore.Store{
-	"sqlite": func(t *testing.T) func(*testing.T, sqlstore.Options) *sqlstore.Store {
-		path := t.TempDir() + "/shared.db"
-		return func(t *testing.T, opts sqlstore.Options) *sqlstore.Store {
-			db, err := sqlite.Open(context.Background(), path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			s, err := sqlite.New(db, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}
-	},
-	"postgres": func(t *testing.T) func(*testing.T, sqlstore.Options) *sqlstore.Store {
-		dsn := testdb.Postgres(t)
-		return func(t *testing.T, opts sqlstore.Options) *sqlstore.Store {
-			pool, err := postgres.Open(context.Background(), dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(pool.Close)
-			s, err := postgres.New(pool, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}
-	},
-}
-
 // TestRevocationReachesEveryInstance runs two Verifiers, each with its own
 // cache and its own pool, on one database. A revocation made through one
 // instance is seen there at once and by the other within the TTL — never
 // later; a revocation made by a third party (Better Auth itself) is seen by
 // both within the TTL.
 func TestRevocationReachesEveryInstance(t *testing.T) {
-	for name, open := range openers {
-		t.Run(name, func(t *testing.T) {
+	// Each "instance" has its own connection pool on one database, as two
+	// processes would have.
+	for _, kind := range []sqlstore.Kind{sqlstore.SQLite, sqlstore.Postgres} {
+		t.Run(kind.String(), func(t *testing.T) {
 			ctx := context.Background()
 			const ttl = 5 * time.Second
 			clock := storetest.NewClock()
 			opts := sqlstore.Options{Now: clock.Now}
-			newStore := open(t)
+			newStore := storetest.NewDatabase(t, kind).Open
 			third := newStore(t, opts) // Better Auth, or any other writer
 			if _, err := third.Migrate(ctx); err != nil {
 				t.Fatal(err)

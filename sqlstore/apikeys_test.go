@@ -9,79 +9,23 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/testdb"
-	"github.com/betterauth-go/betterauth/mysql"
-	"github.com/betterauth-go/betterauth/postgres"
-	"github.com/betterauth-go/betterauth/sqlite"
+	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 var apiKeySchema = ba.Schema{Plugins: []ba.Plugin{ba.PluginAPIKey}}
 
-// apiKeyStores opens a fresh, migrated database per dialect.
+// apiKeyStores runs fn on a fresh, migrated database of each kind.
 func apiKeyStores(t *testing.T, fn func(t *testing.T, s *sqlstore.Store)) {
-	ctx := context.Background()
-	open := map[string]func(t *testing.T) *sqlstore.Store{
-		"sqlite": func(t *testing.T) *sqlstore.Store {
-			db, err := sqlite.Open(ctx, testdb.SQLite(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			s, err := sqlite.New(db, sqlite.Options{Schema: apiKeySchema})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		},
-		"postgres": func(t *testing.T) *sqlstore.Store {
-			pool, err := postgres.Open(ctx, testdb.Postgres(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(pool.Close)
-			s, err := postgres.New(pool, postgres.Options{Schema: apiKeySchema})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		},
-		"mysql": func(t *testing.T) *sqlstore.Store {
-			db, err := mysql.Open(ctx, testdb.MySQL(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			s, err := mysql.New(db, mysql.Options{Schema: apiKeySchema})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		},
-	}
-	for _, name := range []string{"sqlite", "postgres", "mysql"} {
-		t.Run(name, func(t *testing.T) {
-			s := open[name](t)
-			if _, err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			fn(t, s)
-		})
-	}
+	storetest.ForEachKind(t, func(t *testing.T, kind sqlstore.Kind) {
+		fn(t, storetest.OpenMigrated(t, kind, sqlstore.Options{Schema: apiKeySchema}))
+	})
 }
 
 func i64(n int64) *int64 { return &n }
 
 func TestAPIKeysWithoutPlugin(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), testdb.SQLite(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	s, err := sqlite.New(db, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.Open(t, sqlstore.SQLite, sqlstore.Options{})
 	if _, err := s.APIKeys(); !errors.Is(err, ba.ErrInvalid) {
 		t.Fatalf("APIKeys without the plugin: %v, want ErrInvalid", err)
 	}

@@ -39,9 +39,15 @@ func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Sessio
 	return s.lookupOne(ctx, token)
 }
 
-// ListUserSessions returns the user's unexpired sessions, newest first.
+// ListUserSessions returns the user's unexpired sessions, newest first;
+// empty, never nil, when there are none (as betterauth.SessionBackend
+// documents, and the Redis store does).
 func (s *Store) ListUserSessions(ctx context.Context, userID string) ([]ba.Session, error) {
-	return getMany(ctx, s, s.session, "list active sessions", s.q.sessionsActiveByUser, userID, s.kind.Time(s.nowUTC()))
+	list, err := getMany(ctx, s, s.session, "list active sessions", s.q.sessionsActiveByUser, userID, s.kind.Time(s.nowUTC()))
+	if err == nil && list == nil {
+		list = []ba.Session{}
+	}
+	return list, err
 }
 
 // UpdateSessionByToken applies the set fields of up to the session with this

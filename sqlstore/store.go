@@ -61,14 +61,13 @@ type CleanupBatch struct {
 // use when its DB is (a pool is; a single connection or transaction is not).
 type Store struct {
 	drv       Driver
+	opts      Options // as given to New, for WithSchema
 	kind      Kind
 	schema    *ba.ResolvedSchema
 	now       func() time.Time
 	batchSize int
 	onCleanup func(CleanupBatch)
 	batcher   *coalesce.Batcher[sessionAndUser] // nil: every lookup its own query
-
-	lookupQueries int // Options.MaxLookupQueries
 
 	user         *codec[ba.User]
 	session      *codec[ba.Session]
@@ -87,7 +86,7 @@ func New(drv Driver, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{drv: drv, kind: drv.Kind, schema: schema, now: opts.Now, batchSize: opts.BatchSize, onCleanup: opts.CleanupObserver}
+	s := &Store{drv: drv, opts: opts, kind: drv.Kind, schema: schema, now: opts.Now, batchSize: opts.BatchSize, onCleanup: opts.CleanupObserver}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -131,7 +130,6 @@ func New(drv Driver, opts Options) (*Store, error) {
 	if opts.MaxLookupQueries == 0 {
 		opts.MaxLookupQueries = max(2, runtime.GOMAXPROCS(0))
 	}
-	s.lookupQueries = opts.MaxLookupQueries
 	if drv.Stats != nil { // a pool: a single connection cannot run lookups side by side
 		s.batcher = newLookupBatcher(s, opts.MaxLookupQueries)
 	}
@@ -139,9 +137,22 @@ func New(drv Driver, opts Options) (*Store, error) {
 }
 
 // WithSchema returns a store on the same database with another schema (for
-// example, after enabling a plugin), keeping the other options.
+// example, after enabling a plugin), keeping every other option. A store
+// bound to a transaction (WithTx) gives one bound to the same transaction.
 func (s *Store) WithSchema(schema ba.Schema) (*Store, error) {
-	return New(s.drv, Options{Schema: schema, Now: s.now, BatchSize: s.batchSize, MaxLookupQueries: s.lookupQueries, CleanupObserver: s.onCleanup})
+	opts := s.opts
+	opts.Schema = schema
+	n, err := New(s.drv, opts)
+	if err != nil {
+		return nil, err
+	}
+	// s.drv.DB already carries opts.QueryTimeout (or is s's transaction):
+	// New would add its deadline a second time, around the first.
+	n.drv.DB = s.drv.DB
+	if s.batcher == nil { // a transaction's lookups run in it
+		n.batcher = nil
+	}
+	return n, nil
 }
 
 // PoolStats returns the connection pool's statistics, and false when the

@@ -20,7 +20,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/betterauth-go/betterauth/internal/dburl"
+	"github.com/betterauth-go/betterauth/dburl"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
@@ -37,13 +37,9 @@ func run() error {
 		batch = v
 	}
 	ctx := context.Background()
-	u, err := dburl.Parse(os.Getenv("DATABASE_URL"))
-	if err != nil {
-		return err
-	}
 	var lockMu sync.Mutex
 	var deletes []time.Duration
-	store, closeStore, err := dburl.OpenWith(ctx, u, sqlstore.Options{BatchSize: batch, CleanupObserver: func(b sqlstore.CleanupBatch) {
+	store, closeDB, err := dburl.Open(ctx, os.Getenv("DATABASE_URL"), sqlstore.Options{BatchSize: batch, CleanupObserver: func(b sqlstore.CleanupBatch) {
 		lockMu.Lock()
 		deletes = append(deletes, b.Delete)
 		lockMu.Unlock()
@@ -51,7 +47,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	defer closeDB()
 	tokens, err := liveTokens(ctx, store, 200)
 	if err != nil {
 		return err

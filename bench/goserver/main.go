@@ -26,9 +26,10 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/dburl"
+	"github.com/betterauth-go/betterauth/dburl"
 	"github.com/betterauth-go/betterauth/server"
 	"github.com/betterauth-go/betterauth/sessioncache"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 func main() {
@@ -49,15 +50,11 @@ func run() error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	u, err := dburl.Parse(os.Getenv("DATABASE_URL"))
+	store, closeDB, err := dburl.Open(ctx, os.Getenv("DATABASE_URL"), sqlstore.Options{})
 	if err != nil {
 		return err
 	}
-	store, closeStore, err := dburl.Open(ctx, u, ba.Schema{})
-	if err != nil {
-		return err
-	}
-	defer closeStore()
+	defer closeDB()
 	secrets, err := ba.SecretsFromEnv()
 	if err != nil {
 		return err

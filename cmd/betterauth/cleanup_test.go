@@ -9,7 +9,8 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/dburl"
+	"github.com/betterauth-go/betterauth/dburl"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 // TestServeCleansExpiredRows: serve's cleanup loop deletes expired
@@ -25,12 +26,11 @@ func TestServeCleansExpiredRows(t *testing.T) {
 	if err := run(ctx, []string{"migrate"}, strings.NewReader(""), &out, &out); err != nil {
 		t.Fatalf("migrate: %v %s", err, out.String())
 	}
-	u, _ := dburl.Parse(db)
-	store, closeStore, err := dburl.Open(ctx, u, ba.Schema{})
+	store, closeDB, err := dburl.Open(ctx, db, sqlstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeStore()
+	defer closeDB()
 	user := &ba.User{Name: "C", Email: "c@example.com"}
 	if err := store.CreateUser(ctx, user); err != nil {
 		t.Fatal(err)

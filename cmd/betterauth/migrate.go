@@ -7,7 +7,7 @@ import (
 	"io"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/dburl"
+	"github.com/betterauth-go/betterauth/dburl"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
@@ -106,13 +106,13 @@ func migrateError(u dburl.URL, applied []string, err error, stdout io.Writer) er
 	switch {
 	case len(applied) == 0 && isUnsafe(err):
 		return failed(fmt.Errorf("migration refused, nothing was changed: %w", err))
-	case u.Driver == dburl.MySQL && len(applied) > 0:
+	case u.Kind == sqlstore.MySQL && len(applied) > 0:
 		// MySQL commits DDL as it goes: what ran before the failure stays.
 		for _, stmt := range applied {
 			fmt.Fprintln(stdout, stmt)
 		}
 		return failed(fmt.Errorf("migration failed after %d statement%s (MySQL keeps them; fix the cause and run `betterauth migrate` again): %w", len(applied), plural(len(applied)), err))
-	case u.Driver == dburl.MySQL:
+	case u.Kind == sqlstore.MySQL:
 		return failed(fmt.Errorf("migration failed: %w", err))
 	}
 	return failed(fmt.Errorf("migration failed and was rolled back, nothing was changed: %w", err))

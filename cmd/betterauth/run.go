@@ -11,7 +11,7 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/dburl"
+	"github.com/betterauth-go/betterauth/dburl"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
@@ -197,16 +197,16 @@ func pluginsFlag(plugins []ba.Plugin) string {
 func connect(ctx context.Context, u dburl.URL, schema ba.Schema, readOnly bool) (*sqlstore.Store, func(), error) {
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
-	open := dburl.Open
+	open := u.Open
 	if readOnly {
-		open = dburl.OpenReadOnly
+		open = u.OpenReadOnly
 	}
-	store, closeStore, err := open(ctx, u, schema)
+	store, closeDB, err := open(ctx, sqlstore.Options{Schema: schema})
 	if err != nil {
-		if u.Driver == dburl.SQLite {
+		if u.Kind == sqlstore.SQLite {
 			return nil, nil, fmt.Errorf("%w (check the path and that its directory exists and is writable)", err)
 		}
 		return nil, nil, fmt.Errorf("%w (check that the server is running and the database URL is right)", err)
 	}
-	return store, closeStore, nil
+	return store, func() { _ = closeDB() }, nil
 }

@@ -7,11 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/betterauth-go/betterauth/internal/dburl"
+	"github.com/betterauth-go/betterauth/dburl"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 	"github.com/betterauth-go/betterauth/mysql"
 	"github.com/betterauth-go/betterauth/postgres"
 	"github.com/betterauth-go/betterauth/sqlite"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 const secret = "hunter2secret"
@@ -95,8 +96,8 @@ func execSQL(t *testing.T, rawURL string, statements ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	switch u.Driver {
-	case dburl.Postgres:
+	switch u.Kind {
+	case sqlstore.Postgres:
 		pool, err := postgres.Open(ctx, u.DSN)
 		if err != nil {
 			t.Fatal(err)
@@ -109,7 +110,7 @@ func execSQL(t *testing.T, rawURL string, statements ...string) {
 		}
 	default:
 		open := sqlite.Open
-		if u.Driver == dburl.MySQL {
+		if u.Kind == sqlstore.MySQL {
 			open = mysql.Open
 		}
 		db, err := open(ctx, u.DSN)

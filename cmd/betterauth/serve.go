@@ -25,7 +25,7 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/dburl"
+	"github.com/betterauth-go/betterauth/dburl"
 	"github.com/betterauth-go/betterauth/jwt"
 	redisstore "github.com/betterauth-go/betterauth/redis"
 	"github.com/betterauth-go/betterauth/server"
@@ -551,7 +551,7 @@ const minSecretLength = 32
 func serveSecrets(u dburl.URL, production bool, log *slog.Logger) ([]ba.Secret, error) {
 	secrets, err := ba.SecretsFromEnv()
 	if errors.Is(err, ba.ErrNoSecret) {
-		if u.Driver != dburl.SQLite {
+		if u.Kind != sqlstore.SQLite {
 			return nil, errors.New("BETTER_AUTH_SECRET is not set: with a shared database, set it to the secret of your Better Auth app (sessions are signed with it)")
 		}
 		return generatedSecret(u.DSN, log)

@@ -7,8 +7,9 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/internal/dburl"
+	"github.com/betterauth-go/betterauth/dburl"
 	"github.com/betterauth-go/betterauth/internal/testdb"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 // TestUserAndSessionCommands runs user create/list and session revoke on
@@ -56,12 +57,11 @@ func TestUserAndSessionCommands(t *testing.T) {
 			}
 
 			// The password works, and sessions revoke.
-			u, _ := dburl.Parse(db)
-			store, closeStore, err := dburl.Open(ctx, u, ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin}})
+			store, closeDB, err := dburl.Open(ctx, db, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin}}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer closeStore()
+			defer closeDB()
 			user, err := store.GetUserByEmail(ctx, "root@example.com")
 			if err != nil {
 				t.Fatal(err)

@@ -13,6 +13,8 @@ import (
 	"github.com/gofiber/fiber/v3/middleware/recover"
 
 	"github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/dburl"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 func main() {
@@ -26,11 +28,21 @@ func main() {
 }
 
 func run(addr, databaseURL string, migrate bool) error {
-	store, closeDB, err := openStore(context.Background(), databaseURL, migrate)
+	ctx := context.Background()
+	// DATABASE_URL as Better Auth and `betterauth serve` write it:
+	// postgres://…, mysql://… or sqlite:PATH.
+	store, closeDB, err := dburl.Open(ctx, databaseURL, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
 	defer closeDB()
+	// Only on a database of its own: next to a Better Auth app, the schema
+	// is Better Auth's.
+	if migrate {
+		if _, err := store.Migrate(ctx); err != nil {
+			return err
+		}
+	}
 	// Secrets come from BETTER_AUTH_SECRET / BETTER_AUTH_SECRETS, as in Better Auth.
 	verifier, err := betterauth.NewVerifier(betterauth.VerifierConfig{Sessions: store})
 	if err != nil {

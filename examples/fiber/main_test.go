@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"net"
-	"path/filepath"
 	"testing"
 
 	"github.com/gofiber/fiber/v3"
@@ -27,19 +24,4 @@ func startServer(t *testing.T, verifier *betterauth.Verifier, trustedOrigins []s
 	go func() { _ = app.Listener(ln, fiber.ListenConfig{DisableStartupMessage: true}) }()
 	t.Cleanup(func() { _ = app.Shutdown() })
 	return "http://" + ln.Addr().String()
-}
-
-func TestOpenStore(t *testing.T) {
-	ctx := context.Background()
-	s, closeDB, err := openStore(ctx, "sqlite:"+filepath.Join(t.TempDir(), "app.db"), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeDB()
-	if _, _, err := s.GetSessionAndUser(ctx, "no-such-token"); !errors.Is(err, betterauth.ErrNotFound) {
-		t.Errorf("lookup on a migrated database: %v, want ErrNotFound", err)
-	}
-	if _, _, err := openStore(ctx, "redis://127.0.0.1:6379", false); err == nil {
-		t.Error("redis:// accepted as a SQL database")
-	}
 }

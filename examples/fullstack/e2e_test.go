@@ -5,7 +5,6 @@
 package fullstack
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
@@ -22,11 +21,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/betterauth-go/betterauth/internal/batest"
 	"github.com/betterauth-go/betterauth/internal/testdb"
 )
 
@@ -39,8 +38,6 @@ const (
 	startTimeout = time.Minute
 	// browserTimeout bounds the whole browser run (e2e.mjs).
 	browserTimeout = 3 * time.Minute
-	// stopTimeout is how long a server gets to exit after SIGTERM.
-	stopTimeout = 5 * time.Second
 	// stampName is the file in node_modules recording what was installed.
 	stampName = ".fullstack-stamp"
 )
@@ -96,7 +93,7 @@ func TestFullstack(t *testing.T) {
 	goServer := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--trusted-origins", appURL)
 	goServer.Dir = t.TempDir()
 	goServer.Env = append(slices.Clone(base), "BETTER_AUTH_URL="+appURL)
-	line := startServer(t, "betterauth serve", goServer, "betterauth: listening on http://")
+	line := batest.StartProcess(t, "betterauth serve", goServer, "betterauth: listening on http://", startTimeout)
 	apiPort := line[strings.LastIndex(line, ":")+1:]
 	apiURL := "http://localhost:" + apiPort
 
@@ -109,7 +106,7 @@ func TestFullstack(t *testing.T) {
 	authServer.ExtraFiles = []*os.File{appFile} // fd 3
 	authServer.Env = append(slices.Clone(base),
 		"BETTER_AUTH_URL="+appURL, "LISTEN_FD=3", "API_URL="+apiURL, "EXIT_WITH_STDIN=1")
-	startServer(t, "authserver.mjs", authServer, "LISTENING ")
+	batest.StartProcess(t, "authserver.mjs", authServer, "LISTENING ", startTimeout)
 	appFile.Close()
 	appListener.Close()
 	t.Logf("servers up after %s: page and Better Auth at %s, Go API at %s", time.Since(start).Round(time.Millisecond), appURL, apiURL)
@@ -482,64 +479,6 @@ func lockFile(path string) (unlock func(), err error) {
 	}, nil
 }
 
-// startServer starts cmd and waits until it prints a stdout line starting
-// with ready, which it returns. At cleanup the process gets SIGTERM (then
-// SIGKILL after stopTimeout); its stderr is logged if the test failed.
-func startServer(t *testing.T, name string, cmd *exec.Cmd, ready string) string {
-	t.Helper()
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A held-open stdin: authserver.mjs (EXIT_WITH_STDIN=1) exits when it
-	// closes, even if this process dies without cleaning up.
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr := &lockedBuffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", name, err)
-	}
-	exited := make(chan struct{})
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		sent := false
-		for sc.Scan() {
-			if !sent && strings.HasPrefix(sc.Text(), ready) {
-				lines <- strings.TrimSpace(sc.Text())
-				sent = true
-			}
-		}
-		_ = cmd.Wait()
-		close(exited)
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		stdin.Close()
-		select {
-		case <-exited:
-		case <-time.After(stopTimeout):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("%s stderr:\n%s", name, tail(stderr.String(), 6000))
-		}
-	})
-	select {
-	case line := <-lines:
-		return line
-	case <-exited:
-		t.Fatalf("%s exited before it was ready (%v):\n%s", name, cmd.ProcessState, tail(stderr.String(), 6000))
-	case <-time.After(startTimeout):
-		t.Fatalf("%s not ready after %s:\n%s", name, startTimeout, tail(stderr.String(), 6000))
-	}
-	return ""
-}
-
 // run runs cmd, killing it after timeout.
 func run(cmd *exec.Cmd, timeout time.Duration) error {
 	if err := cmd.Start(); err != nil {
@@ -576,21 +515,4 @@ func tail(s string, n int) string {
 		return s
 	}
 	return "…" + s[len(s)-n:]
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -15,6 +15,13 @@
 //	r := h.Request(t, "POST", "/api/auth/sign-up/email", nil, map[string]any{...})
 //	r2 := h.Request(t, "GET", "/api/auth/get-session", map[string]string{"cookie": batest.CookieHeader(r.SetCookie)}, nil)
 //
+// StartAuthServer runs Better Auth as an HTTP server instead
+// (harness/authserver.mjs on a SQLite file, for tests that drive it over the
+// network) and returns its base URL; StartProcess is the start-and-wait-for-
+// a-ready-line it and other tests' servers use.
+//
+//	baseURL := batest.StartAuthServer(t, batest.AuthServerConfig{DB: testdb.SQLite(t), Secret: secret})
+//
 // Ensure installs node_modules with `npm ci` when it is missing or its
 // stamp (sha256 of package-lock.json plus `node --version`) differs, under
 // an exclusive flock in os.TempDir() so parallel test binaries do not race.

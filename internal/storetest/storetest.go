@@ -1,6 +1,16 @@
 // Package storetest is the conformance suite every store (postgres, mysql,
 // sqlite) runs: the same behaviour, checked the same way, on a fresh
-// database per test.
+// database per test. Run runs it all; RunUsers, RunSessions, … run one
+// group each. RunSessionBackend is the suite of betterauth.SessionBackend,
+// which the SQL stores, Redis and sessioncache's CachedBackend all run
+// (SQLBackend, RedisBackend, Cached).
+//
+// It is also the one place tests open a store: Open (or OpenMigrated) gives
+// a store on a fresh database of a kind, NewDatabase a database that
+// several stores (or Better Auth's harness) share, FactoryFor a Factory
+// for the suites, ForEachKind a subtest per database.
+//
+//	store := storetest.OpenMigrated(t, sqlstore.Postgres, sqlstore.Options{})
 package storetest
 
 import (
@@ -63,8 +73,23 @@ var CustomFields = []ba.Field{
 	{Name: "tags", Type: ba.TypeStringArray},
 }
 
-// Run runs the whole suite.
+// Run runs the whole suite: every Run… function below, each a group of
+// subtests named as before the split (TestStore/UserCRUD, …).
 func Run(t *testing.T, f Factory) {
+	RunMigrations(t, f)
+	RunUsers(t, f)
+	RunSessions(t, f)
+	RunAccounts(t, f)
+	RunVerifications(t, f)
+	RunCustomFields(t, f)
+	RunSchemas(t, f)
+	RunPlugins(t, f)
+	RunErrors(t, f)
+}
+
+// RunMigrations checks that Migrate creates exactly what Check expects, is
+// idempotent, and later only adds (plugins enabled on a database with rows).
+func RunMigrations(t *testing.T, f Factory) {
 	ctx := context.Background()
 
 	t.Run("MigrateThenCheckIsClean", func(t *testing.T) {
@@ -127,6 +152,13 @@ func Run(t *testing.T, f Factory) {
 			t.Errorf("not compatible after adding plugins: %v", rep.Findings)
 		}
 	})
+}
+
+// RunUsers checks user create/get/update with email normalisation and
+// errors, and that a password sign-up (user + credential account) and WithTx
+// are atomic.
+func RunUsers(t *testing.T, f Factory) {
+	ctx := context.Background()
 
 	t.Run("UserCRUD", func(t *testing.T) {
 		clock := NewClock()
@@ -220,6 +252,12 @@ func Run(t *testing.T, f Factory) {
 			t.Fatalf("rolled-back user is visible: %v", err)
 		}
 	})
+}
+
+// RunSessions checks session create/lookup/list/update/delete, the expired-
+// row cleanup in batches, and concurrent (batched) lookups.
+func RunSessions(t *testing.T, f Factory) {
+	ctx := context.Background()
 
 	t.Run("Sessions", func(t *testing.T) {
 		clock := NewClock()
@@ -430,6 +468,12 @@ func Run(t *testing.T, f Factory) {
 			t.Logf("%d lookups sent as %d queries", lookups, queries)
 		}
 	})
+}
+
+// RunAccounts checks OAuth account create/get/update/list, that responses
+// never carry tokens, and that accounts go with their user.
+func RunAccounts(t *testing.T, f Factory) {
+	ctx := context.Background()
 
 	t.Run("Accounts", func(t *testing.T) {
 		s := MustMigrate(t, f, sqlstore.Options{})
@@ -473,6 +517,12 @@ func Run(t *testing.T, f Factory) {
 			t.Fatalf("account survived its user: %v", err)
 		}
 	})
+}
+
+// RunVerifications checks verification rows: newest wins, consume once,
+// expired ones neither consumed nor kept.
+func RunVerifications(t *testing.T, f Factory) {
+	ctx := context.Background()
 
 	t.Run("Verifications", func(t *testing.T) {
 		clock := NewClock()
@@ -509,6 +559,12 @@ func Run(t *testing.T, f Factory) {
 			t.Fatalf("delete expired verifications = %d %v", n, err)
 		}
 	})
+}
+
+// RunCustomFields checks additional user fields of every type: round trip,
+// defaults, NULLs, type and unique errors.
+func RunCustomFields(t *testing.T, f Factory) {
+	ctx := context.Background()
 
 	t.Run("CustomFields", func(t *testing.T) {
 		schema := ba.Schema{Tables: map[string]ba.TableConfig{ba.ModelUser: {AdditionalFields: CustomFields}}}
@@ -575,6 +631,11 @@ func Run(t *testing.T, f Factory) {
 			t.Fatalf("duplicate custom unique: %v", err)
 		}
 	})
+}
+
+// RunSchemas checks a renamed, plural, snake_case schema end to end.
+func RunSchemas(t *testing.T, f Factory) {
+	ctx := context.Background()
 
 	t.Run("RenamedPluralSnakeSchema", func(t *testing.T) {
 		schema := ba.Schema{
@@ -607,6 +668,12 @@ func Run(t *testing.T, f Factory) {
 			t.Fatal("renamed column session_token missing")
 		}
 	})
+}
+
+// RunPlugins checks the admin, organization, username, twoFactor and jwt
+// plugins' tables and fields.
+func RunPlugins(t *testing.T, f Factory) {
+	ctx := context.Background()
 
 	t.Run("Plugins", func(t *testing.T) {
 		clock := NewClock()
@@ -667,6 +734,12 @@ func Run(t *testing.T, f Factory) {
 			t.Fatalf("session survived user delete: %v", err)
 		}
 	})
+}
+
+// RunErrors checks how failures are reported: a canceled context is
+// ErrUnavailable and context.Canceled.
+func RunErrors(t *testing.T, f Factory) {
+	ctx := context.Background()
 
 	t.Run("ContextCanceledIsUnavailable", func(t *testing.T) {
 		s := MustMigrate(t, f, sqlstore.Options{})

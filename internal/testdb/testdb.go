@@ -28,6 +28,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // InCI reports whether the tests run in CI, where a missing service is a failure.
@@ -156,6 +157,29 @@ func RedisAddr(tb testing.TB) string {
 	}
 	_ = c.Close()
 	return addr
+}
+
+// RedisKeyPrefix returns a key prefix of the test's own on the local Redis
+// ("<name>_<random hex>:") and deletes every key under it when the test
+// ends, so that tests sharing the server never see each other's keys.
+func RedisKeyPrefix(tb testing.TB, name string) string {
+	tb.Helper()
+	addr := RedisAddr(tb)
+	prefix := Name(name) + ":"
+	tb.Cleanup(func() {
+		c := goredis.NewClient(&goredis.Options{Addr: addr})
+		defer c.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		iter := c.Scan(ctx, 0, prefix+"*", 100).Iterator()
+		for iter.Next(ctx) {
+			_ = c.Del(ctx, iter.Val()).Err()
+		}
+		if err := iter.Err(); err != nil {
+			tb.Logf("clean up Redis keys %s*: %v", prefix, err)
+		}
+	})
+	return prefix
 }
 
 func redactURL(s string) string {

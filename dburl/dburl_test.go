@@ -2,11 +2,13 @@ package dburl
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 const secret = "hunter2secret"
@@ -17,33 +19,33 @@ func TestParse(t *testing.T) {
 		want      URL
 	}{
 		{"OKPostgres", "postgres://app:" + secret + "@db.internal:5432/app?sslmode=disable",
-			URL{Postgres, "postgres://app:" + secret + "@db.internal:5432/app?sslmode=disable", "postgres://app:***@db.internal:5432/app?sslmode=disable"}},
+			URL{sqlstore.Postgres, "postgres://app:" + secret + "@db.internal:5432/app?sslmode=disable", "postgres://app:***@db.internal:5432/app?sslmode=disable"}},
 		{"OKPostgresql", "postgresql://app@localhost/app",
-			URL{Postgres, "postgresql://app@localhost/app", "postgresql://app@localhost/app"}},
+			URL{sqlstore.Postgres, "postgresql://app@localhost/app", "postgresql://app@localhost/app"}},
 		{"OKPostgresSocket", "postgres:///app?host=/var/run/postgresql",
-			URL{Postgres, "postgres:///app?host=/var/run/postgresql", "postgres:///app?host=/var/run/postgresql"}},
+			URL{sqlstore.Postgres, "postgres:///app?host=/var/run/postgresql", "postgres:///app?host=/var/run/postgresql"}},
 		{"OKPostgresPasswordParam", "postgres://app@h/app?password=" + secret + "&sslmode=require",
-			URL{Postgres, "postgres://app@h/app?password=" + secret + "&sslmode=require", "postgres://app@h/app?password=***&sslmode=require"}},
+			URL{sqlstore.Postgres, "postgres://app@h/app?password=" + secret + "&sslmode=require", "postgres://app@h/app?password=***&sslmode=require"}},
 		{"OKPostgresEscapedPassword", "postgres://app:p%40ss%2Fword@h:6543/app",
-			URL{Postgres, "postgres://app:p%40ss%2Fword@h:6543/app", "postgres://app:***@h:6543/app"}},
+			URL{sqlstore.Postgres, "postgres://app:p%40ss%2Fword@h:6543/app", "postgres://app:***@h:6543/app"}},
 		{"OKPostgresUppercaseScheme", "POSTGRES://app@h/app",
-			URL{Postgres, "POSTGRES://app@h/app", "postgres://app@h/app"}},
+			URL{sqlstore.Postgres, "POSTGRES://app@h/app", "postgres://app@h/app"}},
 		{"OKTrimsSpace", "  postgres://app@h/app\n",
-			URL{Postgres, "postgres://app@h/app", "postgres://app@h/app"}},
+			URL{sqlstore.Postgres, "postgres://app@h/app", "postgres://app@h/app"}},
 		{"OKMySQL", "mysql://root:" + secret + "@127.0.0.1:3306/app",
-			URL{MySQL, "mysql://root:" + secret + "@127.0.0.1:3306/app", "mysql://root:***@127.0.0.1:3306/app"}},
+			URL{sqlstore.MySQL, "mysql://root:" + secret + "@127.0.0.1:3306/app", "mysql://root:***@127.0.0.1:3306/app"}},
 		{"OKMySQLNoPortNoPassword", "mysql://root@localhost/app?tls=true",
-			URL{MySQL, "mysql://root@localhost/app?tls=true", "mysql://root@localhost/app?tls=true"}},
+			URL{sqlstore.MySQL, "mysql://root@localhost/app?tls=true", "mysql://root@localhost/app?tls=true"}},
 		{"OKMySQLIPv6", "mysql://root@[::1]:3306/app",
-			URL{MySQL, "mysql://root@[::1]:3306/app", "mysql://root@[::1]:3306/app"}},
-		{"OKSQLiteRelative", "sqlite:auth.db", URL{SQLite, "auth.db", "sqlite:auth.db"}},
-		{"OKSQLiteDotRelative", "sqlite:./data/auth.db", URL{SQLite, "./data/auth.db", "sqlite:./data/auth.db"}},
-		{"OKSQLiteAbsolute", "sqlite:/var/lib/app/auth.db", URL{SQLite, "/var/lib/app/auth.db", "sqlite:/var/lib/app/auth.db"}},
-		{"OKSQLiteURLAbsolute", "sqlite:///var/lib/app/auth.db", URL{SQLite, "/var/lib/app/auth.db", "sqlite:///var/lib/app/auth.db"}},
-		{"OKSQLiteURLExtraSlashes", "sqlite:////var/lib/app/auth.db", URL{SQLite, "/var/lib/app/auth.db", "sqlite:////var/lib/app/auth.db"}},
-		{"OKFileRelative", "file:./dev.db", URL{SQLite, "./dev.db", "file:./dev.db"}},
-		{"OKFileURLAbsolute", "file:///tmp/dev.db", URL{SQLite, "/tmp/dev.db", "file:///tmp/dev.db"}},
-		{"OKSQLitePercentDecoded", "sqlite:my%20app.db", URL{SQLite, "my app.db", "sqlite:my%20app.db"}},
+			URL{sqlstore.MySQL, "mysql://root@[::1]:3306/app", "mysql://root@[::1]:3306/app"}},
+		{"OKSQLiteRelative", "sqlite:auth.db", URL{sqlstore.SQLite, "auth.db", "sqlite:auth.db"}},
+		{"OKSQLiteDotRelative", "sqlite:./data/auth.db", URL{sqlstore.SQLite, "./data/auth.db", "sqlite:./data/auth.db"}},
+		{"OKSQLiteAbsolute", "sqlite:/var/lib/app/auth.db", URL{sqlstore.SQLite, "/var/lib/app/auth.db", "sqlite:/var/lib/app/auth.db"}},
+		{"OKSQLiteURLAbsolute", "sqlite:///var/lib/app/auth.db", URL{sqlstore.SQLite, "/var/lib/app/auth.db", "sqlite:///var/lib/app/auth.db"}},
+		{"OKSQLiteURLExtraSlashes", "sqlite:////var/lib/app/auth.db", URL{sqlstore.SQLite, "/var/lib/app/auth.db", "sqlite:////var/lib/app/auth.db"}},
+		{"OKFileRelative", "file:./dev.db", URL{sqlstore.SQLite, "./dev.db", "file:./dev.db"}},
+		{"OKFileURLAbsolute", "file:///tmp/dev.db", URL{sqlstore.SQLite, "/tmp/dev.db", "file:///tmp/dev.db"}},
+		{"OKSQLitePercentDecoded", "sqlite:my%20app.db", URL{sqlstore.SQLite, "my app.db", "sqlite:my%20app.db"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,7 +54,7 @@ func TestParse(t *testing.T) {
 				t.Fatalf("Parse: %v", err)
 			}
 			if got != tt.want {
-				t.Errorf("Parse(%q)\n got %+v\nwant %+v", tt.raw, got, tt.want)
+				t.Errorf("Parse(%q)\n got %#v\nwant %#v", tt.raw, got, tt.want)
 			}
 		})
 	}
@@ -102,7 +104,7 @@ func TestParseErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			u, err := Parse(tt.raw)
 			if err == nil {
-				t.Fatalf("Parse(%q) = %+v, want an error", tt.raw, u)
+				t.Fatalf("Parse(%q) = %#v, want an error", tt.raw, u)
 			}
 			msg := err.Error()
 			if !strings.Contains(msg, tt.problem) {
@@ -121,7 +123,7 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("error does not match betterauth.ErrInvalid")
 			}
 			if u != (URL{}) {
-				t.Errorf("Parse returned %+v with its error", u)
+				t.Errorf("Parse returned %#v with its error", u)
 			}
 		})
 	}
@@ -149,6 +151,23 @@ func TestSecrets(t *testing.T) {
 	wrapped := u.scrub(ba.ErrUnavailable)
 	if !errors.Is(wrapped, ba.ErrUnavailable) {
 		t.Errorf("scrub lost the error chain")
+	}
+}
+
+// TestURLPrintsRedacted checks that a URL printed with %v or %s (in a log
+// line, an error) shows the redacted form, not the DSN with its password.
+func TestURLPrintsRedacted(t *testing.T) {
+	u, err := Parse("postgres://app:" + secret + "@h/app?password=" + secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, got := range []string{fmt.Sprint(u), fmt.Sprintf("%v %s %+v", u, u, u), fmt.Errorf("open %v", u).Error()} {
+		if strings.Contains(got, secret) {
+			t.Errorf("printed URL shows the password: %q", got)
+		}
+		if !strings.Contains(got, "postgres://app:***@h/app?password=***") {
+			t.Errorf("printed URL %q is not the redacted URL", got)
+		}
 	}
 }
 
@@ -198,12 +217,12 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		switch u.Driver {
-		case SQLite:
+		switch u.Kind {
+		case sqlstore.SQLite:
 			if u.DSN == "" {
 				t.Fatalf("Parse(%q): empty SQLite path", raw)
 			}
-		case Postgres, MySQL:
+		case sqlstore.Postgres, sqlstore.MySQL:
 			parsed, err := url.Parse(u.DSN)
 			if err != nil {
 				t.Fatalf("Parse(%q) accepted a URL net/url rejects", raw)
@@ -229,7 +248,7 @@ func FuzzParse(f *testing.F) {
 				}
 			}
 		default:
-			t.Fatalf("Parse(%q): unknown driver %q", raw, u.Driver)
+			t.Fatalf("Parse(%q): unknown kind %v", raw, u.Kind)
 		}
 	})
 }

@@ -1,7 +1,17 @@
-// Package dburl turns a DATABASE_URL into a store: it recognises the URL
-// forms the betterauth command accepts, explains a malformed one without ever
-// repeating its password, and connects through the postgres, mysql or sqlite
-// store package.
+// Package dburl turns a DATABASE_URL into a store in one call: it
+// recognises the URL forms Better Auth apps and the betterauth command use,
+// explains a malformed one without ever repeating its password, and
+// connects through the postgres, mysql or sqlite store package.
+//
+//	store, closeDB, err := dburl.Open(ctx, os.Getenv("DATABASE_URL"), sqlstore.Options{})
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	defer closeDB()
+//
+// Parse gives the URL without connecting (its kind, the DSN for the store
+// package, a redacted form for logs); URL.Open and URL.OpenReadOnly connect
+// a parsed URL.
 //
 // Accepted forms:
 //
@@ -20,9 +30,7 @@
 // decoded; query parameters are refused.
 //
 // It is not a general URL library: it knows only what the stores' Open
-// functions need.
-//
-//	u, err := dburl.Parse(os.Getenv("DATABASE_URL"))
-//	store, closeStore, err := dburl.Open(ctx, u, betterauth.Schema{})
-//	defer closeStore()
+// functions need. To tune the connection pool, or to use a handle you
+// already have (gorm, bun, ent and sqlx give you a *sql.DB), build the store
+// with postgres.New, postgres.NewFromDB, mysql.New or sqlite.New instead.
 package dburl

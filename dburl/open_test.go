@@ -11,6 +11,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/testdb"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 func testContext(t *testing.T) context.Context {
@@ -36,13 +37,13 @@ func TestOpen(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			store, closeStore, err := Open(ctx, u, ba.Schema{})
+			store, closeDB, err := u.Open(ctx, sqlstore.Options{})
 			if err != nil {
 				t.Fatalf("Open: %v", err)
 			}
-			defer closeStore()
-			if got := store.Kind().String(); got != string(u.Driver) {
-				t.Errorf("store kind %s, URL driver %s", got, u.Driver)
+			defer closeDB()
+			if store.Kind() != u.Kind {
+				t.Errorf("store kind %v, URL kind %v", store.Kind(), u.Kind)
 			}
 			plan, err := store.PlanMigration(ctx)
 			if err != nil || len(plan) == 0 {
@@ -61,11 +62,13 @@ func TestOpenSQLiteCreatesFile(t *testing.T) {
 	if !u.Missing() {
 		t.Fatal("Missing() = false before the file exists")
 	}
-	_, closeStore, err := Open(ctx, u, ba.Schema{})
+	_, closeDB, err := u.Open(ctx, sqlstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	closeStore()
+	if err := closeDB(); err != nil {
+		t.Fatal(err)
+	}
 	if u.Missing() {
 		t.Error("Open did not create the SQLite file")
 	}
@@ -77,7 +80,7 @@ func TestOpenReadOnlyMissingFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, closeStore, err := OpenReadOnly(ctx, u, ba.Schema{})
+	store, closeDB, err := u.OpenReadOnly(ctx, sqlstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +88,7 @@ func TestOpenReadOnlyMissingFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	closeStore()
+	closeDB()
 	if report.Compatible() || len(report.Findings) != 4 {
 		t.Errorf("Check on a missing file: %v, want the four core tables missing", report.Findings)
 	}
@@ -117,7 +120,7 @@ func TestOpenReadOnlyKeepsSQLiteFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, closeStore, err := OpenReadOnly(ctx, u, ba.Schema{})
+	store, closeDB, err := u.OpenReadOnly(ctx, sqlstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +130,7 @@ func TestOpenReadOnlyKeepsSQLiteFile(t *testing.T) {
 	if _, err := store.Migrate(ctx); err == nil {
 		t.Error("Migrate succeeded on a read-only store")
 	}
-	closeStore()
+	closeDB()
 
 	db, err = sql.Open("sqlite", path)
 	if err != nil {
@@ -159,8 +162,8 @@ func TestOpenUnreachable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Run("ErrUnreachable/"+string(u.Driver), func(t *testing.T) {
-			_, _, err := Open(testContext(t), u, ba.Schema{})
+		t.Run("ErrUnreachable/"+u.Kind.String(), func(t *testing.T) {
+			_, _, err := u.Open(testContext(t), sqlstore.Options{})
 			if err == nil {
 				t.Fatal("Open succeeded on a closed port")
 			}
@@ -180,7 +183,46 @@ func TestOpenSQLiteBadDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := Open(testContext(t), u, ba.Schema{}); err == nil {
+	if _, _, err := u.Open(testContext(t), sqlstore.Options{}); err == nil {
 		t.Fatal("Open succeeded in a directory that does not exist")
+	}
+}
+
+// TestOpenOneCall is the one-call form on a raw DATABASE_URL: it connects
+// with the options given, and its errors (a malformed URL, an unreachable
+// server) never repeat the password.
+func TestOpenOneCall(t *testing.T) {
+	ctx := testContext(t)
+	t.Run("OK", func(t *testing.T) {
+		schema := ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin}}
+		store, closeDB, err := Open(ctx, "sqlite:"+testdb.SQLite(t), sqlstore.Options{Schema: schema})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer closeDB()
+		if store.Kind() != sqlstore.SQLite || !store.Schema().HasPlugin(ba.PluginAdmin) {
+			t.Errorf("store kind %v without the admin plugin's role field: options not applied", store.Kind())
+		}
+	})
+	for _, tt := range []struct{ name, raw, want string }{
+		{"ErrInvalid", "postgres://u:" + secret + "@h:99999/db", "port out of range"},
+		{"ErrUnavailable", "postgres://u:" + secret + "@127.0.0.1:1/appdb", "127.0.0.1:1/appdb"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			store, closeDB, err := Open(ctx, tt.raw, sqlstore.Options{})
+			if err == nil || store != nil || closeDB != nil {
+				t.Fatalf("Open(%q) = %v, %v, %v; want only an error", tt.raw, store, closeDB != nil, err)
+			}
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("error leaks the password: %q", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not name %q", err, tt.want)
+			}
+			sentinel := map[string]error{"ErrInvalid": ba.ErrInvalid, "ErrUnavailable": ba.ErrUnavailable}[tt.name]
+			if !errors.Is(err, sentinel) {
+				t.Errorf("error %q does not match %v", err, sentinel)
+			}
+		})
 	}
 }

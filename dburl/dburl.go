@@ -8,32 +8,30 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/mysql"
-)
-
-// Driver names the database a URL points at.
-type Driver string
-
-// The databases the stores support.
-const (
-	Postgres Driver = "postgres"
-	MySQL    Driver = "mysql"
-	SQLite   Driver = "sqlite"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 // Forms lists the accepted URL forms, for messages.
 const Forms = "postgres://USER:PASSWORD@HOST:5432/DATABASE, mysql://USER:PASSWORD@HOST:3306/DATABASE, sqlite:PATH or file:PATH"
 
-// URL is a parsed database URL.
+// URL is a parsed database URL. Print it freely: its String method is
+// Redacted.
 type URL struct {
-	// Driver is the database kind.
-	Driver Driver
-	// DSN is what the store package's Open takes: the postgres:// or
-	// mysql:// URL as given, or the SQLite file path.
+	// Kind is the database: sqlstore.Postgres, sqlstore.MySQL or
+	// sqlstore.SQLite, as the store built on it reports with Kind().
+	Kind sqlstore.Kind
+	// DSN is what the store package's Open takes (postgres.Open,
+	// mysql.Open, sqlite.Open): the postgres:// or mysql:// URL as given,
+	// password included, or the SQLite file path.
 	DSN string
 	// Redacted is the URL with its password (in the user part or a
 	// password query parameter) replaced by ***, for messages.
 	Redacted string
 }
+
+// String returns the redacted URL, so that printing a URL with %v never
+// shows its password.
+func (u URL) String() string { return u.Redacted }
 
 // parseError is a malformed URL. Its message is built only from fixed text,
 // never from the input, so it cannot leak a password.
@@ -62,9 +60,9 @@ func Parse(raw string) (URL, error) {
 	}
 	switch strings.ToLower(scheme) {
 	case "postgres", "postgresql":
-		return parseServer(Postgres, raw)
+		return parseServer(sqlstore.Postgres, raw)
 	case "mysql":
-		return parseServer(MySQL, raw)
+		return parseServer(sqlstore.MySQL, raw)
 	case "sqlite", "file":
 		return parseSQLite(raw[len(scheme)+1:], raw)
 	case "mariadb":
@@ -104,9 +102,9 @@ func isPasswordParam(key string) bool {
 	return false
 }
 
-func parseServer(driver Driver, raw string) (URL, error) {
+func parseServer(kind sqlstore.Kind, raw string) (URL, error) {
 	name := "PostgreSQL"
-	if driver == MySQL {
+	if kind == sqlstore.MySQL {
 		name = "MySQL"
 	}
 	u, err := url.Parse(raw)
@@ -132,7 +130,7 @@ func parseServer(driver Driver, raw string) (URL, error) {
 	if err != nil {
 		return URL{}, invalid(name + " URL: malformed query string")
 	}
-	if driver == MySQL {
+	if kind == sqlstore.MySQL {
 		if u.Hostname() == "" {
 			return URL{}, invalid("MySQL URL: missing host")
 		}
@@ -150,7 +148,7 @@ func parseServer(driver Driver, raw string) (URL, error) {
 			return URL{}, invalid("MySQL URL: not accepted by the MySQL driver")
 		}
 	}
-	return URL{Driver: driver, DSN: raw, Redacted: redact(u)}, nil
+	return URL{Kind: kind, DSN: raw, Redacted: redact(u)}, nil
 }
 
 // describeURLError names what net/url rejected without quoting its message,
@@ -239,13 +237,13 @@ func parseSQLite(rest, raw string) (URL, error) {
 	case path == ":memory:" || strings.HasPrefix(path, "file::memory:"):
 		return URL{}, invalid("in-memory SQLite database: it would vanish when the command exits; give a file path")
 	}
-	return URL{Driver: SQLite, DSN: path, Redacted: raw}, nil
+	return URL{Kind: sqlstore.SQLite, DSN: path, Redacted: raw}, nil
 }
 
 // secrets returns the passwords in a server URL, for scrubbing messages from
 // the store packages.
 func (u URL) secrets() []string {
-	if u.Driver == SQLite {
+	if u.Kind == sqlstore.SQLite {
 		return nil
 	}
 	parsed, err := url.Parse(u.DSN)

@@ -1,0 +1,132 @@
+package batest
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// startTimeout is how long StartProcess waits for the ready line by
+// default: a cold Better Auth start (its migrations included) on a busy
+// machine.
+const startTimeout = 3 * time.Minute
+
+// StartProcess starts cmd and waits until it prints a stdout line starting
+// with ready, which it returns (trimmed). The process gets a stdin pipe
+// that stays open while it runs, so a program that exits when stdin closes
+// (authserver.mjs, harness.mjs) never outlives the test even if the test
+// binary dies. At cleanup stdin is closed and the process gets SIGTERM, then
+// SIGKILL after 5 s; its stderr (the last 20,000 bytes) is logged when the
+// test failed. The test fails if the process exits before it is ready or is
+// not ready within timeout (3 minutes when zero). cmd.Stderr must be unset.
+func StartProcess(tb testing.TB, name string, cmd *exec.Cmd, ready string, timeout time.Duration) string {
+	tb.Helper()
+	if timeout <= 0 {
+		timeout = startTimeout
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatalf("start %s: %v", name, err)
+	}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		tb.Fatalf("start %s: %v", name, err)
+	}
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		tb.Fatalf("start %s: %v", name, err)
+	}
+	exited := make(chan struct{})
+	lines := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		sent := false
+		for sc.Scan() {
+			if !sent && strings.HasPrefix(sc.Text(), ready) {
+				lines <- strings.TrimSpace(sc.Text())
+				sent = true
+			}
+		}
+		_ = cmd.Wait()
+		close(exited)
+	}()
+	tb.Cleanup(func() {
+		_ = stdin.Close()
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(closeTimeout):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+		if tb.Failed() {
+			tb.Logf("%s stderr:\n%s", name, tail(stderr.String(), 20000))
+		}
+	})
+	select {
+	case line := <-lines:
+		return line
+	case <-exited:
+		tb.Fatalf("%s exited before it was ready (%v):\n%s", name, cmd.ProcessState, tail(stderr.String(), 6000))
+	case <-time.After(timeout):
+		tb.Fatalf("%s not ready after %s:\n%s", name, timeout, tail(stderr.String(), 6000))
+	}
+	return ""
+}
+
+// AuthServerConfig configures StartAuthServer.
+type AuthServerConfig struct {
+	// DB is the SQLite file Better Auth uses; authserver.mjs runs its
+	// migrations before it listens. Required.
+	DB string
+	// Secret is Better Auth's secret (BETTER_AUTH_SECRET); authserver.mjs
+	// has a fixed test secret when empty.
+	Secret string
+	// ResetFile, when set, gets one JSON line {"email","url","token"}
+	// appended per password-reset email; authserver.mjs writes them to its
+	// stderr otherwise.
+	ResetFile string
+	// StartTimeout bounds the start; 3 minutes when zero.
+	StartTimeout time.Duration
+}
+
+// StartAuthServer runs the real Better Auth as an HTTP server
+// (harness/authserver.mjs: node:http on 127.0.0.1, a free port, email and
+// password sign-in, rate limits off, the admin and twoFactor plugins) and
+// returns its base URL, http://127.0.0.1:PORT. It runs as in production:
+// NODE_ENV, TEST and the caller's BETTER_AUTH_* variables are removed from
+// its environment (with NODE_ENV=test or TEST set, Better Auth skips its
+// origin checks, and in test or development mode it records 127.0.0.1 as
+// the client IP when there is no X-Forwarded-For).
+func StartAuthServer(tb testing.TB, cfg AuthServerConfig) string {
+	tb.Helper()
+	if cfg.DB == "" {
+		tb.Fatal("batest.StartAuthServer: AuthServerConfig.DB is required")
+	}
+	dir := Ensure(tb)
+	args := []string{"authserver.mjs", cfg.DB}
+	if cfg.ResetFile != "" {
+		args = append(args, cfg.ResetFile)
+	}
+	cmd := exec.Command("node", args...)
+	cmd.Dir = dir
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if name == "NODE_ENV" || name == "TEST" || strings.HasPrefix(name, "BETTER_AUTH_") {
+			continue
+		}
+		cmd.Env = append(cmd.Env, kv)
+	}
+	if cfg.Secret != "" {
+		cmd.Env = append(cmd.Env, "BETTER_AUTH_SECRET="+cfg.Secret)
+	}
+	line := StartProcess(tb, filepath.Base(args[0]), cmd, "LISTENING ", cfg.StartTimeout)
+	return strings.TrimPrefix(line, "LISTENING ")
+}
