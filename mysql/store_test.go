@@ -28,3 +28,6 @@ func TestStore(t *testing.T) { storetest.Run(t, newStore) }
 
 func BenchmarkSessionLookup(b *testing.B) { storetest.BenchmarkSessionLookup(b, newStore) }
 func TestListUsers(t *testing.T)          { storetest.RunListUsers(t, newStore) }
+
+// TestTracer checks what the store reports to Options.Tracer.
+func TestTracer(t *testing.T) { storetest.RunTracer(t, newStore, "mysql") }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -73,6 +74,11 @@ type Options struct {
 	// single-node client, NoScript unset, no client-side cache: see the
 	// package documentation).
 	MaxLookups int
+	// Tracer, when set, is told of every Store operation: its name,
+	// duration and error, never a key (a session's key is its token). See
+	// package github.com/betterauth-go/betterauth/otel. Default none,
+	// which costs nothing.
+	Tracer ba.QueryTracer
 }
 
 // coreSchema is Better Auth's default schema, resolved once.
@@ -99,6 +105,7 @@ type Store struct {
 	batcher          *coalesce.Batcher[sessionLookup]
 	// ownRevocations: set when the client caches replies in process.
 	ownRevocations *localRevocations
+	tracer         ba.QueryTracer
 }
 
 // New returns a Store on client (a *redis.Client, *redis.ClusterClient,
@@ -115,6 +122,7 @@ func New(client goredis.UniversalClient, opts Options) *Store {
 		revokedBeforeTTL: opts.RevokedBeforeTTL,
 		schema:           opts.Schema,
 		now:              opts.Now,
+		tracer:           opts.Tracer,
 	}
 	if s.schema == nil {
 		s.schema = coreSchema()
@@ -226,7 +234,17 @@ func newError(op string, sentinel error, format string, args ...any) error {
 }
 
 func malformed(op, key string, format string, args ...any) error {
-	return &storeError{op: op, sentinel: ba.ErrUnavailable, malformed: true, msg: fmt.Sprintf("key %q: ", key) + fmt.Sprintf(format, args...)}
+	return &storeError{op: op, sentinel: ba.ErrUnavailable, malformed: true, msg: keyForError(key) + ": " + fmt.Sprintf(format, args...)}
+}
+
+// keyForError names a key in an error message, which ends up in logs and
+// traces: a user's list or marker by its key, a session entry by what it
+// is, since a session's key is its token.
+func keyForError(key string) string {
+	if strings.Contains(key, "active-sessions-") || strings.Contains(key, "revoked-sessions-before-") {
+		return fmt.Sprintf("key %q", key)
+	}
+	return "session entry"
 }
 
 // wrap turns a go-redis error into a storeError matching ErrUnavailable.
@@ -270,7 +288,7 @@ func (s *Store) watch(ctx context.Context, op, key string, fn func(tx *goredis.T
 		}
 		return wrap(op, err)
 	}
-	return newError(op, ba.ErrUnavailable, "key %q: still contended after %d attempts", key, maxWatchAttempts)
+	return newError(op, ba.ErrUnavailable, "%s: still contended after %d attempts", keyForError(key), maxWatchAttempts)
 }
 
 // parseMarker reads a revoked-sessions-before value: epoch milliseconds as
