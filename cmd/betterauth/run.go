@@ -195,13 +195,22 @@ func pluginsFlag(plugins []ba.Plugin) string {
 // file is opened read-only, and one that does not exist is not created (an
 // empty in-memory database stands in for it).
 func connect(ctx context.Context, u dburl.URL, schema ba.Schema, readOnly bool) (*sqlstore.Store, func(), error) {
+	return connectWith(ctx, u, sqlstore.Options{Schema: schema}, readOnly)
+}
+
+// connectWith is connect with all of the store's options (read-only, only
+// the schema).
+func connectWith(ctx context.Context, u dburl.URL, opts sqlstore.Options, readOnly bool) (*sqlstore.Store, func(), error) {
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
-	open := dburl.Open
+	var store *sqlstore.Store
+	var closeStore func()
+	var err error
 	if readOnly {
-		open = dburl.OpenReadOnly
+		store, closeStore, err = dburl.OpenReadOnly(ctx, u, opts.Schema)
+	} else {
+		store, closeStore, err = dburl.OpenWith(ctx, u, opts)
 	}
-	store, closeStore, err := open(ctx, u, schema)
 	if err != nil {
 		if u.Driver == dburl.SQLite {
 			return nil, nil, fmt.Errorf("%w (check the path and that its directory exists and is writable)", err)
