@@ -145,7 +145,10 @@ func (s *Store) CreateSession(ctx context.Context, sess *ba.Session, user *ba.Us
 	if err != nil {
 		// An entry missing from the list would survive Better Auth's
 		// revoke-sessions (until its marker catches it), so undo it.
-		_ = s.client.Del(context.WithoutCancel(ctx), key).Err()
+		if delErr := s.client.Del(context.WithoutCancel(ctx), key).Err(); delErr != nil {
+			s.log.WarnContext(ctx, "betterauth/redis: a session whose list could not be updated was left in place; revoke-sessions will not find it until it expires or its user's marker revokes it",
+				"user_id", sess.UserID, "error", delErr.Error())
+		}
 		return err
 	}
 	return nil

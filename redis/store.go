@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net"
 	"runtime"
@@ -79,6 +80,11 @@ type Options struct {
 	// package github.com/betterauth-go/betterauth/otel. Default none,
 	// which costs nothing.
 	Tracer ba.QueryTracer
+	// Log receives the rare events no caller sees: the lookup script
+	// refused (the Store then reads with GETs), a session entry left
+	// behind by a CreateSession that failed halfway. Never a token or a
+	// session's key. Default slog.Default().
+	Log *slog.Logger
 }
 
 // coreSchema is Better Auth's default schema, resolved once.
@@ -106,6 +112,7 @@ type Store struct {
 	// ownRevocations: set when the client caches replies in process.
 	ownRevocations *localRevocations
 	tracer         ba.QueryTracer
+	log            *slog.Logger
 }
 
 // New returns a Store on client (a *redis.Client, *redis.ClusterClient,
@@ -123,6 +130,10 @@ func New(client goredis.UniversalClient, opts Options) *Store {
 		schema:           opts.Schema,
 		now:              opts.Now,
 		tracer:           opts.Tracer,
+		log:              opts.Log,
+	}
+	if s.log == nil {
+		s.log = slog.Default()
 	}
 	if s.schema == nil {
 		s.schema = coreSchema()
