@@ -286,7 +286,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg.Mailer = server.LogMailer{Log: log, LogLinks: f.logResetLinks}
 	if f.jwksURL != "" {
-		if cfg.JWT, err = jwtVerifier(f.jwksURL); err != nil {
+		if cfg.JWT, err = jwtVerifier(f.jwksURL, log); err != nil {
 			return err
 		}
 	}
@@ -409,7 +409,7 @@ func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string, cl
 		}
 		cfg.MetricsCollectors = append(cfg.MetricsCollectors, clientCacheMetrics(client)...)
 	}
-	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema(), Tracer: tracer})
+	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema(), Tracer: tracer, Log: cfg.Log})
 	cfg.Sessions = store
 	cfg.SessionBackendName = "redis"
 	cfg.Limiter = server.RedisRateLimiter{Client: client}
@@ -459,12 +459,12 @@ func checkTracking(ctx context.Context, client *goredis.Client) error {
 // jwtVerifier verifies jwt-plugin tokens against a remote JWKS. The
 // issuer and audience are Better Auth's baseURL origin: BETTER_AUTH_URL
 // when set, else the JWKS URL's origin.
-func jwtVerifier(jwksURL string) (*jwt.Verifier, error) {
+func jwtVerifier(jwksURL string, log *slog.Logger) (*jwt.Verifier, error) {
 	u, err := url.Parse(jwksURL)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, errors.New("--jwks-url: not an http(s) URL")
 	}
-	keys, err := jwt.NewRemoteJWKS(jwksURL, jwt.RemoteOptions{})
+	keys, err := jwt.NewRemoteJWKS(jwksURL, jwt.RemoteOptions{Log: log})
 	if err != nil {
 		return nil, fmt.Errorf("--jwks-url: %v", err)
 	}
