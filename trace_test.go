@@ -182,6 +182,9 @@ func TestOutcomeOf(t *testing.T) {
 // allocation to a verification (the store's copies and the Result are all
 // there is, as before the hooks).
 func TestVerifyWithoutTracerAllocates(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	sess, user := benchSession()
 	v, err := ba.NewVerifier(ba.VerifierConfig{Secrets: []ba.Secret{{Value: testSecret}}, Sessions: memoryStore{sess, user},
 		Now: func() time.Time { return benchNow }, BaseURL: "http://localhost:3000"})
