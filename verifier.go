@@ -113,6 +113,11 @@ type VerifierConfig struct {
 	Refresh RefreshConfig
 	// Now returns the current time; time.Now by default.
 	Now func() time.Time
+	// Tracer observes every verification (outcome, credential kind,
+	// duration; never a token): see package
+	// github.com/betterauth-go/betterauth/otel. Default none, which costs
+	// nothing.
+	Tracer VerifyTracer
 }
 
 // RefreshConfig enables sliding sessions.
@@ -146,6 +151,7 @@ type Verifier struct {
 	refresh     RefreshConfig
 	now         func() time.Time
 	cookiePrefx string
+	tracer      VerifyTracer
 }
 
 // NewVerifier checks the configuration and builds a Verifier.
@@ -184,7 +190,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	}
 	v := &Verifier{
 		secrets: secrets, sessions: cfg.Sessions, bearer: cfg.Bearer, cache: cfg.CookieCache,
-		ignoreBans: cfg.IgnoreBans, refresh: cfg.Refresh, now: cfg.Now,
+		ignoreBans: cfg.IgnoreBans, refresh: cfg.Refresh, now: cfg.Now, tracer: cfg.Tracer,
 	}
 	if v.now == nil {
 		v.now = time.Now
@@ -273,24 +279,50 @@ func (v *Verifier) currentSecret() string { return v.secrets[0].Value }
 // cookie (and the cookie cache when enabled), else a bearer token when
 // enabled. It never writes to the response.
 func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Result, error) {
+	if v.tracer == nil {
+		res, _, err := v.verify(ctx, r)
+		return res, err
+	}
+	start := time.Now()
+	ctx = v.tracer.VerifyStart(ctx)
+	res, cred, err := v.verify(ctx, r)
+	v.traceEnd(ctx, start, res, cred, err)
+	return res, err
+}
+
+// verify is Verify; it also returns the kind of credential found, when
+// it fails too.
+func (v *Verifier) verify(ctx context.Context, r *http.Request) (*Result, Credential, error) {
 	// Read once, as net/http reads them, into pairs on the stack: the
 	// Cookie header can be long and this runs on every request.
 	var buf [16]cookiecache.Cookie
 	cookies := cookiecache.Parse(buf[:0], r.Header, v.readsCookie)
 	token, cred, err := v.credential(r, cookies)
 	if err != nil {
-		return nil, err
+		return nil, cred, err
 	}
 	if cred == CredentialCookie && v.cache.Enabled() {
 		if res, ok := v.fromCookieCache(cookies, token); ok {
-			return res, nil
+			return res, res.Credential, nil
 		}
 	}
-	return v.verifyToken(ctx, token, cred)
+	res, err := v.verifyToken(ctx, token, cred)
+	return res, cred, err
 }
 
 // VerifyToken checks an unsigned session token against the session store.
 func (v *Verifier) VerifyToken(ctx context.Context, token string) (*Result, error) {
+	if v.tracer != nil {
+		start := time.Now()
+		ctx = v.tracer.VerifyStart(ctx)
+		res, err := v.verifyBareToken(ctx, token)
+		v.traceEnd(ctx, start, res, "", err)
+		return res, err
+	}
+	return v.verifyBareToken(ctx, token)
+}
+
+func (v *Verifier) verifyBareToken(ctx context.Context, token string) (*Result, error) {
 	if token == "" {
 		return nil, ErrNoSession
 	}
@@ -300,6 +332,17 @@ func (v *Verifier) VerifyToken(ctx context.Context, token string) (*Result, erro
 // VerifyCookieValue checks a session_token cookie value (signed, possibly
 // URL-encoded) and then the session.
 func (v *Verifier) VerifyCookieValue(ctx context.Context, value string) (*Result, error) {
+	if v.tracer != nil {
+		start := time.Now()
+		ctx = v.tracer.VerifyStart(ctx)
+		res, err := v.verifyCookieValue(ctx, value)
+		v.traceEnd(ctx, start, res, CredentialCookie, err)
+		return res, err
+	}
+	return v.verifyCookieValue(ctx, value)
+}
+
+func (v *Verifier) verifyCookieValue(ctx context.Context, value string) (*Result, error) {
 	token, err := VerifySigned(value, v.currentSecret())
 	if err != nil {
 		return nil, ErrInvalidSignature
@@ -346,7 +389,7 @@ func (v *Verifier) credential(r *http.Request, cookies []cookiecache.Cookie) (st
 		}
 	}
 	if sawCookie {
-		return "", "", ErrInvalidSignature
+		return "", CredentialCookie, ErrInvalidSignature
 	}
 	return "", "", ErrNoSession
 }

@@ -3,6 +3,8 @@ package jwt
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"maps"
 	"sync"
 	"time"
 
@@ -23,6 +25,7 @@ type keyCache struct {
 	maxStale    time.Duration
 	timeout     time.Duration // 0: none beyond the caller's
 	now         func() time.Time
+	log         *slog.Logger // nil: slog.Default()
 
 	mu        sync.Mutex
 	keys      []Key
@@ -106,6 +109,7 @@ func (c *keyCache) start(ctx context.Context, now time.Time) {
 		keys, skipped, err := c.load(loadCtx)
 		cancel()
 		c.mu.Lock()
+		failedBefore, loadedAt, skippedBefore := c.lastErr != nil, c.loadedAt, c.skipped
 		if err != nil {
 			c.lastErr = err
 		} else {
@@ -114,6 +118,32 @@ func (c *keyCache) start(ctx context.Context, now time.Time) {
 		}
 		c.running = nil
 		c.mu.Unlock()
+		// Logged before the waiters go on, so that what they do next
+		// follows it in the log.
+		c.report(loadCtx, err, failedBefore, loadedAt, skippedBefore, skipped)
 		close(call.done)
 	}()
+}
+
+// report logs what a load changed: a failure (and whether older keys
+// remain in use), the recovery after one, keys newly left out.
+func (c *keyCache) report(ctx context.Context, err error, failedBefore bool, loadedAt time.Time, skippedBefore, skipped map[string]string) {
+	log := c.log
+	if log == nil {
+		log = slog.Default()
+	}
+	switch {
+	case err != nil && loadedAt.IsZero():
+		log.WarnContext(ctx, "betterauth/jwt: loading keys failed; tokens cannot be verified until a load succeeds", "source", c.what, "error", err.Error())
+	case err != nil:
+		log.WarnContext(ctx, "betterauth/jwt: reloading keys failed; the keys loaded earlier stay in use until MaxStale", "source", c.what,
+			"loaded_ago", c.now().Sub(loadedAt).Round(time.Second).String(), "error", err.Error())
+	case failedBefore:
+		log.InfoContext(ctx, "betterauth/jwt: keys loaded again", "source", c.what)
+	}
+	if err == nil && len(skipped) > 0 && !maps.Equal(skipped, skippedBefore) {
+		for kid, why := range skipped {
+			log.WarnContext(ctx, "betterauth/jwt: a key is left out as unusable; tokens signed with it are refused", "source", c.what, "kid", kid, "reason", why)
+		}
+	}
 }

@@ -19,6 +19,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/testlog"
 	"github.com/betterauth-go/betterauth/jwt"
 )
 
@@ -70,15 +71,20 @@ func TestRemoteJWKSOutage(t *testing.T) {
 	k1 := newTestKey(t, "EdDSA", "k1")
 	srv := newJWKSServer(t, jwksJSON(t, k1))
 	clk := newClock(t0)
-	keys, _ := jwt.NewRemoteJWKS(srv.URL, jwt.RemoteOptions{Now: clk.Now, MaxStale: 30 * time.Minute})
+	logs := testlog.New()
+	keys, _ := jwt.NewRemoteJWKS(srv.URL, jwt.RemoteOptions{Now: clk.Now, MaxStale: 30 * time.Minute, Log: logs.Logger()})
 	if _, err := keys.Keys(ctx, "k1"); err != nil {
 		t.Fatal(err)
 	}
 	srv.set([]byte("oops"), http.StatusInternalServerError)
 	clk.add(11 * time.Minute)
-	// Stale, the refetch fails: the cached key still verifies.
+	// Stale, the refetch fails: the cached key still verifies, and the
+	// failure no caller sees is logged.
 	if _, err := keys.Keys(ctx, "k1"); err != nil {
 		t.Fatalf("stale key during outage: %v", err)
+	}
+	if logs.Count("reloading keys failed") != 1 {
+		t.Fatalf("the failed reload is not logged: %s", logs)
 	}
 	// An unknown kid during an outage is unavailable, not unknown.
 	if _, err := keys.Keys(ctx, "k9"); !errors.Is(err, ba.ErrUnavailable) || errors.Is(err, jwt.ErrTokenInvalid) {
@@ -98,6 +104,9 @@ func TestRemoteJWKSOutage(t *testing.T) {
 	clk.add(31 * time.Second)
 	if _, err := keys.Keys(ctx, "k1"); err != nil {
 		t.Fatalf("after recovery: %v", err)
+	}
+	if logs.Count("keys loaded again") != 1 {
+		t.Fatalf("the recovery is not logged: %s", logs)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -41,6 +42,10 @@ type RemoteOptions struct {
 	AllowInsecureHTTP bool
 	// Now returns the current time, for the cache; time.Now by default.
 	Now func() time.Time
+	// Log receives what happens in the background, where no caller
+	// sees it: a reload that failed while older keys stay in use, its
+	// recovery, keys left out as unusable. Default slog.Default().
+	Log *slog.Logger
 }
 
 const (
@@ -87,6 +92,7 @@ func NewRemoteJWKS(rawURL string, opts RemoteOptions) (*RemoteJWKS, error) {
 		maxStale:    maxStale(opts.MaxStale),
 		timeout:     positive(opts.Timeout, defaultRemoteTimeout),
 		now:         opts.Now,
+		log:         opts.Log,
 	}
 	if r.cache.now == nil {
 		r.cache.now = time.Now

@@ -3,6 +3,7 @@ package jwt
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
@@ -39,6 +40,10 @@ type StoreOptions struct {
 	DefaultAlgorithm string
 	// Now returns the current time, for the cache; time.Now by default.
 	Now func() time.Time
+	// Log receives what happens in the background, where no caller
+	// sees it: a reload that failed while older keys stay in use, its
+	// recovery, keys left out as unusable. Default slog.Default().
+	Log *slog.Logger
 }
 
 // DefaultGracePeriod is Better Auth's default jwks.gracePeriod.
@@ -74,6 +79,7 @@ func NewStoreJWKS(lister JWKLister, opts StoreOptions) (*StoreJWKS, error) {
 		minInterval: positive(opts.MinRefreshInterval, defaultMinRefresh),
 		maxStale:    maxStale(opts.MaxStale),
 		now:         opts.Now,
+		log:         opts.Log,
 	}
 	if s.cache.now == nil {
 		s.cache.now = time.Now

@@ -19,3 +19,6 @@ func TestListUsers(t *testing.T)          { storetest.RunListUsers(t, newStore) 
 func TestSessionBackend(t *testing.T) {
 	storetest.RunSessionBackend(t, storetest.SQLBackend(sqlstore.Postgres))
 }
+
+// TestTracer checks what the store reports to Options.Tracer.
+func TestTracer(t *testing.T) { storetest.RunTracer(t, newStore, "postgresql") }

@@ -83,7 +83,9 @@ func (s *Store) fetchSession(ctx context.Context, key string) (sessionLookup, er
 		case scriptRefused(err):
 			// ACLs without EVAL, a proxy or Redis-compatible server
 			// without Lua: fall back to GETs from now on.
-			s.scriptOK.Store(false)
+			if s.scriptOK.CompareAndSwap(true, false) {
+				s.log.WarnContext(ctx, "betterauth/redis: the server refused the session lookup script; reading with GET from now on (two round trips for a first read)", "error", err.Error())
+			}
 		default:
 			return sessionLookup{}, err
 		}

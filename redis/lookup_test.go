@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -16,6 +17,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/testdb"
+	"github.com/betterauth-go/betterauth/internal/testlog"
 	"github.com/betterauth-go/betterauth/redis"
 )
 
@@ -177,7 +179,8 @@ func TestLookupScriptRefused(t *testing.T) {
 	c := goredis.NewClient(&goredis.Options{Addr: addr, Username: name, Password: password})
 	t.Cleanup(func() { _ = c.Close() })
 	prefix := uniquePrefix(t, admin)
-	s := redis.New(c, redis.Options{KeyPrefix: prefix})
+	logs := testlog.New()
+	s := redis.New(c, redis.Options{KeyPrefix: prefix, Log: logs.Logger()})
 
 	u := testUser(time.Now())
 	sess := &ba.Session{}
@@ -190,6 +193,10 @@ func TestLookupScriptRefused(t *testing.T) {
 			t.Fatalf("lookup without EVAL: %v", err)
 		}
 		mustEqual(t, "user id", gotU.ID, u.ID)
+	}
+	// The fallback is logged once, without the token or key.
+	if n := logs.Count("refused the session lookup script"); n != 1 || strings.Contains(logs.String(), sess.Token) {
+		t.Fatalf("logged %d times: %s", n, logs)
 	}
 	if _, err := s.RevokeUserSessions(ctx, u.ID); err != nil {
 		t.Fatal(err)

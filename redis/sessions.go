@@ -25,8 +25,10 @@ var (
 // Better Auth also keeps sessions in the database (storeSessionInDatabase).
 // A Redis failure matches betterauth.ErrUnavailable; a stored value that is
 // not what Better Auth writes matches ErrMalformed (and ErrUnavailable).
-func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Session, *ba.User, error) {
+func (s *Store) GetSessionAndUser(ctx context.Context, token string) (_ *ba.Session, _ *ba.User, err error) {
 	const op = "get session and user"
+	ctx, t := s.trace(ctx, op)
+	defer t.end(ctx, &err)
 	if token == "" {
 		return nil, nil, newError(op, ba.ErrNotFound, "empty token")
 	}
@@ -105,8 +107,10 @@ func isRevoked(sess *ba.Session, marker float64) bool {
 //
 // The entry is written first (SET NX), then the list (WATCH/MULTI); if the
 // list cannot be updated the entry is deleted again and the error returned.
-func (s *Store) CreateSession(ctx context.Context, sess *ba.Session, user *ba.User) error {
+func (s *Store) CreateSession(ctx context.Context, sess *ba.Session, user *ba.User) (err error) {
 	const op = "create session"
+	ctx, t := s.trace(ctx, op)
+	defer t.end(ctx, &err)
 	switch {
 	case sess == nil:
 		return newError(op, ba.ErrInvalid, "nil session")
@@ -141,7 +145,10 @@ func (s *Store) CreateSession(ctx context.Context, sess *ba.Session, user *ba.Us
 	if err != nil {
 		// An entry missing from the list would survive Better Auth's
 		// revoke-sessions (until its marker catches it), so undo it.
-		_ = s.client.Del(context.WithoutCancel(ctx), key).Err()
+		if delErr := s.client.Del(context.WithoutCancel(ctx), key).Err(); delErr != nil {
+			s.log.WarnContext(ctx, "betterauth/redis: a session whose list could not be updated was left in place; revoke-sessions will not find it until it expires or its user's marker revokes it",
+				"user_id", sess.UserID, "error", delErr.Error())
+		}
 		return err
 	}
 	return nil
@@ -188,8 +195,10 @@ func (s *Store) updateRefs(ctx context.Context, op, userID string, mutate func([
 //
 // A missing entry is ErrNotFound. An expiresAt less than a second after now
 // is ErrInvalid (use DeleteSessionByToken to end a session).
-func (s *Store) RefreshSession(ctx context.Context, token string, expiresAt time.Time) error {
+func (s *Store) RefreshSession(ctx context.Context, token string, expiresAt time.Time) (err error) {
 	const op = "refresh session"
+	ctx, t := s.trace(ctx, op)
+	defer t.end(ctx, &err)
 	now := s.nowUTC()
 	expiresAt = ba.Truncate(expiresAt)
 	ttl := ttlSeconds(expiresAt, now)
@@ -201,7 +210,7 @@ func (s *Store) RefreshSession(ctx context.Context, token string, expiresAt time
 	}
 	key := s.SessionKey(token)
 	var userID string
-	err := s.watch(ctx, op, key, func(tx *goredis.Tx) error {
+	err = s.watch(ctx, op, key, func(tx *goredis.Tx) error {
 		b, err := tx.Get(ctx, key).Bytes()
 		if errors.Is(err, goredis.Nil) {
 			return newError(op, ba.ErrNotFound, "no session with this token")
@@ -239,8 +248,10 @@ func (s *Store) RefreshSession(ctx context.Context, token string, expiresAt time
 // between leaves only a dangling reference, which every reader skips. A
 // missing entry is ErrNotFound; a malformed one is deleted all the same
 // (Better Auth leaves it in place), its list untouched.
-func (s *Store) DeleteSessionByToken(ctx context.Context, token string) error {
+func (s *Store) DeleteSessionByToken(ctx context.Context, token string) (err error) {
 	const op = "delete session"
+	ctx, t := s.trace(ctx, op)
+	defer t.end(ctx, &err)
 	if token == "" {
 		return newError(op, ba.ErrNotFound, "empty token")
 	}
@@ -287,8 +298,10 @@ func peekUserID(b []byte) string {
 // result is empty (not nil) when there is nothing. Unlike Better Auth,
 // which skips a malformed list or entry silently, a malformed value is an
 // error (ErrMalformed).
-func (s *Store) ListUserSessions(ctx context.Context, userID string) ([]ba.Session, error) {
+func (s *Store) ListUserSessions(ctx context.Context, userID string) (_ []ba.Session, err error) {
 	const op = "list sessions"
+	ctx, t := s.trace(ctx, op)
+	defer t.end(ctx, &err)
 	out := []ba.Session{}
 	if userID == "" {
 		return out, nil
@@ -389,8 +402,10 @@ func liveTokens(refs []sessionRef, now time.Time) []string {
 // A malformed list is deleted too; its entries are then unknown, and only
 // the marker revokes them. With session.storeSessionInDatabase, Better Auth
 // also deletes the user's session rows: do that with the SQL store.
-func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int64, error) {
+func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (_ int64, err error) {
 	const op = "revoke user sessions"
+	ctx, t := s.trace(ctx, op)
+	defer t.end(ctx, &err)
 	if userID == "" {
 		return 0, newError(op, ba.ErrInvalid, "empty user id")
 	}
@@ -398,7 +413,7 @@ func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int64, e
 	markerKey := s.RevokedBeforeKey(userID)
 	markerTTL := s.revokedBeforeTTL.Truncate(time.Second)
 	var marker float64
-	err := s.watch(ctx, op, markerKey, func(tx *goredis.Tx) error {
+	err = s.watch(ctx, op, markerKey, func(tx *goredis.Tx) error {
 		marker = revokedAt
 		v, err := tx.Get(ctx, markerKey).Result()
 		switch {
@@ -480,8 +495,10 @@ func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int64, e
 // concurrent RefreshSession is not undone. Entries that are gone, expire
 // within a second, or belong to another user are skipped; a malformed entry
 // is skipped and reported (ErrMalformed) after the others are done.
-func (s *Store) UserChanged(ctx context.Context, user *ba.User) error {
+func (s *Store) UserChanged(ctx context.Context, user *ba.User) (err error) {
 	const op = "user changed"
+	ctx, t := s.trace(ctx, op)
+	defer t.end(ctx, &err)
 	if user == nil || user.ID == "" {
 		return newError(op, ba.ErrInvalid, "a user with an id is required")
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net"
 	"runtime"
@@ -73,6 +74,16 @@ type Options struct {
 	// single-node client, NoScript unset, no client-side cache: see the
 	// package documentation).
 	MaxLookups int
+	// Tracer, when set, is told of every Store operation: its name,
+	// duration and error, never a key (a session's key is its token). See
+	// package github.com/betterauth-go/betterauth/otel. Default none,
+	// which costs nothing.
+	Tracer ba.QueryTracer
+	// Log receives the rare events no caller sees: the lookup script
+	// refused (the Store then reads with GETs), a session entry left
+	// behind by a CreateSession that failed halfway. Never a token or a
+	// session's key. Default slog.Default().
+	Log *slog.Logger
 }
 
 // coreSchema is Better Auth's default schema, resolved once.
@@ -99,6 +110,8 @@ type Store struct {
 	batcher          *coalesce.Batcher[sessionLookup]
 	// ownRevocations: set when the client caches replies in process.
 	ownRevocations *localRevocations
+	tracer         ba.QueryTracer
+	log            *slog.Logger
 }
 
 // New returns a Store on client (a *redis.Client, *redis.ClusterClient,
@@ -115,6 +128,11 @@ func New(client goredis.UniversalClient, opts Options) *Store {
 		revokedBeforeTTL: opts.RevokedBeforeTTL,
 		schema:           opts.Schema,
 		now:              opts.Now,
+		tracer:           opts.Tracer,
+		log:              opts.Log,
+	}
+	if s.log == nil {
+		s.log = slog.Default()
 	}
 	if s.schema == nil {
 		s.schema = coreSchema()

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -112,6 +113,10 @@ type Config struct {
 	// Now returns the current time, for the cache and the rate-limit
 	// backoff; time.Now by default.
 	Now func() time.Time
+	// Log receives what no single caller can tell: Better Auth rate
+	// limiting this service, so that lookups pause (each caller only sees
+	// ErrRateLimited). Never a token or cookie. Default slog.Default().
+	Log *slog.Logger
 }
 
 // Source looks sessions up by asking Better Auth's GET /get-session. It
@@ -130,6 +135,7 @@ type Source struct {
 	negative   time.Duration
 	maxBody    int64
 	now        func() time.Time
+	log        *slog.Logger
 
 	mu           sync.Mutex
 	cache        lru
@@ -186,7 +192,11 @@ func New(cfg Config) (*Source, error) {
 		negative:   ttl(cfg.NegativeTTL, DefaultNegativeTTL),
 		maxBody:    cfg.MaxBodyBytes,
 		now:        cfg.Now,
+		log:        cfg.Log,
 		inflight:   map[cacheKey]*call{},
+	}
+	if s.log == nil {
+		s.log = slog.Default()
 	}
 	if s.client == nil {
 		s.client = defaultClient()
@@ -294,6 +304,7 @@ func (s *Source) lookup(ctx context.Context, key cacheKey, token string, c *call
 	defer cancel()
 	sess, user, retryAfter, err := s.fetch(ctx, token)
 	now := s.now()
+	pausing := false // a backoff starts now: tell the log once
 	s.mu.Lock()
 	if s.inflight[key] == c {
 		delete(s.inflight, key)
@@ -308,12 +319,19 @@ func (s *Source) lookup(ctx context.Context, key cacheKey, token string, c *call
 			s.cache.put(key, nil, nil, now.Add(s.negative))
 		}
 	case retryAfter > 0:
+		if !now.Before(s.backoffUntil) {
+			pausing = true
+		}
 		if until := now.Add(retryAfter); until.After(s.backoffUntil) {
 			s.backoffUntil = until
 		}
 	}
 	c.session, c.user, c.err = sess, user, err
 	s.mu.Unlock()
+	if pausing { // before the waiters go on, so that it precedes what they log
+		s.log.WarnContext(ctx, "betterauth/remote: Better Auth is rate-limiting this service (429); session lookups pause and answer ErrRateLimited (see the package documentation on giving this service its own bucket)",
+			"endpoint", s.endpoint, "pause", retryAfter.String())
+	}
 	close(c.done)
 }
 

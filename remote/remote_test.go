@@ -14,6 +14,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/httpauth"
+	"github.com/betterauth-go/betterauth/internal/testlog"
 	"github.com/betterauth-go/betterauth/remote"
 )
 
@@ -293,7 +294,8 @@ func TestRateLimit(t *testing.T) {
 			for _, tok := range []string{cached, limited, other} {
 				f.addSession(tok, c.Now())
 			}
-			src := newSource(t, f, c, func(cfg *remote.Config) { cfg.PositiveTTL = time.Hour })
+			logs := testlog.New()
+			src := newSource(t, f, c, func(cfg *remote.Config) { cfg.PositiveTTL = time.Hour; cfg.Log = logs.Logger() })
 			v := newVerifier(t, src, c)
 			mustVerify(t, v, cached, nil)
 
@@ -317,6 +319,10 @@ func TestRateLimit(t *testing.T) {
 			}
 			wantRequests(t, f, 2)
 			limiting.Store(false)
+			// Logged once, when the pause starts, without the token.
+			if n := logs.Count("rate-limiting this service"); n != 1 || strings.Contains(logs.String(), limited) {
+				t.Fatalf("logged %d times: %s", n, logs)
+			}
 
 			// Backing off: no requests; cached answers still served, the rest
 			// are unavailable (never "no session").

@@ -63,29 +63,16 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }
 
-// outcome names a verification result for the metrics.
+// outcome names a verification result for the metrics: betterauth's
+// Outcome, with the credentials that read no store told apart.
 func outcome(res *ba.Result, err error) string {
 	switch {
 	case err == nil && res != nil && res.Credential == ba.CredentialCookieCache:
 		return "cookie_cache"
 	case err == nil && res != nil && res.Credential == ba.CredentialJWT:
 		return "jwt"
-	case err == nil:
-		return "ok"
-	case errors.Is(err, ba.ErrNoSession):
-		return "no_session"
-	case errors.Is(err, ba.ErrInvalidSignature):
-		return "invalid_signature"
-	case errors.Is(err, ba.ErrSessionNotFound):
-		return "not_found"
-	case errors.Is(err, ba.ErrSessionExpired):
-		return "expired"
-	case errors.Is(err, ba.ErrUserBanned):
-		return "banned"
-	case errors.Is(err, ba.ErrUnavailable):
-		return "unavailable"
 	}
-	return "error"
+	return string(ba.OutcomeOf(err))
 }
 
 // verify runs the Verifier and counts the outcome.

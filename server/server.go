@@ -98,6 +98,11 @@ type Config struct {
 	Ready []func(context.Context) error
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
+	// VerifyTracer observes the server's session verifications (the
+	// Verifier's VerifierConfig.Tracer), such as an *otel.Tracer. The
+	// stores report their own operations through their options. Default
+	// none.
+	VerifyTracer ba.VerifyTracer
 }
 
 // Server serves the API. Create it with New; it is an http.Handler.
@@ -195,7 +200,7 @@ func New(cfg Config) (*Server, error) {
 	if s.verifier, err = ba.NewVerifier(ba.VerifierConfig{
 		Secrets: cfg.Secrets, Sessions: s.sessions, BaseURL: cfg.BaseURL,
 		Bearer:      ba.BearerConfig{Enabled: cfg.Bearer},
-		CookieCache: cfg.CookieCache, Now: cfg.Now,
+		CookieCache: cfg.CookieCache, Now: cfg.Now, Tracer: cfg.VerifyTracer,
 	}); err != nil {
 		return nil, err
 	}

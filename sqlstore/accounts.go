@@ -79,7 +79,7 @@ func (s *Store) UpdateAccount(ctx context.Context, id string, up ba.AccountUpdat
 	sets = append(sets, set{c.col("updatedAt"), k.Time(s.nowUTC())})
 	q, args := c.updateSQL(sets, c.col("id"))
 	args[len(args)-1] = id
-	if err := s.execExpectOne(ctx, "update account", q, args...); err != nil {
+	if err := s.execExpectOne(ctx, "update account", s.account.table.Name, q, args...); err != nil {
 		return nil, err
 	}
 	return s.GetAccount(ctx, id)
@@ -87,5 +87,5 @@ func (s *Store) UpdateAccount(ctx context.Context, id string, up ba.AccountUpdat
 
 // DeleteAccount deletes the account with this id.
 func (s *Store) DeleteAccount(ctx context.Context, id string) error {
-	return s.execExpectOne(ctx, "delete account", s.q.accountDelete, id)
+	return s.execExpectOne(ctx, "delete account", s.account.table.Name, s.q.accountDelete, id)
 }

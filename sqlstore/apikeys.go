@@ -154,7 +154,7 @@ func (a *APIKeyStore) ListAPIKeys(ctx context.Context, referenceID string) ([]ba
 
 // DeleteAPIKey deletes the key with this id; ErrNotFound when there is none.
 func (a *APIKeyStore) DeleteAPIKey(ctx context.Context, id string) error {
-	return a.s.execExpectOne(ctx, "delete api key", a.q.deleteByID, id)
+	return a.s.execExpectOne(ctx, "delete api key", a.c.table.Name, a.q.deleteByID, id)
 }
 
 // RefillAPIKey sets remaining and lastRefillAt = now, provided lastRefillAt

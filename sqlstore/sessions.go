@@ -32,6 +32,15 @@ func (s *Store) GetSessionByToken(ctx context.Context, token string) (*ba.Sessio
 // query, expired or not: the caller decides (see Session.IsExpired).
 // Under load, concurrent lookups share queries (Options.MaxLookupQueries).
 func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Session, *ba.User, error) {
+	if s.tracer != nil {
+		ctx, t := s.trace(ctx, "get session and user", s.session.table.Name)
+		sess, user, err := s.getSessionAndUser(ctx, token)
+		return sess, user, t.end(ctx, err)
+	}
+	return s.getSessionAndUser(ctx, token)
+}
+
+func (s *Store) getSessionAndUser(ctx context.Context, token string) (*ba.Session, *ba.User, error) {
 	if s.batcher != nil {
 		r, err := s.batcher.Get(ctx, token)
 		return r.sess, r.user, err
@@ -89,7 +98,7 @@ func (s *Store) UpdateSessionByToken(ctx context.Context, token string, up ba.Se
 	sets = append(sets, set{c.col("updatedAt"), k.Time(s.nowUTC())})
 	q, args := c.updateSQL(sets, c.col("token"))
 	args[len(args)-1] = token
-	if err := s.execExpectOne(ctx, op, q, args...); err != nil {
+	if err := s.execExpectOne(ctx, op, c.table.Name, q, args...); err != nil {
 		return nil, err
 	}
 	return s.GetSessionByToken(ctx, token)
@@ -98,23 +107,19 @@ func (s *Store) UpdateSessionByToken(ctx context.Context, token string, up ba.Se
 // DeleteSessionByID deletes the session with this id; ErrNotFound when there
 // is none.
 func (s *Store) DeleteSessionByID(ctx context.Context, id string) error {
-	return s.execExpectOne(ctx, "delete session", s.q.sessionDeleteByID, id)
+	return s.execExpectOne(ctx, "delete session", s.session.table.Name, s.q.sessionDeleteByID, id)
 }
 
 // DeleteSessionByToken deletes the session with this token (sign-out);
 // ErrNotFound when there is none.
 func (s *Store) DeleteSessionByToken(ctx context.Context, token string) error {
-	return s.execExpectOne(ctx, "delete session by token", s.q.sessionDeleteByToken, token)
+	return s.execExpectOne(ctx, "delete session by token", s.session.table.Name, s.q.sessionDeleteByToken, token)
 }
 
 // RevokeUserSessions deletes every session of the user and returns how
 // many there were (Better Auth's revoke-sessions).
 func (s *Store) RevokeUserSessions(ctx context.Context, userID string) (int64, error) {
-	n, err := s.drv.DB.Exec(ctx, s.q.sessionsDeleteByUser, userID)
-	if err != nil {
-		return 0, s.wrap("revoke user sessions", err)
-	}
-	return n, nil
+	return s.exec(ctx, "revoke user sessions", s.session.table.Name, s.q.sessionsDeleteByUser, userID)
 }
 
 // DeleteExpiredSessions deletes sessions that expired before now, in

@@ -47,6 +47,11 @@ type Options struct {
 	// lowest p99 (bench/run.sh). Negative: every lookup its own query, as
 	// many at once as the pool allows. SQLite never batches.
 	MaxLookupQueries int
+	// Tracer, when set, is told of every operation on Better Auth's
+	// tables: its name and table, duration and error, never a statement's
+	// arguments (see package github.com/betterauth-go/betterauth/otel).
+	// Default none, which costs nothing.
+	Tracer ba.QueryTracer
 }
 
 // CleanupBatch is one batch of an expired-row cleanup.
@@ -68,6 +73,7 @@ type Store struct {
 	batchSize int
 	onCleanup func(CleanupBatch)
 	batcher   *coalesce.Batcher[sessionAndUser] // nil: every lookup its own query
+	tracer    ba.QueryTracer
 
 	user         *codec[ba.User]
 	session      *codec[ba.Session]
@@ -86,7 +92,7 @@ func New(drv Driver, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{drv: drv, opts: opts, kind: drv.Kind, schema: schema, now: opts.Now, batchSize: opts.BatchSize, onCleanup: opts.CleanupObserver}
+	s := &Store{drv: drv, opts: opts, kind: drv.Kind, schema: schema, now: opts.Now, batchSize: opts.BatchSize, onCleanup: opts.CleanupObserver, tracer: opts.Tracer}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -173,6 +179,7 @@ func (s *Store) Kind() Kind { return s.kind }
 // WithTx runs fn with a store bound to one transaction: every call on the
 // store passed to fn is part of it. It commits when fn returns nil.
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
+	ctx, t := s.trace(ctx, "transaction", "")
 	err := s.drv.DB.InTx(ctx, func(db DB) error {
 		tx := *s
 		tx.drv.DB = db
@@ -180,9 +187,9 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 		return fn(&tx)
 	})
 	if err != nil {
-		return s.wrap("transaction", err)
+		return t.end(ctx, s.wrap("transaction", err))
 	}
-	return nil
+	return t.end(ctx, nil)
 }
 
 // wrap turns an error into one that names the operation and matches one of
@@ -284,14 +291,16 @@ func (s *Store) queryOne(ctx context.Context, q string, args []any, targets []an
 }
 
 func getOne[M any](ctx context.Context, s *Store, c *codec[M], op, q string, args ...any) (*M, error) {
+	ctx, t := s.trace(ctx, op, c.table.Name)
 	var m M
 	if err := s.queryOne(ctx, q, args, c.targets(&m)); err != nil {
-		return nil, s.wrap(op, err)
+		return nil, t.end(ctx, s.wrap(op, err))
 	}
-	return &m, nil
+	return &m, t.end(ctx, nil)
 }
 
 func getMany[M any](ctx context.Context, s *Store, c *codec[M], op, q string, args ...any) ([]M, error) {
+	ctx, t := s.trace(ctx, op, c.table.Name)
 	var out []M
 	err := s.queryRows(ctx, q, args, func(r Rows) error {
 		var m M
@@ -302,9 +311,9 @@ func getMany[M any](ctx context.Context, s *Store, c *codec[M], op, q string, ar
 		return nil
 	})
 	if err != nil {
-		return nil, s.wrap(op, err)
+		return nil, t.end(ctx, s.wrap(op, err))
 	}
-	return out, nil
+	return out, t.end(ctx, nil)
 }
 
 func insert[M any](ctx context.Context, s *Store, c *codec[M], op, q string, m *M) error {
@@ -312,22 +321,34 @@ func insert[M any](ctx context.Context, s *Store, c *codec[M], op, q string, m *
 	if err != nil {
 		return s.wrap(op, err)
 	}
+	ctx, t := s.trace(ctx, op, c.table.Name)
 	if _, err := s.drv.DB.Exec(ctx, q, args...); err != nil {
-		return s.wrap(op, err)
+		return t.end(ctx, s.wrap(op, err))
 	}
-	return nil
+	return t.end(ctx, nil)
 }
 
-// execExpectOne runs an UPDATE or DELETE that must hit one row.
-func (s *Store) execExpectOne(ctx context.Context, op, q string, args ...any) error {
+// execExpectOne runs an UPDATE or DELETE of table that must hit one row.
+func (s *Store) execExpectOne(ctx context.Context, op, table, q string, args ...any) error {
+	ctx, t := s.trace(ctx, op, table)
 	n, err := s.drv.DB.Exec(ctx, q, args...)
 	if err != nil {
-		return s.wrap(op, err)
+		return t.end(ctx, s.wrap(op, err))
 	}
 	if n == 0 {
-		return s.wrap(op, ba.ErrNotFound)
+		return t.end(ctx, s.wrap(op, ba.ErrNotFound))
 	}
-	return nil
+	return t.end(ctx, nil)
+}
+
+// exec runs a statement on table and returns the rows it affected.
+func (s *Store) exec(ctx context.Context, op, table, q string, args ...any) (int64, error) {
+	ctx, t := s.trace(ctx, op, table)
+	n, err := s.drv.DB.Exec(ctx, q, args...)
+	if err != nil {
+		return 0, t.end(ctx, s.wrap(op, err))
+	}
+	return n, t.end(ctx, nil)
 }
 
 // deleteExpired deletes the rows whose date column is before cutoff, one
@@ -339,8 +360,9 @@ func (s *Store) execExpectOne(ctx context.Context, op, q string, args ...any) er
 // and on MySQL/InnoDB lock every row it scans; this way no statement holds
 // locks on more than the batchSize rows it deletes, for about the time it
 // takes to delete them.
-func (s *Store) deleteExpired(ctx context.Context, op, table string, c expiredCleanup, cutoff any) (int64, error) {
-	var total int64
+func (s *Store) deleteExpired(ctx context.Context, op, table string, c expiredCleanup, cutoff any) (total int64, err error) {
+	ctx, t := s.trace(ctx, op, table)
+	defer func() { t.end(ctx, err) }()
 	after := ""
 	ids := make([]string, 0, s.batchSize)
 	args := make([]any, 0, s.batchSize+1)

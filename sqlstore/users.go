@@ -197,7 +197,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, up ba.UserUpdate) (*b
 	sets = append(sets, set{c.col("updatedAt"), k.Time(s.nowUTC())})
 	q, args := c.updateSQL(sets, c.col("id"))
 	args[len(args)-1] = id
-	if err := s.execExpectOne(ctx, op, q, args...); err != nil {
+	if err := s.execExpectOne(ctx, op, c.table.Name, q, args...); err != nil {
 		return nil, err
 	}
 	return s.GetUser(ctx, id)
@@ -220,7 +220,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		return tx.execExpectOne(ctx, "delete user", tx.q.userDelete, id)
+		return tx.execExpectOne(ctx, "delete user", tx.user.table.Name, tx.q.userDelete, id)
 	})
 	return s.wrap("delete user", err)
 }

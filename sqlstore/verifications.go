@@ -39,17 +39,13 @@ func (s *Store) GetVerificationByIdentifier(ctx context.Context, identifier stri
 
 // DeleteVerification deletes the row with this id.
 func (s *Store) DeleteVerification(ctx context.Context, id string) error {
-	return s.execExpectOne(ctx, "delete verification", s.q.verificationDelete, id)
+	return s.execExpectOne(ctx, "delete verification", s.verification.table.Name, s.q.verificationDelete, id)
 }
 
 // DeleteVerificationsByIdentifier deletes every row for an identifier and
 // returns how many there were.
 func (s *Store) DeleteVerificationsByIdentifier(ctx context.Context, identifier string) (int64, error) {
-	n, err := s.drv.DB.Exec(ctx, s.q.verificationDeleteByIdentifier, identifier)
-	if err != nil {
-		return 0, s.wrap("delete verifications by identifier", err)
-	}
-	return n, nil
+	return s.exec(ctx, "delete verifications by identifier", s.verification.table.Name, s.q.verificationDeleteByIdentifier, identifier)
 }
 
 // ConsumeVerification returns the newest unexpired row for identifier and

@@ -195,13 +195,19 @@ func pluginsFlag(plugins []ba.Plugin) string {
 // file is opened read-only, and one that does not exist is not created (an
 // empty in-memory database stands in for it).
 func connect(ctx context.Context, u dburl.URL, schema ba.Schema, readOnly bool) (*sqlstore.Store, func(), error) {
+	return connectWith(ctx, u, sqlstore.Options{Schema: schema}, readOnly)
+}
+
+// connectWith is connect with all of the store's options (read-only, only
+// the schema).
+func connectWith(ctx context.Context, u dburl.URL, opts sqlstore.Options, readOnly bool) (*sqlstore.Store, func(), error) {
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	open := u.Open
 	if readOnly {
 		open = u.OpenReadOnly
 	}
-	store, closeDB, err := open(ctx, sqlstore.Options{Schema: schema})
+	store, closeDB, err := open(ctx, opts)
 	if err != nil {
 		if u.Kind == sqlstore.SQLite {
 			return nil, nil, fmt.Errorf("%w (check the path and that its directory exists and is writable)", err)

@@ -104,6 +104,13 @@ Flags (default in brackets):
                                 issuer/audience: BETTER_AUTH_URL's origin,
                                 else the JWKS URL's
   --metrics                     serve Prometheus metrics at GET /metrics [off]
+  --otel                        send OpenTelemetry traces and metrics over
+                                OTLP/HTTP, configured by the standard
+                                OTEL_EXPORTER_OTLP_* variables (default
+                                http://localhost:4318); service.name from
+                                OTEL_SERVICE_NAME [betterauth]. Spans: one
+                                per request, verification and store
+                                operation; never a token or value [off]
   --log-format text|json        log format [text]
   --log-level LEVEL             debug, info, warn or error [info]; info logs
                                 one line per request, warn only problems
@@ -150,6 +157,7 @@ type serveFlags struct {
 	redisClientCacheSize     int
 	logResetLinks            bool
 	cleanupInterval          time.Duration
+	otel                     bool
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -179,6 +187,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&f.redisClientCacheSize, "redis-client-cache-size", 20000, "")
 	fs.BoolVar(&f.logResetLinks, "log-reset-links", false, "")
 	fs.DurationVar(&f.cleanupInterval, "cleanup-interval", time.Hour, "")
+	fs.BoolVar(&f.otel, "otel", false, "")
 	if done, err := parseFlags(fs, args, serveHelp, stdout); done || err != nil {
 		return err
 	}
@@ -213,6 +222,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	cfg := server.Config{Secrets: secrets, Log: log, RequireEmailVerification: f.requireEmailVerification, Metrics: f.metrics, CookieDomain: strings.TrimPrefix(f.cookieDomain, ".")}
+	tel, err := startTelemetryIf(ctx, f.otel, log)
+	if err != nil {
+		return err
+	}
+	defer tel.close(log) // last: after the server and its stores stop
+	cfg.VerifyTracer = tel.verifyTracer()
 	for _, p := range schema.Plugins {
 		if p == ba.PluginBearer {
 			cfg.Bearer = true
@@ -291,12 +306,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg.Mailer = server.LogMailer{Log: log, LogLinks: f.logResetLinks}
 	if f.jwksURL != "" {
-		if cfg.JWT, err = jwtVerifier(f.jwksURL, base); err != nil {
+		if cfg.JWT, err = jwtVerifier(f.jwksURL, base, log); err != nil {
 			return err
 		}
 	}
 
-	store, closeStore, err := openServeStore(ctx, u, schema, embedded)
+	store, closeStore, err := openServeStore(ctx, u, sqlstore.Options{Schema: schema, Tracer: tel.queryTracer()}, embedded)
 	if err != nil {
 		return err
 	}
@@ -306,7 +321,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg.Store = store
 	if f.redisURL != "" {
-		closeRedis, err := useRedis(ctx, &cfg, f.redisURL, f.redisPrefix, f.redisClientCache, f.redisClientCacheSize)
+		closeRedis, err := useRedis(ctx, &cfg, f.redisURL, f.redisPrefix, f.redisClientCache, f.redisClientCacheSize, tel.queryTracer())
 		if err != nil {
 			return err
 		}
@@ -345,7 +360,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}()
 		defer func() { stopCleaning(); <-cleaned }() // before the store closes
 	}
-	return serveOn(ctx, ln, srv, log, stdout)
+	return serveOn(ctx, ln, tel.handlerOf(srv), log, stdout)
 }
 
 // serveGCPercent is the GOGC serve runs with unless GOGC is set. The
@@ -391,7 +406,7 @@ const clientCacheDrain = 20 * time.Millisecond
 // useRedis points sessions and rate limits at Redis, with a client-side
 // cache when clientCache > 0 (its staleness bound). The error never
 // contains the URL's password.
-func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string, clientCache time.Duration, cacheSize int) (func(), error) {
+func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string, clientCache time.Duration, cacheSize int, tracer ba.QueryTracer) (func(), error) {
 	opts, err := goredis.ParseURL(rawURL)
 	if err != nil {
 		return nil, errors.New("--redis: not a Redis URL (expected redis://[:password@]host:6379/0 or rediss://…)")
@@ -414,7 +429,7 @@ func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string, cl
 		}
 		cfg.MetricsCollectors = append(cfg.MetricsCollectors, clientCacheMetrics(client)...)
 	}
-	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema()})
+	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema(), Tracer: tracer, Log: cfg.Log})
 	cfg.Sessions = store
 	cfg.SessionBackendName = "redis"
 	cfg.Limiter = server.RedisRateLimiter{Client: client}
@@ -464,12 +479,12 @@ func checkTracking(ctx context.Context, client *goredis.Client) error {
 // jwtVerifier verifies jwt-plugin tokens against a remote JWKS. The
 // issuer and audience are Better Auth's baseURL origin: base (from the
 // environment) when set, else the JWKS URL's origin.
-func jwtVerifier(jwksURL, base string) (*jwt.Verifier, error) {
+func jwtVerifier(jwksURL, base string, log *slog.Logger) (*jwt.Verifier, error) {
 	u, err := url.Parse(jwksURL)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, errors.New("--jwks-url: not an http(s) URL")
 	}
-	keys, err := jwt.NewRemoteJWKS(jwksURL, jwt.RemoteOptions{})
+	keys, err := jwt.NewRemoteJWKS(jwksURL, jwt.RemoteOptions{Log: log})
 	if err != nil {
 		return nil, fmt.Errorf("--jwks-url: %v", err)
 	}
@@ -615,15 +630,15 @@ func generatedSecret(dbPath string, log *slog.Logger) ([]ba.Secret, error) {
 
 // openServeStore opens the database; the embedded default gets WAL so that
 // concurrent requests read while one writes.
-func openServeStore(ctx context.Context, u dburl.URL, schema ba.Schema, embedded bool) (*sqlstore.Store, func(), error) {
+func openServeStore(ctx context.Context, u dburl.URL, opts sqlstore.Options, embedded bool) (*sqlstore.Store, func(), error) {
 	if !embedded {
-		return connect(ctx, u, schema, false)
+		return connectWith(ctx, u, opts, false)
 	}
 	db, err := sqlite.OpenWAL(ctx, u.DSN)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w (check that the working directory is writable)", err)
 	}
-	s, err := sqlite.New(db, sqlite.Options{Schema: schema})
+	s, err := sqlite.New(db, opts)
 	if err != nil {
 		db.Close()
 		return nil, nil, err

@@ -1,0 +1,5 @@
+//go:build !race
+
+package betterauth_test
+
+const raceEnabled = false
