@@ -165,16 +165,6 @@ func (u *User) Public() UserResponse {
 	return UserResponse{ID: u.ID, Name: u.Name, Image: u.Image, Username: u.Username, DisplayUsername: u.DisplayUsername, CreatedAt: jsonTime(u.CreatedAt)}
 }
 
-// UserPrivate is what a signed-in user sees of themself: every user field,
-// custom fields inline, as Better Auth's get-session returns it.
-type UserPrivate struct{ User }
-
-// MarshalJSON writes the embedded user.
-func (u UserPrivate) MarshalJSON() ([]byte, error) { return u.User.MarshalJSON() }
-
-// Private returns the self view of u.
-func (u *User) Private() UserPrivate { return UserPrivate{User: *u} }
-
 // SessionCreate describes a new session.
 type SessionCreate struct {
 	UserID    string

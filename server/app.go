@@ -12,7 +12,8 @@ import (
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
-// getMe returns the signed-in user (UserPrivate: every field of the user).
+// getMe returns the signed-in user as Better Auth serialises it for the
+// schema (ResolvedSchema.UserJSON: get-session's "user").
 func (s *Server) getMe(w http.ResponseWriter, r *http.Request) error {
 	res, err := s.requireUser(r)
 	if err != nil {

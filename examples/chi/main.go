@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"log"
 	"net/http"
@@ -62,24 +61,27 @@ func run(addr, databaseURL string, migrate bool) error {
 	}
 	trusted := append([]string{base}, betterauth.TrustedOriginsFromEnv()...)
 	log.Printf("listening on http://%s", addr)
-	return http.ListenAndServe(addr, newHandler(verifier, trusted))
+	return http.ListenAndServe(addr, newHandler(verifier, store.Schema(), trusted))
 }
 
 // newHandler is all the wiring betterauth needs: Verify finds the session
 // of every request, Require turns away the ones without (401, or 503 while
 // the store is down), and CheckOrigin refuses cookie-carrying writes from
 // origins Better Auth would not trust.
-func newHandler(verifier *betterauth.Verifier, trustedOrigins []string) http.Handler {
+func newHandler(verifier *betterauth.Verifier, schema *betterauth.ResolvedSchema, trustedOrigins []string) http.Handler {
 	r := chi.NewRouter()
 	r.Use(httpauth.CheckOrigin(trustedOrigins), httpauth.Verify(verifier))
-	r.With(httpauth.Require).Get("/api/me", me)
+	r.With(httpauth.Require).Get("/api/me", me(schema))
 	return r
 }
 
-// me answers with the signed-in user, as Better Auth's get-session shows it.
-func me(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(httpauth.User(r.Context()).Private())
+// me answers with the signed-in user in Better Auth's own bytes for this
+// schema (get-session's "user"), as `betterauth serve` answers GET /api/me.
+func me(schema *betterauth.ResolvedSchema) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(schema.UserJSON(httpauth.User(r.Context())))
+	}
 }
 
 func envOr(name, fallback string) string {

@@ -59,23 +59,27 @@ func run(addr, databaseURL string, migrate bool) error {
 		base = "http://" + addr
 	}
 	trusted := append([]string{base}, betterauth.TrustedOriginsFromEnv()...)
-	return newApp(verifier, trusted).Listen(addr)
+	return newApp(verifier, store.Schema(), trusted).Listen(addr)
 }
 
 // newApp is all the wiring betterauth needs: verify finds the session of
 // every request, require turns away the ones without (401, or 503 while
 // the store is down), and checkOrigin refuses cookie-carrying writes from
 // origins Better Auth would not trust.
-func newApp(verifier *betterauth.Verifier, trustedOrigins []string) *fiber.App {
+func newApp(verifier *betterauth.Verifier, schema *betterauth.ResolvedSchema, trustedOrigins []string) *fiber.App {
 	app := fiber.New()
 	app.Use(recover.New(), checkOrigin(trustedOrigins), verify(verifier))
-	app.Get("/api/me", require, me)
+	app.Get("/api/me", require, me(schema))
 	return app
 }
 
-// me answers with the signed-in user, as Better Auth's get-session shows it.
-func me(c fiber.Ctx) error {
-	return c.JSON(currentUser(c).Private())
+// me answers with the signed-in user in Better Auth's own bytes for this
+// schema (get-session's "user"), as `betterauth serve` answers GET /api/me.
+func me(schema *betterauth.ResolvedSchema) fiber.Handler {
+	return func(c fiber.Ctx) error {
+		c.Set("Content-Type", "application/json")
+		return c.Send(schema.UserJSON(currentUser(c)))
+	}
 }
 
 func envOr(name, fallback string) string {

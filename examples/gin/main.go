@@ -60,23 +60,26 @@ func run(addr, databaseURL string, migrate bool) error {
 	}
 	trusted := append([]string{base}, betterauth.TrustedOriginsFromEnv()...)
 	log.Printf("listening on http://%s", addr)
-	return http.ListenAndServe(addr, newHandler(verifier, trusted))
+	return http.ListenAndServe(addr, newHandler(verifier, store.Schema(), trusted))
 }
 
 // newHandler is all the wiring betterauth needs: verify finds the session
 // of every request, require turns away the ones without (401, or 503 while
 // the store is down), and checkOrigin refuses cookie-carrying writes from
 // origins Better Auth would not trust (see adapter.go).
-func newHandler(verifier *betterauth.Verifier, trustedOrigins []string) http.Handler {
+func newHandler(verifier *betterauth.Verifier, schema *betterauth.ResolvedSchema, trustedOrigins []string) http.Handler {
 	r := gin.New()
 	r.Use(gin.Recovery(), checkOrigin(trustedOrigins), verify(verifier))
-	r.GET("/api/me", require, me)
+	r.GET("/api/me", require, me(schema))
 	return r
 }
 
-// me answers with the signed-in user, as Better Auth's get-session shows it.
-func me(c *gin.Context) {
-	c.JSON(http.StatusOK, currentUser(c).Private())
+// me answers with the signed-in user in Better Auth's own bytes for this
+// schema (get-session's "user"), as `betterauth serve` answers GET /api/me.
+func me(schema *betterauth.ResolvedSchema) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Data(http.StatusOK, "application/json", schema.UserJSON(currentUser(c)))
+	}
 }
 
 func envOr(name, fallback string) string {

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"log"
 	"net/http"
@@ -59,23 +58,26 @@ func run(addr, databaseURL string, migrate bool) error {
 	}
 	trusted := append([]string{base}, betterauth.TrustedOriginsFromEnv()...)
 	log.Printf("listening on http://%s", addr)
-	return http.ListenAndServe(addr, newHandler(verifier, trusted))
+	return http.ListenAndServe(addr, newHandler(verifier, store.Schema(), trusted))
 }
 
 // newHandler is all the wiring betterauth needs: Verify finds the session
 // of every request, Require turns away the ones without (401, or 503 while
 // the store is down), and CheckOrigin refuses cookie-carrying writes from
 // origins Better Auth would not trust.
-func newHandler(verifier *betterauth.Verifier, trustedOrigins []string) http.Handler {
+func newHandler(verifier *betterauth.Verifier, schema *betterauth.ResolvedSchema, trustedOrigins []string) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /api/me", httpauth.Require(http.HandlerFunc(me)))
+	mux.Handle("GET /api/me", httpauth.Require(me(schema)))
 	return httpauth.CheckOrigin(trustedOrigins)(httpauth.Verify(verifier)(mux))
 }
 
-// me answers with the signed-in user, as Better Auth's get-session shows it.
-func me(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(httpauth.User(r.Context()).Private())
+// me answers with the signed-in user in Better Auth's own bytes for this
+// schema (get-session's "user"), as `betterauth serve` answers GET /api/me.
+func me(schema *betterauth.ResolvedSchema) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(schema.UserJSON(httpauth.User(r.Context())))
+	})
 }
 
 func envOr(name, fallback string) string {

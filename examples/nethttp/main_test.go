@@ -13,8 +13,8 @@ import (
 func TestService(t *testing.T) { exampletest.Run(t, startServer) }
 
 // startServer serves the real handler on a loopback port.
-func startServer(t *testing.T, verifier *betterauth.Verifier, trustedOrigins []string) string {
-	srv := httptest.NewServer(newHandler(verifier, trustedOrigins))
+func startServer(t *testing.T, verifier *betterauth.Verifier, schema *betterauth.ResolvedSchema, trustedOrigins []string) string {
+	srv := httptest.NewServer(newHandler(verifier, schema, trustedOrigins))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

@@ -17,9 +17,10 @@ import (
 	"github.com/betterauth-go/betterauth/sqlite"
 )
 
-// StartFunc serves an example's real handler, built on verifier with these
-// trusted origins, on a loopback port and returns its base URL.
-type StartFunc func(t *testing.T, verifier *betterauth.Verifier, trustedOrigins []string) string
+// StartFunc serves an example's real handler, built on verifier and the
+// store's schema with these trusted origins, on a loopback port and returns
+// its base URL.
+type StartFunc func(t *testing.T, verifier *betterauth.Verifier, schema *betterauth.ResolvedSchema, trustedOrigins []string) string
 
 // Run checks an example service: a signed session cookie gets the user from
 // GET /api/me; no, forged or unknown cookies get Better Auth's 401; a
@@ -43,6 +44,9 @@ type fixture struct {
 	db      *sql.DB
 	user    *betterauth.User
 	token   string
+	// userJSON is the user as Better Auth serialises it for the schema:
+	// what GET /api/me must answer, byte for byte.
+	userJSON string
 }
 
 func newFixture(t *testing.T, startServer StartFunc) fixture {
@@ -75,7 +79,11 @@ func newFixture(t *testing.T, startServer StartFunc) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{baseURL: startServer(t, verifier, []string{trustedOrigin}), db: db, user: user, token: session.Token}
+	stored, err := store.GetUser(ctx, user.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixture{baseURL: startServer(t, verifier, store.Schema(), []string{trustedOrigin}), db: db, user: user, token: session.Token, userJSON: string(store.Schema().UserJSON(stored))}
 }
 
 type response struct {
@@ -144,6 +152,9 @@ func testMe(t *testing.T, startServer StartFunc) {
 		}
 		if user.Email != "ada@example.com" || user.ID != f.user.ID {
 			t.Errorf("user %+v, want %s ada@example.com", user, f.user.ID)
+		}
+		if got.body != f.userJSON {
+			t.Errorf("body %s, want Better Auth's bytes %s", got.body, f.userJSON)
 		}
 		if vary := got.header.Values("Vary"); !containsFold(vary, "Cookie") {
 			t.Errorf("Vary %q, want Cookie", vary)
