@@ -52,8 +52,8 @@ func TestClientCompatibility(t *testing.T) {
 	dir := batest.Ensure(t)
 	start := time.Now()
 
-	baURL, baReset := startBetterAuthServer(t, dir)
-	goURL, goReset := startGoServer(t)
+	baURL, baReset := startBetterAuthServer(t, dir, compatOptions{})
+	goURL, goReset := startGoServer(t, compatOptions{})
 
 	var wg sync.WaitGroup
 	var baDoc, goDoc []byte
@@ -90,14 +90,39 @@ func TestClientCompatibility(t *testing.T) {
 
 // --- servers -----------------------------------------------------------------
 
+// compatOptions configures both servers of a comparison alike.
+type compatOptions struct {
+	// plugins are the plugins of both (admin and twoFactor when nil).
+	plugins []ba.Plugin
+	// pluginOptions are Better Auth's options of each plugin by name
+	// (AUTHSERVER_PLUGIN_OPTIONS); config sets the Go server's equivalent.
+	pluginOptions map[string]any
+	config        func(*server.Config)
+}
+
+func (o compatOptions) pluginList() []ba.Plugin {
+	if o.plugins == nil {
+		return []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor}
+	}
+	return o.plugins
+}
+
 // startBetterAuthServer runs authserver.mjs on a fresh SQLite file and
 // returns its URL and the file its reset emails are appended to.
-func startBetterAuthServer(t *testing.T, dir string) (baseURL, resetFile string) {
+func startBetterAuthServer(t *testing.T, dir string, opts compatOptions) (baseURL, resetFile string) {
 	t.Helper()
 	resetFile = filepath.Join(t.TempDir(), "reset-emails.jsonl")
 	cmd := exec.Command("node", "authserver.mjs", testdb.SQLite(t), resetFile)
 	cmd.Dir = dir
-	cmd.Env = authServerEnv()
+	names := make([]string, 0, len(opts.pluginList()))
+	for _, p := range opts.pluginList() {
+		names = append(names, string(p))
+	}
+	pluginOptions, err := json.Marshal(opts.pluginOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(authServerEnv(), "AUTHSERVER_PLUGINS="+strings.Join(names, ","), "AUTHSERVER_PLUGIN_OPTIONS="+string(pluginOptions))
 	stdin, err := cmd.StdinPipe() // closing it stops the server
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +181,7 @@ func authServerEnv() []string {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch name {
-		case "NODE_ENV", "TEST", "BETTER_AUTH_SECRET", "BETTER_AUTH_URL":
+		case "NODE_ENV", "TEST", "BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "AUTHSERVER_PLUGINS", "AUTHSERVER_PLUGIN_OPTIONS":
 			continue
 		}
 		env = append(env, kv)
@@ -165,9 +190,9 @@ func authServerEnv() []string {
 }
 
 // startGoServer serves server.New over the same schema (admin and twoFactor
-// plugins) on a fresh SQLite file, with a Mailer that appends reset emails
-// to a file in the format authserver.mjs writes.
-func startGoServer(t *testing.T) (baseURL, resetFile string) {
+// plugins unless opts say otherwise) on a fresh SQLite file, with a Mailer
+// that appends reset emails to a file in the format authserver.mjs writes.
+func startGoServer(t *testing.T, opts compatOptions) (baseURL, resetFile string) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, testdb.SQLite(t))
@@ -175,7 +200,7 @@ func startGoServer(t *testing.T) (baseURL, resetFile string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	st, err := sqlite.New(db, sqlite.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor}}})
+	st, err := sqlite.New(db, sqlite.Options{Schema: ba.Schema{Plugins: opts.pluginList()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,13 +211,17 @@ func startGoServer(t *testing.T) (baseURL, resetFile string) {
 	logs := &compatBuffer{}
 	srv := httptest.NewUnstartedServer(nil)
 	baseURL = "http://" + srv.Listener.Addr().String()
-	s, err := server.New(server.Config{
+	cfg := server.Config{
 		Store:   st.Store,
 		Secrets: []ba.Secret{{Value: compatSecret}},
 		BaseURL: baseURL,
 		Mailer:  &fileMailer{path: resetFile},
 		Log:     slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
+	}
+	if opts.config != nil {
+		opts.config(&cfg)
+	}
+	s, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
