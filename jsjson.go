@@ -243,3 +243,8 @@ func appendJSString(b []byte, s string) []byte {
 	}
 	return append(b, '"')
 }
+
+// AppendJSONString appends s quoted exactly as JavaScript's JSON.stringify
+// quotes it (no HTML escaping, U+2028/U+2029 as they are, invalid UTF-8 as
+// U+FFFD), for writers of Better-Auth-identical JSON outside this package.
+func AppendJSONString(b []byte, s string) []byte { return appendJSString(b, s) }
