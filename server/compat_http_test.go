@@ -17,6 +17,9 @@ import (
 	"github.com/betterauth-go/betterauth/server"
 )
 
+// compatLogEnv, set to anything, logs every answer both servers agree on.
+const compatLogEnv = "BETTERAUTH_COMPAT_LOG"
+
 // TestHTTPCompatibility sends the same raw HTTP requests to the real Better
 // Auth (harness/authserver.mjs) and to this server, and requires the same
 // answer: the status, the Location header and the body byte for byte, once
@@ -32,6 +35,7 @@ func TestHTTPCompatibility(t *testing.T) {
 	t.Run("Defaults", func(t *testing.T) {
 		p := newCompatPair(t, dir, compatOptions{})
 		t.Run("Bodies", func(t *testing.T) { compatBodies(t, p) })
+		t.Run("Fields", func(t *testing.T) { compatFields(t, p) })
 		t.Run("ResetCallback", func(t *testing.T) { compatResetCallback(t, p) })
 	})
 	t.Run("Username", func(t *testing.T) {
@@ -113,7 +117,10 @@ func (a compatAnswer) String() string {
 
 func (p *compatPair) send(t *testing.T, side *compatSide, r compatRequest) compatAnswer {
 	t.Helper()
-	path := strings.NewReplacer("{token}", side.token, "{baseURL}", url.QueryEscape(side.baseURL)).Replace(r.path)
+	host := strings.TrimPrefix(side.baseURL, "http://")
+	path := strings.NewReplacer("{token}", side.token, "{baseURL}", url.QueryEscape(side.baseURL),
+		"{BASEURL}", url.QueryEscape(strings.ToUpper(side.baseURL)),
+		"{userBaseURL}", url.QueryEscape("http://us er:p@ss@"+host)).Replace(r.path)
 	body, contentType := r.raw, r.contentType
 	if r.json != nil {
 		b, err := json.Marshal(r.json)
@@ -147,7 +154,7 @@ func (p *compatPair) send(t *testing.T, side *compatSide, r compatRequest) compa
 	if err != nil {
 		t.Fatal(err)
 	}
-	placeholders := []string{side.baseURL, "<baseURL>"}
+	placeholders := []string{side.baseURL, "<baseURL>", host, "<host>"}
 	if side.token != "" {
 		placeholders = append(placeholders, side.token, "<token>")
 	}
@@ -206,8 +213,22 @@ func (p *compatPair) compare(t *testing.T, name string, r compatRequest) (compat
 	got := p.send(t, p.sides[1], r)
 	if want != got {
 		t.Errorf("%s (%s %s): Go differs from Better Auth\n  Better Auth: %s\n  Go:          %s", name, r.method, r.path, want, got)
+	} else if os.Getenv(compatLogEnv) != "" {
+		t.Logf("%s (%s %s): both %s", name, r.method, r.path, want)
 	}
 	return want, got
+}
+
+// differ sends r to both servers where Go knowingly answers differently,
+// and requires exactly the answers documented: Better Auth's status, and
+// Go's status and body (so that a change on either side still fails).
+func (p *compatPair) differ(t *testing.T, name string, r compatRequest, baStatus, goStatus int, goBody, why string) {
+	t.Helper()
+	want := p.send(t, p.sides[0], r)
+	got := p.send(t, p.sides[1], r)
+	if want.status != baStatus || got.status != goStatus || got.body != goBody {
+		t.Errorf("%s: a deliberate difference changed (%s)\n  Better Auth: %s (want status %d)\n  Go:          %s (want %d %s)", name, why, want, baStatus, got, goStatus, goBody)
+	}
 }
 
 // signUp creates the user whose session signedIn requests carry, on both.
@@ -342,6 +363,59 @@ func compatBodies(t *testing.T, p *compatPair) {
 	}
 }
 
+// compatFields sends object bodies whose fields zod, the origin check or
+// parseUserInput refuse, and fields clients may not set.
+func compatFields(t *testing.T, p *compatPair) {
+	p.signUp(t, map[string]any{"email": "fields@example.com", "password": "password123", "name": "Fields"})
+	post := func(name, route string, signedIn bool, body map[string]any) {
+		t.Helper()
+		p.compare(t, route+" "+name, compatRequest{method: "POST", path: "/api/auth/" + route, json: body, signedIn: signedIn})
+	}
+	signUp := func(name string, body map[string]any) { t.Helper(); post(name, "sign-up/email", false, body) }
+	signUp("allWrong", map[string]any{"name": 5, "email": 5, "password": ""})
+	signUp("emptyPassword", map[string]any{"name": "F", "email": "f0@example.com", "password": ""})
+	signUp("emailWithSpace", map[string]any{"name": "F", "email": " f0@example.com", "password": "password123"})
+	signUp("emailOneLetterTLD", map[string]any{"name": "F", "email": "f0@example.c", "password": "password123"})
+	signUp("emailEquals", map[string]any{"name": "F", "email": "a=b@example.com", "password": "password123"})
+	signUp("imageNull", map[string]any{"name": "F", "email": "f0@example.com", "password": "password123", "image": nil})
+	signUp("rememberMeString", map[string]any{"name": "F", "email": "f0@example.com", "password": "password123", "rememberMe": "false"})
+	signUp("roleBeforePasswordLength", map[string]any{"name": "F", "email": "f0@example.com", "password": "short", "role": "admin"})
+	signUp("banReason", map[string]any{"name": "F", "email": "f0@example.com", "password": "password123", "banReason": "x"})
+	signUp("roleEmpty", map[string]any{"name": "F", "email": "f1@example.com", "password": "password123", "role": ""})
+	signUp("defaultedFields", map[string]any{"name": "F", "email": "f2@example.com", "password": "password123", "emailVerified": true, "banned": true, "twoFactorEnabled": true})
+	signUp("untrustedCallbackBeforeValidation", map[string]any{"name": 5, "callbackURL": "https://evil.example/x"})
+	signUp("mixedCaseEmail", map[string]any{"name": "F", "email": "O'Hara+x@Example.COM", "password": "password123"})
+
+	signIn := func(name string, body map[string]any) { t.Helper(); post(name, "sign-in/email", false, body) }
+	signIn("allWrong", map[string]any{"email": 5, "password": true, "callbackURL": 0, "rememberMe": "yes"})
+	signIn("emailWithSpace", map[string]any{"email": " fields@example.com", "password": "password123"})
+	signIn("passwordTooLong", map[string]any{"email": "fields@example.com", "password": strings.Repeat("p", 129)})
+	signIn("untrustedCallback", map[string]any{"email": "fields@example.com", "password": "password123", "callbackURL": "https://evil.example/x"})
+	signIn("callbackNotString", map[string]any{"email": "fields@example.com", "password": "password123", "callbackURL": []string{"/a"}})
+	signIn("callbackEmpty", map[string]any{"email": "fields@example.com", "password": "wrong-password", "callbackURL": ""})
+
+	post("untrustedRedirect", "request-password-reset", false, map[string]any{"email": "x", "redirectTo": "https://evil.example/x"})
+	post("redirectNotString", "request-password-reset", false, map[string]any{"email": "fields@example.com", "redirectTo": 5})
+	post("badEmail", "request-password-reset", false, map[string]any{"email": "not-an-email", "redirectTo": 5.5})
+	post("tokenInQueryAndBody", "reset-password", false, map[string]any{"newPassword": "password123", "token": ""})
+	p.compare(t, "reset-password repeatedQueryToken", compatRequest{method: "POST", path: "/api/auth/reset-password?token=a&token=b", json: map[string]any{"newPassword": "password123"}})
+	p.compare(t, "reset-password queryToken", compatRequest{method: "POST", path: "/api/auth/reset-password?token=a", json: map[string]any{"newPassword": "password123", "token": ""}})
+	post("allWrong", "change-password", true, map[string]any{"newPassword": 1, "currentPassword": nil, "revokeOtherSessions": "yes"})
+	post("tokenNull", "revoke-session", true, map[string]any{"token": nil})
+	post("fieldsWrong", "sign-out", true, map[string]any{"disableRedirect": "x", "state": 1})
+
+	update := func(name string, body map[string]any) { t.Helper(); post(name, "update-user", true, body) }
+	update("emailVerifiedFalse", map[string]any{"emailVerified": false})
+	update("emailVerifiedTrue", map[string]any{"emailVerified": true})
+	update("roleEmpty", map[string]any{"role": ""})
+	update("twoFactorEnabled", map[string]any{"twoFactorEnabled": true, "role": "admin"})
+	update("emailAndRole", map[string]any{"email": "other@example.com", "role": "admin"})
+	update("emailEmpty", map[string]any{"email": ""})
+	update("coreFields", map[string]any{"id": "x", "createdAt": "2020-01-01T00:00:00.000Z", "updatedAt": 1, "emailVerified": true})
+	update("coreFieldsAndName", map[string]any{"id": "x", "emailVerified": true, "name": "Fields B"})
+	p.compare(t, "getSession after update-user", compatRequest{method: "GET", path: "/api/auth/get-session?disableRefresh=true", signedIn: true})
+}
+
 // compatResetCallback follows reset links whose callbackURL has a query,
 // a fragment, a token of its own, or characters that need encoding.
 func compatResetCallback(t *testing.T, p *compatPair) {
@@ -382,6 +456,21 @@ func compatResetCallback(t *testing.T, p *compatPair) {
 		"/callback?x=%FF%FE&y=%E2%82",
 		"/callback?a=b=c",
 		`/callback?x=<>"` + "`" + `{}|\^[]`,
+		`/callback?x=<>"` + "`" + `{}|^[]`,
+		`/p<a>"t{h}|^` + "`" + `[]@:;=,$&'()*+!~?x=1`,
+		"/callback?tok%65n=old&x=1",
+		"/callback?TOKEN=x",
+		"/callback?token",
+		"/callback?a=1&a=2",
+		"/callback?x=%2B+%20&y=%26%3D",
+		"/callback?x=☃#☃",
+		"/callback#frag#more",
+		"/a/b/..",
+		"/a/.",
+		"/%2e%2e/x",
+		"/callback ",
+		" /callback",
+		"/callback?x=\u2028",
 		"/pa th/ü/x?x=1",
 		"/a/./b/../c?x=1",
 		"/a/%2e%2E/c",
@@ -389,6 +478,12 @@ func compatResetCallback(t *testing.T, p *compatPair) {
 		"/callback?x=1 2#a b",
 		"{baseURL}/callback?z=1&a=2",
 		"{baseURL}/callback",
+		"{BASEURL}/CallBack?X=1",
+		"{userBaseURL}/callback?x=1",
+		"{baseURL}\\callback\\x?y=1",
+		"{baseURL}?x=1",
+		"{baseURL}",
+		"{baseURL}#f",
 		"//evil.example/x",
 		"/\\evil.example",
 		"https://evil.example/cb",
@@ -396,9 +491,11 @@ func compatResetCallback(t *testing.T, p *compatPair) {
 		"/cb\t?x=1",
 		"",
 	}
+	placeholders := strings.NewReplacer("%7BbaseURL%7D", "{baseURL}", "%7BBASEURL%7D", "{BASEURL}", "%7BuserBaseURL%7D", "{userBaseURL}")
 	for _, cb := range callbacks {
-		p.compare(t, "callback "+cb, compatRequest{method: "GET", path: "/api/auth/reset-password/{token}?callbackURL=" + strings.ReplaceAll(ba.EncodeURIComponent(cb), "%7BbaseURL%7D", "{baseURL}")})
-		p.compare(t, "callback badToken "+cb, compatRequest{method: "GET", path: "/api/auth/reset-password/bad-token?callbackURL=" + strings.ReplaceAll(ba.EncodeURIComponent(cb), "%7BbaseURL%7D", "{baseURL}")})
+		enc := placeholders.Replace(ba.EncodeURIComponent(cb))
+		p.compare(t, "callback "+cb, compatRequest{method: "GET", path: "/api/auth/reset-password/{token}?callbackURL=" + enc})
+		p.compare(t, "callback badToken "+cb, compatRequest{method: "GET", path: "/api/auth/reset-password/bad-token?callbackURL=" + enc})
 	}
 	p.compare(t, "callback repeated", compatRequest{method: "GET", path: "/api/auth/reset-password/{token}?callbackURL=/a&callbackURL=/b"})
 	p.compare(t, "callback missing", compatRequest{method: "GET", path: "/api/auth/reset-password/{token}"})
@@ -435,6 +532,16 @@ func compatUsername(t *testing.T, p *compatPair) {
 	signUp("both", map[string]any{"email": "dave@example.com", "username": "Dave_1", "displayUsername": "Dave!!"})
 	signUp("usernameNull", map[string]any{"email": "erin@example.com", "username": nil})
 	signUp("none", map[string]any{"email": "frank@example.com"})
+	p.differ(t, "signUp usernameNotString", compatRequest{method: "POST", path: "/api/auth/sign-up/email",
+		json: map[string]any{"email": "num@example.com", "password": "password123", "name": "N", "username": 42}},
+		422, 400, `{"message":"[body.username] Invalid input: expected string, received number","code":"VALIDATION_ERROR"}`,
+		"the plugin validates string usernames only, so Better Auth passes 42 to the database, which refuses it (422 FAILED_TO_CREATE_USER); Go refuses it as invalid input")
+	p.differ(t, "signUp nullBody", compatRequest{method: "POST", path: "/api/auth/sign-up/email", raw: "null", contentType: "application/json"},
+		500, 400, `{"message":"[body] Invalid input: expected object, received null; [body] Invalid input: expected record, received null","code":"VALIDATION_ERROR"}`,
+		"the username plugin's hook reads body.displayUsername of a null body and throws; Go answers what Better Auth does without the plugin")
+	p.differ(t, "updateUser nullBody", compatRequest{method: "POST", path: "/api/auth/update-user", raw: "null", contentType: "application/json"},
+		500, 400, `{"message":"[body] Invalid input: expected record, received null","code":"VALIDATION_ERROR"}`,
+		"as for sign-up")
 
 	p.signUp(t, map[string]any{"email": "grace@example.com", "password": "password123", "name": "Grace", "username": "Grace_1"})
 	update := func(name string, signedIn bool, body map[string]any) {
