@@ -76,7 +76,11 @@ func derivePasswordKey(password, salt string) ([]byte, error) {
 
 // PasswordLength returns the length of s as JavaScript counts it (UTF-16
 // code units), which is what Better Auth's length limits compare.
-func PasswordLength(s string) int {
+func PasswordLength(s string) int { return jsLength(s) }
+
+// jsLength is the length of s in UTF-16 code units, JavaScript's
+// string.length (an invalid UTF-8 byte counts as the U+FFFD it decodes to).
+func jsLength(s string) int {
 	n := 0
 	for _, r := range s {
 		n += utf16.RuneLen(r)

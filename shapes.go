@@ -83,14 +83,16 @@ type UserCreate struct {
 	Email    string  `json:"email"`
 	Password *string `json:"password,omitempty"`
 	Image    *string `json:"image,omitempty"`
-	// Username is honoured when the username plugin is on.
+	// Username is honoured when the username plugin is on; Validate
+	// checks it against Better Auth's default UsernameRules.
 	Username *string `json:"username,omitempty"`
 	// Fields are custom fields (additionalFields).
 	Fields Fields `json:"-"`
 }
 
-// Validate checks the shape: a name, a plain email, and a password (when
-// given) within Better Auth's default length limits.
+// Validate checks the shape: a name, a plain email, a password (when
+// given) within Better Auth's default length limits, and a username (when
+// given) that the username plugin's default rules accept.
 func (c UserCreate) Validate() error {
 	e := FieldErrors{}
 	if strings.TrimSpace(c.Name) == "" {
@@ -105,6 +107,16 @@ func (c UserCreate) Validate() error {
 			e["password"] = fmt.Sprintf("must be at least %d characters", MinPasswordLength)
 		case n > MaxPasswordLength:
 			e["password"] = fmt.Sprintf("must be at most %d characters", MaxPasswordLength)
+		}
+	}
+	if c.Username != nil {
+		switch err := (UsernameRules{}).Check(*c.Username); err {
+		case ErrUsernameTooShort:
+			e["username"] = fmt.Sprintf("must be at least %d characters", DefaultMinUsernameLength)
+		case ErrUsernameTooLong:
+			e["username"] = fmt.Sprintf("must be at most %d characters", DefaultMaxUsernameLength)
+		case ErrUsernameInvalid:
+			e["username"] = "may hold only letters, digits, _ and ."
 		}
 	}
 	return e.orNil()
@@ -124,7 +136,7 @@ func NewUser(c UserCreate, now time.Time) *User {
 		Fields:    c.Fields,
 	}
 	if c.Username != nil {
-		lower := strings.ToLower(*c.Username)
+		lower := NormalizeUsername(*c.Username)
 		display := *c.Username
 		u.Username, u.DisplayUsername = &lower, &display
 	}

@@ -33,7 +33,14 @@ func (s *Server) patchMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	user, err := s.updateUserFromRequest(w, r, res.User.ID)
+	b, err := s.readBody(w, r, bodySpec{schema: recordSchema})
+	if err != nil {
+		return err
+	}
+	if err := s.checkUsernameUpdate(r, b, res); err != nil {
+		return err
+	}
+	user, err := s.applyUserUpdate(r, res.User.ID, b)
 	if err != nil {
 		return err
 	}
@@ -175,13 +182,13 @@ func (s *Server) adminBan(w http.ResponseWriter, r *http.Request, res *ba.Result
 	if err != nil {
 		return err
 	}
-	b, err := readBody(w, r, true)
+	b, err := s.readBody(w, r, bodySpec{schema: optionalObjectSchema})
 	if err != nil {
 		return err
 	}
-	reason := b.optStr("banReason")
+	reason, _ := b.nullableStr("banReason") // null: no reason
 	if reason == nil {
-		reason = b.optStr("reason")
+		reason, _ = b.nullableStr("reason")
 	}
 	expiresIn := b.optNumber("banExpiresIn")
 	if err := b.err(); err != nil {
@@ -227,7 +234,7 @@ func (s *Server) adminUnban(w http.ResponseWriter, r *http.Request, _ *ba.Result
 }
 
 func (s *Server) adminSetRole(w http.ResponseWriter, r *http.Request, _ *ba.Result) error {
-	b, err := readBody(w, r, false)
+	b, err := s.readBody(w, r, bodySpec{schema: objectSchema})
 	if err != nil {
 		return err
 	}

@@ -7,14 +7,14 @@ import (
 	"errors"
 	"net/http"
 	"net/netip"
-	"net/url"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/httpauth"
+	"github.com/betterauth-go/betterauth/internal/jsjson"
 	"github.com/betterauth-go/betterauth/jwt"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
@@ -211,7 +211,63 @@ func (s *Server) clearCookies(w http.ResponseWriter) {
 	s.verifier.ClearSessionCookies(w, s.cookieAttrs())
 }
 
-func validEmail(e string) bool { return ba.ValidEmail(ba.NormalizeEmail(e)) }
+// zodEmail is zod 4's email pattern, which Better Auth's z.email() applies
+// to an email as sent (before it is lower-cased).
+var zodEmail = regexp.MustCompile(`^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$`)
+
+// email reads a required email (z.email()).
+func (b *body) email(field string) string {
+	raw, ok := b.m[field]
+	e := b.str(field)
+	if ok && jsType(raw) == "string" && !zodEmail.MatchString(e) {
+		b.issue(field, "Invalid email address")
+	}
+	return e
+}
+
+// inputFalseField is a user field of Better Auth's schema that clients
+// may not set (input: false), and whether it has a default value, which a
+// sign-up writes instead of refusing the field.
+type inputFalseField struct {
+	name       string
+	hasDefault bool
+}
+
+// The input:false user fields of each plugin, in Better Auth's schema
+// order (the first refused is the one named). The core fields (id,
+// emailVerified, createdAt, updatedAt, …) are not part of the input schema
+// parseUserInput reads (db/schema.mjs getFields), so a body's values for
+// them are ignored, not refused.
+var (
+	adminInputFalse     = []inputFalseField{{"role", false}, {"banned", true}, {"banReason", false}, {"banExpires", false}}
+	twoFactorInputFalse = []inputFalseField{{"twoFactorEnabled", true}}
+)
+
+func (s *Server) inputFalseFields() []inputFalseField {
+	var out []inputFalseField
+	if s.schema.HasPlugin(ba.PluginAdmin) {
+		out = append(out, adminInputFalse...)
+	}
+	if s.schema.HasPlugin(ba.PluginTwoFactor) {
+		out = append(out, twoFactorInputFalse...)
+	}
+	return out
+}
+
+// refuseInputFalse is parseUserInput's refusal of a truthy value for a
+// field clients may not set; on create, a field with a default is
+// silently given its default instead.
+func (s *Server) refuseInputFalse(b *body, create bool) error {
+	for _, f := range s.inputFalseFields() {
+		if create && f.hasDefault {
+			continue
+		}
+		if jsTruthy(b.m[f.name]) {
+			return fieldNotAllowed(f.name)
+		}
+	}
+	return nil
+}
 
 // customFieldsFromBody reads the schema's custom user fields that clients
 // may set; fields Better Auth marks input:false are refused.
@@ -238,38 +294,92 @@ func (s *Server) customFieldsFromBody(b *body) (ba.Fields, error) {
 	return out, b.err()
 }
 
+// signUpUsername is the username plugin's part of a sign-up, which runs
+// before the body is validated: a displayUsername that is a valid
+// username, sent without a username, becomes the username; a username is
+// checked (checkUsername); without a displayUsername, displayUsername is
+// the username as sent. Better Auth stores anything for either field; here
+// each must be a string or null.
+func (s *Server) signUpUsername(ctx context.Context, b *body) (username, displayUsername *string, err error) {
+	if !s.schema.HasPlugin(ba.PluginUsername) {
+		return nil, nil, nil
+	}
+	if jsType(b.m["displayUsername"]) == "string" && !b.has("username") {
+		var d string
+		if json.Unmarshal(b.m["displayUsername"], &d) == nil && s.cfg.Username.Check(d) == nil {
+			b.m["username"] = b.m["displayUsername"]
+		}
+	}
+	username, _ = b.nullableStr("username")
+	displayUsername, _ = b.nullableStr("displayUsername")
+	if err := b.err(); err != nil {
+		return nil, nil, err
+	}
+	if username != nil {
+		if err := s.checkUsername(ctx, *username, ""); err != nil {
+			return nil, nil, err
+		}
+		if displayUsername == nil || *displayUsername == "" {
+			displayUsername = username
+		}
+	}
+	return username, displayUsername, nil
+}
+
+// checkUsername is the username plugin's check of a username about to be
+// written for the user userID ("" for a new user): Config.Username's rules
+// (400 USERNAME_TOO_SHORT, USERNAME_TOO_LONG, INVALID_USERNAME), then no
+// other user may have it once normalised (400 USERNAME_IS_ALREADY_TAKEN).
+func (s *Server) checkUsername(ctx context.Context, username, userID string) error {
+	if err := s.cfg.Username.Check(username); err != nil {
+		return usernameError(err)
+	}
+	other, err := s.store.GetUserByUsername(ctx, username)
+	switch {
+	case errors.Is(err, ba.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	case userID == "" || other.ID != userID:
+		return errUsernameTaken
+	}
+	return nil
+}
+
+// signUpEmail is Better Auth's sign-up: the body (JSON or a form), the
+// username plugin's checks, the body's fields (name, email, password,
+// image, callbackURL, rememberMe, in zod's order), the password's length,
+// the fields clients may not set, then the email's owner.
 func (s *Server) signUpEmail(w http.ResponseWriter, r *http.Request) error {
-	b, err := readBody(w, r, false)
+	b, err := s.readBody(w, r, bodySpec{schema: objectAndRecordSchema, form: true})
 	if err != nil {
 		return err
 	}
-	name, email, password := b.str("name"), b.str("email"), b.str("password")
-	image, username := b.optStr("image"), b.optStr("username")
-	rememberMe := b.optBool("rememberMe")
-	_ = b.optStr("callbackURL")
+	username, displayUsername, err := s.signUpUsername(r.Context(), b)
+	if err != nil {
+		return err
+	}
+	name, email, password := b.str("name"), b.email("email"), b.nonEmptyStr("password")
+	image, _, rememberMe := b.optStr("image"), b.optStr("callbackURL"), b.optBool("rememberMe")
 	if err := b.err(); err != nil {
 		return err
 	}
-	for _, forbidden := range []string{"role", "banned", "banReason", "banExpires", "emailVerified", "twoFactorEnabled"} {
-		if b.has(forbidden) {
-			return fieldNotAllowed(forbidden)
-		}
-	}
-	if !validEmail(email) {
-		return errEmailAddress
-	}
 	if err := checkPasswordLength(password); err != nil {
+		return err
+	}
+	if err := s.refuseInputFalse(b, true); err != nil {
 		return err
 	}
 	fields, err := s.customFieldsFromBody(b)
 	if err != nil {
 		return err
 	}
-	create := ba.UserCreate{Name: name, Email: email, Image: image, Fields: fields}
-	if username != nil && s.schema.HasPlugin(ba.PluginUsername) {
-		create.Username = username
+	user := ba.NewUser(ba.UserCreate{Name: name, Email: email, Image: image, Fields: fields}, s.now())
+	if username != nil {
+		normalized := ba.NormalizeUsername(*username)
+		user.Username = &normalized
 	}
-	user := ba.NewUser(create, s.now())
+	user.DisplayUsername = displayUsername
 	if _, err := s.store.GetUserByEmail(r.Context(), user.Email); err == nil {
 		return errUserExists
 	} else if !errors.Is(err, ba.ErrNotFound) {
@@ -282,7 +392,7 @@ func (s *Server) signUpEmail(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.store.CreateUserWithPassword(r.Context(), user, hash); err != nil {
 		if errors.Is(err, ba.ErrDuplicate) {
 			// Lost a race with a concurrent sign-up of the same email, or
-			// the username is taken.
+			// of the same username.
 			if _, e := s.store.GetUserByEmail(r.Context(), user.Email); e == nil {
 				return errUserExists
 			}
@@ -303,21 +413,20 @@ func (s *Server) signUpEmail(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) signInEmail(w http.ResponseWriter, r *http.Request) error {
-	b, err := readBody(w, r, false)
+	b, err := s.readBody(w, r, bodySpec{schema: objectSchema, form: true})
 	if err != nil {
 		return err
 	}
 	email, password := b.str("email"), b.str("password")
-	rememberMe := b.optBool("rememberMe")
-	callbackURL := b.optStr("callbackURL")
+	callbackURL, rememberMe := b.optStr("callbackURL"), b.optBool("rememberMe")
 	if err := b.err(); err != nil {
 		return err
 	}
-	if !validEmail(email) {
+	if !zodEmail.MatchString(email) {
 		return errInvalidEmail
 	}
-	if callbackURL != nil && *callbackURL != "" && !s.safeRedirect(*callbackURL) {
-		return newError(403, "INVALID_CALLBACK_URL", "Invalid callbackURL")
+	if ba.PasswordLength(password) > ba.MaxPasswordLength {
+		return errPasswordTooLong
 	}
 	user, err := s.store.GetUserByEmail(r.Context(), email)
 	if errors.Is(err, ba.ErrNotFound) {
@@ -367,6 +476,14 @@ func (s *Server) signInEmail(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.readBody(w, r, bodySpec{schema: optionalObjectSchema})
+	if err != nil {
+		return err
+	}
+	_, _, _ = b.optStr("callbackURL"), b.optBool("disableRedirect"), b.optStr("state")
+	if err := b.err(); err != nil {
+		return err
+	}
 	res, err := s.session(r)
 	if err != nil {
 		return err
@@ -429,16 +546,16 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.requireSession(r)
-	if err != nil {
-		return err
-	}
-	b, err := readBody(w, r, false)
+	b, err := s.readBody(w, r, bodySpec{schema: objectSchema})
 	if err != nil {
 		return err
 	}
 	token := b.str("token")
 	if err := b.err(); err != nil {
+		return err
+	}
+	res, err := s.requireSession(r)
+	if err != nil {
 		return err
 	}
 	// Only the caller's own sessions; anything else answers the same way,
@@ -460,6 +577,9 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) revokeSessions(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.readBody(w, r, bodySpec{schema: noSchema}); err != nil {
+		return err
+	}
 	res, err := s.requireSession(r)
 	if err != nil {
 		return err
@@ -473,6 +593,9 @@ func (s *Server) revokeSessions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) revokeOtherSessions(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.readBody(w, r, bodySpec{schema: noSchema}); err != nil {
+		return err
+	}
 	res, err := s.requireSession(r)
 	if err != nil {
 		return err
@@ -494,11 +617,20 @@ func (s *Server) revokeOtherSessions(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.readBody(w, r, bodySpec{schema: recordSchema})
+	if err != nil {
+		return err
+	}
+	// The username plugin checks the username before the session is
+	// required, and without a session any holder of it makes it taken.
+	if err := s.checkUsernameUpdate(r, b, nil); err != nil {
+		return err
+	}
 	res, err := s.requireSession(r)
 	if err != nil {
 		return err
 	}
-	user, err := s.updateUserFromRequest(w, r, res.User.ID)
+	user, err := s.applyUserUpdate(r, res.User.ID, b)
 	if err != nil {
 		return err
 	}
@@ -507,14 +639,38 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// updateUserFromRequest applies the self-service update in the request
-// body (update-user and PATCH /api/me) and tells the session backend.
-func (s *Server) updateUserFromRequest(w http.ResponseWriter, r *http.Request, userID string) (*ba.User, error) {
-	b, err := readBody(w, r, false)
-	if err != nil {
-		return nil, err
+// checkUsernameUpdate is the username plugin's check of the username in a
+// self-service update, for the user of res (nil: the request's session,
+// if any).
+func (s *Server) checkUsernameUpdate(r *http.Request, b *body, res *ba.Result) error {
+	if !s.schema.HasPlugin(ba.PluginUsername) || jsType(b.m["username"]) != "string" {
+		return nil
 	}
-	if b.has("email") {
+	var username string
+	if err := json.Unmarshal(b.m["username"], &username); err != nil {
+		return err
+	}
+	if err := s.cfg.Username.Check(username); err != nil {
+		return usernameError(err)
+	}
+	if res == nil {
+		var err error
+		if res, err = s.session(r); err != nil {
+			return err
+		}
+	}
+	userID := ""
+	if res != nil {
+		userID = res.User.ID
+	}
+	return s.checkUsername(r.Context(), username, userID)
+}
+
+// applyUserUpdate applies the self-service update in b (update-user and
+// PATCH /api/me), whose username checkUsernameUpdate has checked, and
+// tells the session backend.
+func (s *Server) applyUserUpdate(r *http.Request, userID string, b *body) (*ba.User, error) {
+	if jsTruthy(b.m["email"]) {
 		return nil, errEmailCannotBeUpdated
 	}
 	up, err := s.userUpdateFromBody(b)
@@ -523,7 +679,7 @@ func (s *Server) updateUserFromRequest(w http.ResponseWriter, r *http.Request, u
 	}
 	user, err := s.store.UpdateUser(r.Context(), userID, up)
 	if errors.Is(err, ba.ErrDuplicate) {
-		return nil, errUsernameTaken
+		return nil, errUsernameTaken // taken since the check
 	}
 	if err != nil {
 		return nil, err
@@ -535,13 +691,13 @@ func (s *Server) updateUserFromRequest(w http.ResponseWriter, r *http.Request, u
 }
 
 // userUpdateFromBody reads the fields a user may change about themself:
-// name, image, username (username plugin) and custom fields.
+// name, image, username and displayUsername (username plugin) and custom
+// fields. Better Auth stores any JSON value for them; here name is a
+// string, and image, username and displayUsername a string or null.
 func (s *Server) userUpdateFromBody(b *body) (ba.UserUpdate, error) {
 	var up ba.UserUpdate
-	for _, forbidden := range []string{"role", "banned", "banReason", "banExpires", "emailVerified", "twoFactorEnabled", "id", "createdAt", "updatedAt"} {
-		if b.has(forbidden) {
-			return up, fieldNotAllowed(forbidden)
-		}
+	if err := s.refuseInputFalse(b, false); err != nil {
+		return up, err
 	}
 	up.Name = b.optStr("name")
 	if v, set := b.nullableStr("image"); set {
@@ -550,6 +706,9 @@ func (s *Server) userUpdateFromBody(b *body) (ba.UserUpdate, error) {
 	if s.schema.HasPlugin(ba.PluginUsername) {
 		if v, set := b.nullableStr("username"); set {
 			up.Username = ba.Nullable[string]{Set: true, Value: v}
+		}
+		if v, set := b.nullableStr("displayUsername"); set {
+			up.DisplayUsername = ba.Nullable[string]{Set: true, Value: v}
 		}
 	}
 	fields, err := s.customFieldsFromBody(b)
@@ -569,24 +728,24 @@ func (s *Server) userUpdateFromBody(b *body) (ba.UserUpdate, error) {
 	if err := b.err(); err != nil {
 		return up, err
 	}
-	if up.Name == nil && !up.Image.Set && !up.Username.Set && len(up.Fields) == 0 {
+	if up.Name == nil && !up.Image.Set && !up.Username.Set && !up.DisplayUsername.Set && len(up.Fields) == 0 {
 		return up, errNoFieldsToUpdate
 	}
 	return up, nil
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.requireSession(r)
-	if err != nil {
-		return err
-	}
-	b, err := readBody(w, r, false)
+	b, err := s.readBody(w, r, bodySpec{schema: objectSchema})
 	if err != nil {
 		return err
 	}
 	newPassword, current := b.str("newPassword"), b.str("currentPassword")
 	revokeOthers := b.optBool("revokeOtherSessions")
 	if err := b.err(); err != nil {
+		return err
+	}
+	res, err := s.requireSession(r)
+	if err != nil {
 		return err
 	}
 	if err := checkPasswordLength(newPassword); err != nil {
@@ -643,20 +802,13 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 const resetMessage = "If this email exists in our system, check your email for the reset link"
 
 func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) error {
-	b, err := readBody(w, r, false)
+	b, err := s.readBody(w, r, bodySpec{schema: objectSchema})
 	if err != nil {
 		return err
 	}
-	email := b.str("email")
-	redirectTo := b.optStr("redirectTo")
+	email, redirectTo := b.email("email"), b.optStr("redirectTo")
 	if err := b.err(); err != nil {
 		return err
-	}
-	if !validEmail(email) {
-		return errEmailAddress
-	}
-	if redirectTo != nil && !s.safeRedirect(*redirectTo) {
-		return newError(403, "INVALID_REDIRECT_URL", "Invalid redirectURL")
 	}
 	user, err := s.store.GetUserByEmail(r.Context(), email)
 	switch {
@@ -685,68 +837,88 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
+// queryValues are the values of the query parameter name as Better Auth
+// reads them: URLSearchParams's parsing, where a malformed escape stays as
+// it is rather than dropping the parameter.
+func queryValues(r *http.Request, name string) []string {
+	var out []string
+	for _, kv := range parseURLEncoded(r.URL.RawQuery) {
+		if kv[0] == name {
+			out = append(out, kv[1])
+		}
+	}
+	return out
+}
+
+// queryStringError is zod's verdict on a query parameter declared
+// z.string() (optional or not), given its values.
+func queryStringError(name string, values []string, optional bool) error {
+	switch {
+	case len(values) == 0 && !optional:
+		return validationError("[query."+name+"] Invalid input: expected string, received undefined", nil)
+	case len(values) > 1:
+		return validationError("[query."+name+"] Invalid input: expected string, received array", nil)
+	}
+	return nil
+}
+
 // resetPasswordCallback is the link in the email: it checks the token and
-// redirects to the app's page with it (or with error=INVALID_TOKEN).
+// redirects to the app's page with it (or with error=INVALID_TOKEN), as
+// Better Auth's requestPasswordResetCallback does: new URL(callbackURL,
+// baseURL + "/api/auth"), then searchParams.set("token" or "error"), so
+// the app's own query keeps its order, re-encoded as URLSearchParams
+// encodes, and a token parameter already there is replaced in place. An
+// empty callbackURL redirects to <baseURL>/api/auth/error.
 func (s *Server) resetPasswordCallback(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("token")
-	if !r.URL.Query().Has("callbackURL") {
-		return validationError("[query.callbackURL] Invalid input: expected string, received undefined", nil)
+	callbacks := queryValues(r, "callbackURL")
+	if err := queryStringError("callbackURL", callbacks, false); err != nil {
+		return err
 	}
-	callback := r.URL.Query().Get("callbackURL")
-	if callback == "" || !s.safeRedirect(callback) {
-		return newError(403, "INVALID_CALLBACK_URL", "Invalid callbackURL")
+	callback := callbacks[0]
+	if callback != "" && !s.safeRedirect(callback) {
+		return errInvalidCallbackURL
 	}
-	u, err := url.Parse(s.cfg.BaseURL + "/")
-	if err == nil {
-		u, err = u.Parse(callback) // Better Auth redirects to an absolute URL
+	authBase := s.cfg.BaseURL + "/api/auth"
+	if callback == "" {
+		callback = authBase + "/error"
 	}
-	if err != nil {
-		return newError(403, "INVALID_CALLBACK_URL", "Invalid callbackURL")
+	u, ok := resolveURL(callback, authBase)
+	if !ok {
+		return errInvalidCallbackURL
 	}
-	q := u.Query()
 	v, err := s.store.GetVerificationByIdentifier(r.Context(), "reset-password:"+token)
 	if err != nil && !errors.Is(err, ba.ErrNotFound) {
 		return err
 	}
-	if err != nil || v.IsExpired(s.now()) {
-		q.Set("error", "INVALID_TOKEN")
+	if err != nil || v.IsExpired(s.now()) || callbacks[0] == "" {
+		u.set("error", "INVALID_TOKEN")
 	} else {
-		q.Set("token", token)
+		u.set("token", token)
 	}
-	u.RawQuery = q.Encode()
-	w.Header().Set("Location", u.String())
+	w.Header().Set("Location", u.href())
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusFound)
 	return nil
 }
 
-// safeRedirect accepts relative paths and URLs on a trusted origin, so
-// reset links cannot redirect to another site.
-func (s *Server) safeRedirect(target string) bool {
-	if strings.HasPrefix(target, "/") && !strings.HasPrefix(target, "//") && !strings.HasPrefix(target, "/\\") {
-		return true
-	}
-	u, err := url.Parse(target)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return false
-	}
-	return httpauth.OriginTrusted(u.Scheme+"://"+u.Host, s.trusted)
-}
-
 func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
-	b, err := readBody(w, r, false)
+	b, err := s.readBody(w, r, bodySpec{schema: objectSchema})
 	if err != nil {
 		return err
 	}
-	newPassword := b.str("newPassword")
-	token := b.optStr("token")
-	if token == nil {
-		token = strPtr(r.URL.Query().Get("token"))
-	}
+	newPassword, token := b.str("newPassword"), b.optStr("token")
 	if err := b.err(); err != nil {
 		return err
 	}
-	if *token == "" {
+	queryTokens := queryValues(r, "token")
+	if err := queryStringError("token", queryTokens, true); err != nil {
+		return err
+	}
+	if (token == nil || *token == "") && len(queryTokens) == 1 {
+		token = &queryTokens[0] // body.token || query.token
+	}
+	if token == nil || *token == "" {
 		return errInvalidToken
 	}
 	if err := checkPasswordLength(newPassword); err != nil {
@@ -793,8 +965,6 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func strPtr(s string) *string { return &s }
-
 // plainKey reports whether k is written in JSON as itself between quotes.
 func plainKey(k string) bool {
 	for i := 0; i < len(k); i++ {
@@ -832,9 +1002,15 @@ func jsonObject(kv ...any) json.RawMessage {
 			b = append(b, k...)
 		}
 		b = append(b, ':')
-		if raw, ok := kv[i+1].(json.RawMessage); ok {
+		switch v := kv[i+1].(type) {
+		case json.RawMessage:
 			// Ours, already compact: json.Marshal would re-scan it.
-			b = append(b, raw...)
+			b = append(b, v...)
+			continue
+		case string:
+			// Messages may quote the request (a Content-Type): written
+			// as JSON.stringify writes them.
+			b = jsjson.AppendString(b, v)
 			continue
 		}
 		v, err := json.Marshal(kv[i+1])

@@ -51,9 +51,8 @@ func TestClientCompatibility(t *testing.T) {
 	dir := batest.Ensure(t)
 	start := time.Now()
 
-	baReset := filepath.Join(t.TempDir(), "reset-emails.jsonl")
-	baURL := batest.StartAuthServer(t, batest.AuthServerConfig{DB: testdb.SQLite(t), Secret: compatSecret, ResetFile: baReset, StartTimeout: compatTimeout})
-	goURL, goReset := startGoServer(t)
+	baURL, baReset := startBetterAuthServer(t, compatOptions{})
+	goURL, goReset := startGoServer(t, compatOptions{})
 
 	var wg sync.WaitGroup
 	var baDoc, goDoc []byte
@@ -90,23 +89,61 @@ func TestClientCompatibility(t *testing.T) {
 
 // --- servers -----------------------------------------------------------------
 
-// startGoServer serves server.New over the same schema (admin and twoFactor
-// plugins) on a fresh SQLite file, with a Mailer that appends reset emails
-// to a file in the format authserver.mjs writes.
-func startGoServer(t *testing.T) (baseURL, resetFile string) {
+// compatOptions configures both servers of a comparison alike.
+type compatOptions struct {
+	// plugins are the plugins of both (admin and twoFactor when nil).
+	plugins []ba.Plugin
+	// pluginOptions are Better Auth's options of each plugin by name
+	// (AUTHSERVER_PLUGIN_OPTIONS); config sets the Go server's equivalent.
+	pluginOptions map[string]any
+	config        func(*server.Config)
+}
+
+func (o compatOptions) pluginList() []ba.Plugin {
+	if o.plugins == nil {
+		return []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor}
+	}
+	return o.plugins
+}
+
+// startBetterAuthServer runs authserver.mjs (batest.StartAuthServer) on a
+// fresh SQLite file with opts' plugins and returns its URL and the file its
+// reset emails are appended to.
+func startBetterAuthServer(t *testing.T, opts compatOptions) (baseURL, resetFile string) {
 	t.Helper()
-	st := storetest.OpenMigrated(t, sqlstore.SQLite, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor}}})
+	resetFile = filepath.Join(t.TempDir(), "reset-emails.jsonl")
+	names := make([]string, 0, len(opts.pluginList()))
+	for _, p := range opts.pluginList() {
+		names = append(names, string(p))
+	}
+	baseURL = batest.StartAuthServer(t, batest.AuthServerConfig{
+		DB: testdb.SQLite(t), Secret: compatSecret, ResetFile: resetFile, StartTimeout: compatTimeout,
+		Plugins: names, PluginOptions: opts.pluginOptions,
+	})
+	return baseURL, resetFile
+}
+
+// startGoServer serves server.New over the same schema (admin and twoFactor
+// plugins unless opts say otherwise) on a fresh SQLite file, with a Mailer
+// that appends reset emails to a file in the format authserver.mjs writes.
+func startGoServer(t *testing.T, opts compatOptions) (baseURL, resetFile string) {
+	t.Helper()
+	st := storetest.OpenMigrated(t, sqlstore.SQLite, sqlstore.Options{Schema: ba.Schema{Plugins: opts.pluginList()}})
 	resetFile = filepath.Join(t.TempDir(), "reset-emails.jsonl")
 	logs := &compatBuffer{}
 	srv := httptest.NewUnstartedServer(nil)
 	baseURL = "http://" + srv.Listener.Addr().String()
-	s, err := server.New(server.Config{
+	cfg := server.Config{
 		Store:   st,
 		Secrets: []ba.Secret{{Value: compatSecret}},
 		BaseURL: baseURL,
 		Mailer:  &fileMailer{path: resetFile},
 		Log:     slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
+	}
+	if opts.config != nil {
+		opts.config(&cfg)
+	}
+	s, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

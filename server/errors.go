@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -46,8 +47,28 @@ var (
 	errUnavailable      = fromTable(ba.ErrUnavailable)
 	errTooLarge         = newError(413, "PAYLOAD_TOO_LARGE", "Request body too large")
 	errInternal         = fromTable(ba.ErrInternal)
-	errUsernameTaken    = newError(422, "USERNAME_IS_ALREADY_TAKEN", "Username is already taken. Please try another.")
+	errInvalidJSON      = newError(400, "BAD_REQUEST", "Invalid JSON in request body")
+	// The origin check's answers about a callbackURL or redirectTo.
+	errInvalidCallbackURL = newError(403, "INVALID_CALLBACK_URL", "Invalid callbackURL")
+	errInvalidRedirectURL = newError(403, "INVALID_REDIRECT_URL", "Invalid redirectURL")
+	// The username plugin's (plugins/username/error-codes.mjs), all 400 on
+	// sign-up and update-user.
+	errUsernameTaken    = newError(400, "USERNAME_IS_ALREADY_TAKEN", "Username is already taken. Please try another.")
+	errUsernameTooShort = newError(400, "USERNAME_TOO_SHORT", "Username is too short")
+	errUsernameTooLong  = newError(400, "USERNAME_TOO_LONG", "Username is too long")
+	errUsernameInvalid  = newError(400, "INVALID_USERNAME", "Username is invalid")
 )
+
+// usernameError is the answer to a username UsernameRules.Check refused.
+func usernameError(err error) *apiError {
+	switch {
+	case errors.Is(err, ba.ErrUsernameTooShort):
+		return errUsernameTooShort
+	case errors.Is(err, ba.ErrUsernameTooLong):
+		return errUsernameTooLong
+	}
+	return errUsernameInvalid
+}
 
 func validationError(message string, fields map[string]string) *apiError {
 	return &apiError{status: 400, code: "VALIDATION_ERROR", message: message, fields: fields}
@@ -102,7 +123,12 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	case json.RawMessage:
 		_, _ = w.Write(b)
 	default:
-		_ = json.NewEncoder(w).Encode(body)
+		// As JSON.stringify writes it: no HTML escaping, no newline.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(body)
+		_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	}
 }
 

@@ -53,6 +53,11 @@ type Config struct {
 	Bearer bool
 	// CookieCache trusts and issues Better Auth's session_data cookie.
 	CookieCache ba.CookieCacheConfig
+	// Username is the username plugin's rules (minUsernameLength,
+	// maxUsernameLength), applied to every username this server writes
+	// when the schema has the username plugin. Better Auth's defaults (3
+	// and 30) when zero.
+	Username ba.UsernameRules
 	// RequireEmailVerification refuses sign-in (and sign-up sessions) to
 	// users whose email is not verified.
 	RequireEmailVerification bool

@@ -4,7 +4,7 @@ import "strings"
 
 // queries holds every fixed statement, built once in New from the schema.
 type queries struct {
-	userInsert, userByID, userByEmail, userDelete string
+	userInsert, userByID, userByEmail, userByUsername, userDelete string
 
 	sessionInsert, sessionByID, sessionByToken, sessionAndUserByToken string
 	sessionsAndUsersByTokens                                          string         // PostgreSQL: = ANY($1)
@@ -34,6 +34,9 @@ func buildQueries(s *Store) queries {
 	q.userInsert = u.insertSQL()
 	q.userByID = "SELECT " + u.selectList("") + " FROM " + u.name + " WHERE " + u.col("id") + " = " + p(1)
 	q.userByEmail = "SELECT " + u.selectList("") + " FROM " + u.name + " WHERE " + u.col("email") + " = " + p(1)
+	if u.has("username") {
+		q.userByUsername = "SELECT " + u.selectList("") + " FROM " + u.name + " WHERE " + u.col("username") + " = " + p(1)
+	}
 	q.userDelete = "DELETE FROM " + u.name + " WHERE " + u.col("id") + " = " + p(1)
 
 	ss := s.session

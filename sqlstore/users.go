@@ -44,7 +44,9 @@ func (s *Store) prepareUser(u *ba.User) {
 		u.TwoFactorEnabled = &f
 	}
 	if u.Username != nil && s.user.has("username") {
-		lower := strings.ToLower(*u.Username)
+		// The username plugin's create hook: the username normalised,
+		// displayUsername the username as given unless set.
+		lower := ba.NormalizeUsername(*u.Username)
 		if u.DisplayUsername == nil {
 			display := *u.Username
 			u.DisplayUsername = &display
@@ -84,6 +86,17 @@ func (s *Store) GetUser(ctx context.Context, id string) (*ba.User, error) {
 // lower-cased first, as Better Auth stores it.
 func (s *Store) GetUserByEmail(ctx context.Context, email string) (*ba.User, error) {
 	return getOne(ctx, s, s.user, "get user by email", s.q.userByEmail, ba.NormalizeEmail(email))
+}
+
+// GetUserByUsername returns the user with this username (username
+// plugin). The username is normalised first (lower case), as Better Auth
+// stores and looks it up. Without the username plugin in the schema it
+// fails with ErrInvalid.
+func (s *Store) GetUserByUsername(ctx context.Context, username string) (*ba.User, error) {
+	if s.q.userByUsername == "" {
+		return nil, s.wrap("get user by username", fmt.Errorf("%w: the schema has no username plugin", ba.ErrInvalid))
+	}
+	return getOne(ctx, s, s.user, "get user by username", s.q.userByUsername, ba.NormalizeUsername(username))
 }
 
 // GetUserWithSessions returns a user and their active sessions in two
@@ -150,11 +163,9 @@ func (s *Store) UpdateUser(ctx context.Context, id string, up ba.UserUpdate) (*b
 		return nil, s.wrap(op, err)
 	}
 	if up.Username.Set && up.Username.Value != nil {
-		lower := strings.ToLower(*up.Username.Value)
-		if !up.DisplayUsername.Set {
-			up.DisplayUsername = ba.Value(*up.Username.Value)
-		}
-		up.Username = ba.Value(lower)
+		// The username plugin's update hook normalises the username and,
+		// unlike its create hook, leaves displayUsername alone.
+		up.Username = ba.Value(ba.NormalizeUsername(*up.Username.Value))
 	}
 	for _, f := range []struct {
 		name string

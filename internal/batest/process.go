@@ -2,6 +2,7 @@ package batest
 
 import (
 	"bufio"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -95,6 +96,12 @@ type AuthServerConfig struct {
 	ResetFile string
 	// StartTimeout bounds the start; 3 minutes when zero.
 	StartTimeout time.Duration
+	// Plugins are the plugins by name, in order (AUTHSERVER_PLUGINS);
+	// authserver.mjs's default, admin and twoFactor, when nil.
+	Plugins []string
+	// PluginOptions are each plugin's options by name
+	// (AUTHSERVER_PLUGIN_OPTIONS, JSON).
+	PluginOptions map[string]any
 }
 
 // StartAuthServer runs the real Better Auth as an HTTP server
@@ -126,6 +133,16 @@ func StartAuthServer(tb testing.TB, cfg AuthServerConfig) string {
 	}
 	if cfg.Secret != "" {
 		cmd.Env = append(cmd.Env, "BETTER_AUTH_SECRET="+cfg.Secret)
+	}
+	if cfg.Plugins != nil {
+		cmd.Env = append(cmd.Env, "AUTHSERVER_PLUGINS="+strings.Join(cfg.Plugins, ","))
+	}
+	if cfg.PluginOptions != nil {
+		b, err := json.Marshal(cfg.PluginOptions)
+		if err != nil {
+			tb.Fatalf("batest.StartAuthServer: PluginOptions: %v", err)
+		}
+		cmd.Env = append(cmd.Env, "AUTHSERVER_PLUGIN_OPTIONS="+string(b))
 	}
 	line := StartProcess(tb, filepath.Base(args[0]), cmd, "LISTENING ", cfg.StartTimeout)
 	return strings.TrimPrefix(line, "LISTENING ")

@@ -690,6 +690,21 @@ func RunPlugins(t *testing.T, f Factory) {
 		if got.Role == nil || *got.Role != "user" || got.Banned == nil || *got.Banned || *got.Username != "pat_01" || *got.DisplayUsername != "Pat_01" || got.TwoFactorEnabled == nil || *got.TwoFactorEnabled {
 			t.Fatalf("plugin defaults: %+v", got)
 		}
+		if byName, err := s.GetUserByUsername(ctx, "PAT_01"); err != nil || byName.ID != u.ID {
+			t.Fatalf("GetUserByUsername(PAT_01) = %v, %v", byName, err)
+		}
+		if _, err := s.GetUserByUsername(ctx, "nobody"); !errors.Is(err, ba.ErrNotFound) {
+			t.Fatalf("GetUserByUsername(nobody): %v", err)
+		}
+		// Better Auth's update hook normalises the username and leaves
+		// displayUsername as it was.
+		renamed, err := s.UpdateUser(ctx, u.ID, ba.UserUpdate{Username: ba.Value("Pat_02")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *renamed.Username != "pat_02" || *renamed.DisplayUsername != "Pat_01" {
+			t.Fatalf("after a username update: username %q, displayUsername %q", *renamed.Username, *renamed.DisplayUsername)
+		}
 		until := clock.Now().Add(time.Hour)
 		banned, err := s.UpdateUser(ctx, u.ID, ba.UserUpdate{Banned: ptr(true), BanReason: ba.Value("spam"), BanExpires: ba.Value(until)})
 		if err != nil {

@@ -10,6 +10,11 @@
 // rate limits off, and the admin and twoFactor plugins. Its migrations run
 // before it listens.
 //
+// AUTHSERVER_PLUGINS, when set, replaces the plugin list: comma-separated
+// names among admin, twoFactor and username, in that order of installation
+// as given. AUTHSERVER_PLUGIN_OPTIONS is a JSON object of each plugin's
+// options by name ({"username":{"minUsernameLength":5}}).
+//
 // Every password-reset email becomes one JSON line {"email","url","token"}
 // appended to reset-file, or written to stderr when no file is given.
 //
@@ -37,7 +42,7 @@ const secret = process.env.BETTER_AUTH_SECRET || "authserver-test-secret-0123456
 const { betterAuth } = await import("better-auth");
 const { getMigrations } = await import("better-auth/db/migration");
 const { toNodeHandler } = await import("better-auth/node");
-const { admin, twoFactor } = await import("better-auth/plugins");
+const { admin, twoFactor, username } = await import("better-auth/plugins");
 const Database = (await import("better-sqlite3")).default;
 
 // Listen first: baseURL must name the port, and Better Auth is built with it.
@@ -51,6 +56,21 @@ await new Promise((resolve, reject) => {
 	server.listen(0, "127.0.0.1", resolve);
 });
 const baseURL = `http://127.0.0.1:${server.address().port}`;
+
+const pluginFactories = { admin, twoFactor, username };
+const pluginOptions = JSON.parse(process.env.AUTHSERVER_PLUGIN_OPTIONS || "{}") ?? {};
+const pluginNames = (process.env.AUTHSERVER_PLUGINS ?? "admin,twoFactor")
+	.split(",")
+	.map((n) => n.trim())
+	.filter(Boolean);
+const plugins = pluginNames.map((name) => {
+	const factory = pluginFactories[name];
+	if (!factory) {
+		process.stderr.write(`authserver.mjs: unknown plugin ${JSON.stringify(name)} in AUTHSERVER_PLUGINS\n`);
+		process.exit(2);
+	}
+	return factory(pluginOptions[name]);
+});
 
 const db = new Database(dbPath);
 const auth = betterAuth({
@@ -74,7 +94,7 @@ const auth = betterAuth({
 			else process.stderr.write(line);
 		},
 	},
-	plugins: [admin(), twoFactor()],
+	plugins,
 });
 const migrations = await getMigrations(auth.options);
 await migrations.runMigrations();
