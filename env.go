@@ -1,7 +1,6 @@
 package betterauth
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -9,11 +8,6 @@ import (
 )
 
 var getenv = os.Getenv
-
-// ErrInvalidBaseURL means a base URL is not an absolute http:// or
-// https:// URL: Better Auth refuses to start on one ("Invalid base URL"),
-// and so do NewVerifier and serve.
-var ErrInvalidBaseURL = errors.New("betterauth: invalid base URL")
 
 // baseURLVars are the variables Better Auth's getBaseURL reads when the
 // app configures no baseURL, in its order (better-auth/dist/utils/url.mjs).

@@ -116,3 +116,17 @@ var (
 	// ErrNoSecret means no secret was configured or found in the environment.
 	ErrNoSecret = errors.New("betterauth: no secret: set BETTER_AUTH_SECRET (or BETTER_AUTH_SECRETS) to the secret of your Better Auth app")
 )
+
+// The reasons UsernameRules.Check refuses a username, in the order it
+// checks them, with the username plugin's answers (all 400 on sign-up and
+// update-user).
+var (
+	ErrUsernameTooShort = &Error{Status: http.StatusBadRequest, Code: "USERNAME_TOO_SHORT", Message: "Username is too short", Text: "betterauth: username is too short"}
+	ErrUsernameTooLong  = &Error{Status: http.StatusBadRequest, Code: "USERNAME_TOO_LONG", Message: "Username is too long", Text: "betterauth: username is too long"}
+	ErrUsernameInvalid  = &Error{Status: http.StatusBadRequest, Code: "INVALID_USERNAME", Message: "Username is invalid", Text: "betterauth: username is invalid"}
+)
+
+// ErrInvalidBaseURL means a base URL is not an absolute http:// or
+// https:// URL: Better Auth refuses to start on one ("Invalid base URL"),
+// and so do NewVerifier and serve.
+var ErrInvalidBaseURL = errors.New("betterauth: invalid base URL")

@@ -3,8 +3,15 @@ package betterauth
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
+	"sort"
+	"strings"
 	"time"
+
+	"github.com/betterauth-go/betterauth/internal/errtext"
+	"github.com/betterauth-go/betterauth/internal/jsjson"
 )
 
 // Fields holds custom field values (Better Auth's additionalFields) by
@@ -177,4 +184,104 @@ func NormalizeFieldValue(t FieldType, v any) (any, error) {
 		return nil, fmt.Errorf("%w: unknown field type %q", ErrInvalid, t)
 	}
 	return nil, fmt.Errorf("%w: %T is not a %s", ErrInvalid, v, t)
+}
+
+// Nullable is an optional update of a nullable column: absent (Set false),
+// set to a value, or set to NULL (Set true, Value nil). In JSON, a missing key
+// is absent and `null` clears.
+type Nullable[T any] struct {
+	Set   bool
+	Value *T
+}
+
+// Null returns a Nullable that clears the column.
+func Null[T any]() Nullable[T] { return Nullable[T]{Set: true} }
+
+// Value returns a Nullable that sets the column to v.
+func Value[T any](v T) Nullable[T] { return Nullable[T]{Set: true, Value: &v} }
+
+// UnmarshalJSON marks the value as set; `null` sets it to NULL.
+func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
+	n.Set = true
+	if string(b) == "null" {
+		n.Value = nil
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	n.Value = &v
+	return nil
+}
+
+// FieldErrors maps a JSON field name to what is wrong with it. It wraps
+// ErrInvalid, so errors.Is(err, ErrInvalid) holds.
+type FieldErrors map[string]string
+
+func (e FieldErrors) Error() string {
+	keys := make([]string, 0, len(e))
+	for k := range e {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + ": " + e[k]
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Unwrap makes FieldErrors match ErrInvalid.
+func (e FieldErrors) Unwrap() error { return ErrInvalid }
+
+func (e FieldErrors) orNil() error {
+	if len(e) == 0 {
+		return nil
+	}
+	return e
+}
+
+func writeFields(o *jsjson.Object, f Fields, builtin map[string]bool) {
+	for _, k := range sortedKeys(f) {
+		if !builtin[k] {
+			o.Value(k, f[k])
+		}
+	}
+}
+
+func extraFields(b []byte, builtin map[string]bool) (Fields, error) {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return nil, err
+	}
+	var out Fields
+	for k, raw := range all {
+		if builtin[k] {
+			continue
+		}
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			// Neither the key nor the decoder's text whole: both come from
+			// the decoded JSON, which can be long or hold a token.
+			return nil, fmt.Errorf("field %s: %s", errtext.Quote(k), errtext.JSON(err))
+		}
+		if v == nil {
+			continue
+		}
+		if out == nil {
+			out = Fields{}
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// jsonTime is a time that marshals as JavaScript's toISOString.
+type jsonTime time.Time
+
+func (t jsonTime) MarshalJSON() ([]byte, error) {
+	return jsjson.AppendDate(nil, time.Time(t)), nil
 }

@@ -1,7 +1,6 @@
 package betterauth
 
 import (
-	"errors"
 	"strings"
 )
 
@@ -26,15 +25,6 @@ type UsernameRules struct {
 const (
 	DefaultMinUsernameLength = 3
 	DefaultMaxUsernameLength = 30
-)
-
-// The reasons UsernameRules.Check refuses a username, in the order it
-// checks them; Better Auth's USERNAME_TOO_SHORT, USERNAME_TOO_LONG and
-// INVALID_USERNAME.
-var (
-	ErrUsernameTooShort = errors.New("betterauth: username is too short")
-	ErrUsernameTooLong  = errors.New("betterauth: username is too long")
-	ErrUsernameInvalid  = errors.New("betterauth: username is invalid")
 )
 
 // Lengths returns the minimum and maximum length with the defaults filled

@@ -131,11 +131,6 @@ type RefreshConfig struct {
 	UpdateAge time.Duration
 }
 
-// SessionRefresher is implemented by stores that can extend a session.
-type SessionRefresher interface {
-	RefreshSession(ctx context.Context, token string, expiresAt time.Time) error
-}
-
 // Verifier decides, for each request, which Better Auth session and user it
 // belongs to, exactly as Better Auth would. It is safe for concurrent use.
 type Verifier struct {

@@ -1,17 +1,3 @@
-// Package mysql stores Better Auth's tables in MySQL or MariaDB through
-// go-sql-driver/mysql.
-//
-// Values are written as Better Auth's Kysely adapter writes them on MySQL:
-// timestamp(3) in UTC, booleans as 1/0. The connection's time_zone must be
-// UTC ('+00:00'), as Better Auth's must be: Open sets it; with your own
-// *sql.DB add time_zone=%27%2B00%3A00%27 to the DSN.
-//
-// MySQL ignores inline REFERENCES … ON DELETE CASCADE (MariaDB honours
-// them), so DeleteUser removes sessions and accounts explicitly, as Better
-// Auth does.
-//
-//	db, err := mysql.Open(ctx, "mysql://user:pass@127.0.0.1:3306/app")
-//	store, err := mysql.New(db, mysql.Options{})
 package mysql
 
 import (

@@ -1,15 +1,3 @@
-// Package postgres stores Better Auth's tables in PostgreSQL through pgx v5.
-//
-// A Store works with a *pgxpool.Pool, a *pgx.Conn or a pgx.Tx (anything with
-// pgx's Exec/Query/QueryRow; New), or with a *sql.DB, *sql.Conn or *sql.Tx
-// on pgx's database/sql driver, github.com/jackc/pgx/v5/stdlib, the handle
-// gorm, bun, ent and sqlx give you (NewFromDB). It reads and writes rows
-// exactly as Better Auth's Kysely adapter does (timestamptz, native
-// booleans, jsonb), and has the same API as the mysql and sqlite stores.
-//
-//	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
-//	store, err := postgres.New(pool, postgres.Options{})
-//	sess, user, err := store.GetSessionAndUser(ctx, token)
 package postgres
 
 import (

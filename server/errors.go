@@ -53,21 +53,18 @@ var (
 	errInvalidRedirectURL = newError(403, "INVALID_REDIRECT_URL", "Invalid redirectURL")
 	// The username plugin's (plugins/username/error-codes.mjs), all 400 on
 	// sign-up and update-user.
-	errUsernameTaken    = newError(400, "USERNAME_IS_ALREADY_TAKEN", "Username is already taken. Please try another.")
-	errUsernameTooShort = newError(400, "USERNAME_TOO_SHORT", "Username is too short")
-	errUsernameTooLong  = newError(400, "USERNAME_TOO_LONG", "Username is too long")
-	errUsernameInvalid  = newError(400, "INVALID_USERNAME", "Username is invalid")
+	errUsernameTaken = newError(400, "USERNAME_IS_ALREADY_TAKEN", "Username is already taken. Please try another.")
 )
 
 // usernameError is the answer to a username UsernameRules.Check refused.
+// The error carries the plugin's code and message (betterauth.Error); an
+// unexpected one is still a refusal, never a pass.
 func usernameError(err error) *apiError {
-	switch {
-	case errors.Is(err, ba.ErrUsernameTooShort):
-		return errUsernameTooShort
-	case errors.Is(err, ba.ErrUsernameTooLong):
-		return errUsernameTooLong
+	var e *ba.Error
+	if errors.As(err, &e) && e.Status == 400 {
+		return fromTable(e)
 	}
-	return errUsernameInvalid
+	return fromTable(ba.ErrUsernameInvalid)
 }
 
 func validationError(message string, fields map[string]string) *apiError {

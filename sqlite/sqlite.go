@@ -1,12 +1,3 @@
-// Package sqlite stores Better Auth's tables in SQLite through
-// modernc.org/sqlite (pure Go, no cgo).
-//
-// Values are written exactly as Better Auth writes them with better-sqlite3:
-// dates as TEXT "YYYY-MM-DDTHH:MM:SS.mmmZ" (Better Auth compares them as
-// strings, so the layout matters), booleans as 0/1, JSON as TEXT.
-//
-//	db, err := sqlite.Open(ctx, "betterauth.db")
-//	store, err := sqlite.New(db, sqlite.Options{})
 package sqlite
 
 import (
