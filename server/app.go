@@ -49,11 +49,7 @@ func (s *Server) patchMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) mySessions(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.requireSession(r)
-	if err != nil {
-		return err
-	}
-	list, err := s.sessions.ListUserSessions(r.Context(), res.User.ID)
+	res, list, err := s.callerSessions(r)
 	if err != nil {
 		return err
 	}
@@ -68,24 +64,17 @@ func (s *Server) mySessions(w http.ResponseWriter, r *http.Request) error {
 // deleteMySession revokes one of the caller's sessions by id; another
 // user's session id answers 404 like an unknown one.
 func (s *Server) deleteMySession(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.requireSession(r)
+	res, list, err := s.callerSessions(r)
 	if err != nil {
 		return err
 	}
 	id := r.PathValue("id")
-	list, err := s.sessions.ListUserSessions(r.Context(), res.User.ID)
-	if err != nil {
-		return err
-	}
 	for _, sess := range list {
 		if sess.ID != id {
 			continue
 		}
-		if err := s.sessions.DeleteSessionByToken(r.Context(), sess.Token); err != nil && !errors.Is(err, ba.ErrNotFound) {
+		if err := s.endSession(w, r, res, sess.Token); err != nil {
 			return err
-		}
-		if sameToken(sess.Token, res.Token) {
-			s.clearCookies(w)
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil

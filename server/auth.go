@@ -529,11 +529,7 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.requireSession(r)
-	if err != nil {
-		return err
-	}
-	list, err := s.sessions.ListUserSessions(r.Context(), res.User.ID)
+	_, list, err := s.callerSessions(r)
 	if err != nil {
 		return err
 	}
@@ -563,11 +559,8 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
 	sess, _, err := s.sessions.GetSessionAndUser(r.Context(), token)
 	switch {
 	case err == nil && sess != nil && sess.UserID == res.User.ID:
-		if err := s.sessions.DeleteSessionByToken(r.Context(), token); err != nil && !errors.Is(err, ba.ErrNotFound) {
+		if err := s.endSession(w, r, res, token); err != nil {
 			return err
-		}
-		if sameToken(token, res.Token) {
-			s.clearCookies(w)
 		}
 	case err != nil && !errors.Is(err, ba.ErrNotFound):
 		return err
@@ -596,11 +589,7 @@ func (s *Server) revokeOtherSessions(w http.ResponseWriter, r *http.Request) err
 	if _, err := s.readBody(w, r, bodySpec{schema: noSchema}); err != nil {
 		return err
 	}
-	res, err := s.requireSession(r)
-	if err != nil {
-		return err
-	}
-	list, err := s.sessions.ListUserSessions(r.Context(), res.User.ID)
+	res, list, err := s.callerSessions(r)
 	if err != nil {
 		return err
 	}

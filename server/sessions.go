@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"errors"
+	"net/http"
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/sessioncache"
@@ -49,4 +51,32 @@ func (s *Server) userTx(ctx context.Context, userID string, fn func(store *sqlst
 	// Whether or not it committed: forgetting only costs a lookup.
 	s.txForget(userID)
 	return err
+}
+
+// callerSessions returns the signed-in caller and their unexpired
+// sessions: what list-sessions, the revocations and GET /api/me/sessions
+// all start from.
+func (s *Server) callerSessions(r *http.Request) (*ba.Result, []ba.Session, error) {
+	res, err := s.requireSession(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	list, err := s.sessions.ListUserSessions(r.Context(), res.User.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, list, nil
+}
+
+// endSession deletes the session with this token (one already gone is
+// not an error: the outcome is the same) and, when it is the caller's own,
+// expires the caller's cookies.
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request, res *ba.Result, token string) error {
+	if err := s.sessions.DeleteSessionByToken(r.Context(), token); err != nil && !errors.Is(err, ba.ErrNotFound) {
+		return err
+	}
+	if sameToken(token, res.Token) {
+		s.clearCookies(w)
+	}
+	return nil
 }
