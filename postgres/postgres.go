@@ -25,8 +25,8 @@ type DBTX interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// Options configure a Store: the schema (Better Auth's default when zero),
-// the clock and the batch size of expired-row cleanup.
+// Options configure a Store (see sqlstore.Options for each field and its
+// default).
 type Options = sqlstore.Options
 
 // Store reads and writes Better Auth's tables. It is sqlstore.Store, the
@@ -59,7 +59,7 @@ func New(db DBTX, opts Options) (*Store, error) {
 // PostgreSQL driver (lib/pq) is not supported: its errors and array
 // parameters differ.
 func NewFromDB(db sqlstore.StdDBTX, opts Options) (*Store, error) {
-	return sqlstore.New(sqlstore.Driver{DB: sqlstore.Std(db), Stats: sqlstore.StdStats(db), Kind: sqlstore.Postgres, Classify: classify}, opts)
+	return sqlstore.NewStd(db, sqlstore.Postgres, classify, opts)
 }
 
 // Open connects a pool to a postgres:// URL and checks it with a ping. The

@@ -19,8 +19,8 @@ import (
 // DBTX is a *sql.DB, *sql.Conn or *sql.Tx.
 type DBTX = sqlstore.StdDBTX
 
-// Options configure a Store: the schema (Better Auth's default when zero),
-// the clock and the batch size of expired-row cleanup.
+// Options configure a Store (see sqlstore.Options for each field and its
+// default).
 type Options = sqlstore.Options
 
 // Store reads and writes Better Auth's tables. It is sqlstore.Store, the
@@ -30,11 +30,7 @@ type Store = sqlstore.Store
 
 // New builds a Store on db; all SQL is built here, once, from the schema.
 func New(db DBTX, opts Options) (*Store, error) {
-	s, err := sqlstore.New(sqlstore.Driver{DB: sqlstore.Std(db), Stats: sqlstore.StdStats(db), Kind: sqlstore.SQLite, Classify: classify}, opts)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
+	return sqlstore.NewStd(db, sqlstore.SQLite, classify, opts)
 }
 
 // Open opens (creating if needed) the SQLite file at path with foreign keys

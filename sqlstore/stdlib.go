@@ -137,3 +137,10 @@ func StdStats(db StdDBTX) func() PoolStats {
 		return PoolStats{Open: st.OpenConnections, InUse: st.InUse, Idle: st.Idle, MaxOpen: st.MaxOpenConnections, WaitCount: st.WaitCount}
 	}
 }
+
+// NewStd builds a Store on a database/sql handle (a *sql.DB, *sql.Conn or
+// *sql.Tx) of a database of this kind, whose driver errors classify maps:
+// what mysql.New, sqlite.New and postgres.NewFromDB do.
+func NewStd(db StdDBTX, kind Kind, classify func(error) (sentinel error, message string), opts Options) (*Store, error) {
+	return New(Driver{DB: Std(db), Stats: StdStats(db), Kind: kind, Classify: classify}, opts)
+}
