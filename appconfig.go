@@ -72,6 +72,7 @@ var ErrAppConfig = errors.New("betterauth: invalid app config")
 //	                         strategy, maxAge, version}}
 //	verification             {storeInDatabase, storeIdentifier {default,
 //	                         overrides [{prefix, option}]}}
+//	account                  {encryptOAuthTokens}
 //	emailAndPassword         {enabled, minPasswordLength, maxPasswordLength,
 //	                         requireEmailVerification, disableSignUp,
 //	                         autoSignIn, revokeSessionsOnPasswordReset,
@@ -115,6 +116,7 @@ type AppConfig struct {
 	Cookies               AppCookies           `json:"cookies"`
 	Session               AppSession           `json:"session"`
 	Verification          AppVerification      `json:"verification"`
+	Account               AppAccount           `json:"account"`
 	EmailAndPassword      AppEmailAndPassword  `json:"emailAndPassword"`
 	EmailVerification     AppEmailVerification `json:"emailVerification"`
 	RateLimit             AppRateLimit         `json:"rateLimit"`
@@ -298,6 +300,13 @@ func (s AppStoreIdentifier) For(identifier string) string {
 		return "plain"
 	}
 	return s.Default
+}
+
+// AppAccount is Better Auth's account configuration.
+type AppAccount struct {
+	// EncryptOAuthTokens is account.encryptOAuthTokens: access and refresh
+	// tokens are stored encrypted with the secret.
+	EncryptOAuthTokens bool `json:"encryptOAuthTokens,omitempty"`
 }
 
 // AppEmailAndPassword is Better Auth's emailAndPassword configuration.
