@@ -90,11 +90,11 @@ func sessionIP(r *http.Request) string {
 	return ""
 }
 
-func checkPasswordLength(pw string) error {
+func (s *Server) checkPasswordLength(pw string) error {
 	switch n := ba.PasswordLength(pw); {
-	case n < ba.MinPasswordLength:
+	case n < s.cfg.MinPasswordLength:
 		return errPasswordTooShort
-	case n > ba.MaxPasswordLength:
+	case n > s.cfg.MaxPasswordLength:
 		return errPasswordTooLong
 	}
 	return nil
@@ -239,6 +239,9 @@ func (s *Server) customFieldsFromBody(b *body) (ba.Fields, error) {
 }
 
 func (s *Server) signUpEmail(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.DisableSignUp {
+		return errSignUpDisabled
+	}
 	b, err := readBody(w, r, false)
 	if err != nil {
 		return err
@@ -258,7 +261,7 @@ func (s *Server) signUpEmail(w http.ResponseWriter, r *http.Request) error {
 	if !validEmail(email) {
 		return errEmailAddress
 	}
-	if err := checkPasswordLength(password); err != nil {
+	if err := s.checkPasswordLength(password); err != nil {
 		return err
 	}
 	fields, err := s.customFieldsFromBody(b)
@@ -589,7 +592,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := b.err(); err != nil {
 		return err
 	}
-	if err := checkPasswordLength(newPassword); err != nil {
+	if err := s.checkPasswordLength(newPassword); err != nil {
 		return err
 	}
 	acct, err := s.store.GetCredentialAccount(r.Context(), res.User.ID)
@@ -749,7 +752,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if *token == "" {
 		return errInvalidToken
 	}
-	if err := checkPasswordLength(newPassword); err != nil {
+	if err := s.checkPasswordLength(newPassword); err != nil {
 		return err
 	}
 	identifier := "reset-password:" + *token

@@ -34,7 +34,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if done, err := parseFlags(fs, args, doctorHelp, stdout); done || err != nil {
 		return err
 	}
-	u, schema, err := db.resolve()
+	u, schema, err := db.resolve(stderr)
 	if err != nil {
 		return err
 	}
