@@ -77,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runSession(ctx, rest, stdout, stderr)
 	case "config":
 		return runConfig(ctx, rest, stdout, stderr)
+	case "generate":
+		return runGenerate(ctx, rest, stdout, stderr)
 	default:
 		// The command is not echoed when it looks like a URL, which may
 		// carry a password.
