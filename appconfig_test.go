@@ -242,3 +242,41 @@ func FuzzParseConfig(f *testing.F) {
 		_ = c.Verification.StoreIdentifier.For("reset-password:x")
 	})
 }
+
+// TestFixtureConfig reads the production-like fixture app's export (kept
+// by internal/configexport's live test) without Node.
+func TestFixtureConfig(t *testing.T) {
+	c, err := LoadConfig(filepath.Join("testdata", "appconfig", "fixture.config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Schema().Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []Plugin{PluginAdmin, PluginOrganization, PluginTwoFactor} {
+		if !r.HasPlugin(p) {
+			t.Errorf("plugin %s missing", p)
+		}
+	}
+	if r.Table(ModelTeamMember) == nil {
+		t.Error("teams missing")
+	}
+	plan, _ := r.Table(ModelUser).Field("plan")
+	if !plan.Required || plan.Default != "free" {
+		t.Errorf("plan %+v", plan)
+	}
+	vc := c.VerifierConfig(nil)
+	if vc.Cookies.Prefix != "myapp" || vc.BaseURL != "http://localhost:3000" || vc.Bearer.Enabled || vc.CookieCache.Enabled() {
+		t.Errorf("verifier config %+v", vc)
+	}
+	if c.SessionExpiresIn() != 30*24*time.Hour || c.SessionFreshAge() != 24*time.Hour {
+		t.Errorf("session ages %v %v", c.SessionExpiresIn(), c.SessionFreshAge())
+	}
+	if c.Admin() == nil || c.Admin().DefaultRole != "user" || c.Organization() == nil || !c.Organization().Teams.Enabled || c.TwoFactor() == nil {
+		t.Error("plugin options")
+	}
+	if len(c.Warnings) != 1 {
+		t.Errorf("warnings %q", c.Warnings)
+	}
+}
