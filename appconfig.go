@@ -796,6 +796,14 @@ func (c *AppConfig) deriveSchema() error {
 		return fmt.Errorf("%w: %v", ErrAppConfig, err)
 	}
 	s.Tables = map[string]TableConfig{}
+	for _, bt := range builtin.Tables {
+		if c.Table(bt.Model) != nil || (bt.Model == ModelSession && !c.SessionsInDatabase()) || (bt.Model == ModelVerification && !c.VerificationInDatabase()) {
+			continue
+		}
+		if len(c.Tables) > 0 {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("table %s: the Go side expects it, and Better Auth %s does not define it for this app", bt.Model, c.BetterAuthVersion))
+		}
+	}
 	for _, t := range c.Tables {
 		bt := builtin.Table(t.Model)
 		if bt == nil {
@@ -1018,6 +1026,20 @@ func (c *AppConfig) HasPlugin(name string) bool {
 		}
 	}
 	return false
+}
+
+// SessionsInDatabase reports whether Better Auth keeps sessions in the
+// session table: without secondaryStorage, or with
+// session.storeSessionInDatabase.
+func (c *AppConfig) SessionsInDatabase() bool {
+	return !c.SecondaryStorage || c.Session.StoreSessionInDatabase
+}
+
+// VerificationInDatabase reports whether Better Auth keeps verification
+// values in the verification table: without secondaryStorage, or with
+// verification.storeInDatabase.
+func (c *AppConfig) VerificationInDatabase() bool {
+	return !c.SecondaryStorage || c.Verification.StoreInDatabase
 }
 
 // CookieConfig returns the Verifier's cookie names: the app's prefix,

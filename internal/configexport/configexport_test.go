@@ -275,3 +275,31 @@ func TestPossiblePaths(t *testing.T) {
 		t.Error("root before lib before src")
 	}
 }
+
+// TestExportSecondaryStorage: the fixture app with Redis secondaryStorage
+// (@better-auth/redis-storage, lazyConnect; no Redis reachable) exports
+// secondaryStorage and no session or verification table, as Better Auth
+// creates neither; the Redis URL's password is not in the document.
+func TestExportSecondaryStorage(t *testing.T) {
+	dir := appfixture.Ensure(t)
+	redisPassword := "redis-password-must-never-be-exported"
+	res, err := Export(context.Background(), Options{Dir: dir, Env: fixtureEnv(map[string]string{"FIXTURE_REDIS_URL": "redis://:" + redisPassword + "@127.0.0.1:1/0"})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Config
+	if !c.SecondaryStorage || c.SessionsInDatabase() || c.VerificationInDatabase() {
+		t.Errorf("secondaryStorage %t, sessions in database %t, verification in database %t", c.SecondaryStorage, c.SessionsInDatabase(), c.VerificationInDatabase())
+	}
+	if c.Table(ba.ModelSession) != nil || c.Table(ba.ModelVerification) != nil {
+		t.Error("session or verification table exported")
+	}
+	if bytes.Contains(res.JSON, []byte(redisPassword)) {
+		t.Error("the Redis password is in the export")
+	}
+	for _, w := range c.Warnings {
+		if strings.Contains(w, "table session") || strings.Contains(w, "table verification") {
+			t.Errorf("warning %q: Better Auth creates neither table with secondaryStorage", w)
+		}
+	}
+}

@@ -379,13 +379,27 @@ function secretsOf(raw, ctx) {
 			add(p.privateKey);
 		}
 	}
-	const db = raw.database;
-	const pool = db?.options || db?.config || db?.pool?.options;
-	if (pool && typeof pool === "object") {
-		add(pool.connectionString);
-		add(pool.password);
-		add(pool.uri);
-	}
+	// The database handle (a pg or mysql2 pool, a Kysely instance, an
+	// adapter) keeps its credentials somewhere inside: collect every string
+	// under a credential-like key, a few levels deep.
+	const seen = new Set();
+	const credential = /pass|secret|connection|uri|url|dsn|token|key/i;
+	const walk = (v, depth) => {
+		if (!v || typeof v !== "object" || seen.has(v) || depth > 5) return;
+		seen.add(v);
+		let entries;
+		try {
+			entries = Object.entries(v);
+		} catch {
+			return;
+		}
+		for (const [k, x] of entries) {
+			if (typeof x === "string" && credential.test(k)) add(x);
+			else if (x && typeof x === "object") walk(x, depth + 1);
+		}
+	};
+	walk(raw.database, 0);
+	walk(raw.secondaryStorage, 0);
 	return [...found];
 }
 
