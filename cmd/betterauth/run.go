@@ -231,6 +231,23 @@ func (f *dbFlags) resolve(stderr io.Writer) (dburl.URL, ba.Schema, error) {
 	return u, schema, nil
 }
 
+// suggestedFlags are the flags to repeat in a suggested command: the
+// --config given on the command line (BETTER_AUTH_CONFIG carries over by
+// itself), or the plugins.
+func (f *dbFlags) suggestedFlags(plugins []ba.Plugin) string {
+	if f.app != nil {
+		if f.config == "" {
+			return pluginsFlag(nil)
+		}
+		flags := " --config " + f.config
+		if strings.TrimSpace(f.plugins) != "" {
+			flags += pluginsFlag(plugins)
+		}
+		return flags
+	}
+	return pluginsFlag(plugins)
+}
+
 // withPlugins replaces a schema's plugins, dropping the table settings of
 // plugins no longer in it.
 func withPlugins(s ba.Schema, plugins []ba.Plugin) ba.Schema {

@@ -183,11 +183,14 @@ func lockFile(path string) (unlock func(), err error) {
 func npmInstall(dir string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), npmTimeout)
 	defer cancel()
-	verb := "ci"
+	args := []string{"ci", "--no-audit", "--no-fund"}
 	if _, err := os.Stat(filepath.Join(dir, "package-lock.json")); errors.Is(err, os.ErrNotExist) {
-		verb = "install"
+		// Without a lock, none is written either: the stamp stays the
+		// package.json's.
+		args = []string{"install", "--no-package-lock", "--no-audit", "--no-fund"}
 	}
-	cmd := exec.CommandContext(ctx, "npm", verb, "--no-audit", "--no-fund")
+	verb := args[0]
+	cmd := exec.CommandContext(ctx, "npm", args...)
 	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout = &out

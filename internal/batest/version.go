@@ -77,6 +77,11 @@ func PrepareVersion(version string) error {
 	if err := writeIfChanged(filepath.Join(dir, "package.json"), append(out, '\n')); err != nil {
 		return err
 	}
+	// A lane resolves its version afresh: no lock (an older lane's, or
+	// one npm wrote), whose stamp would also differ from package.json's.
+	if err := os.Remove(filepath.Join(dir, "package-lock.json")); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
 	entries, err := os.ReadDir(pinned)
 	if err != nil {
 		return err

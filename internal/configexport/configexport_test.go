@@ -3,6 +3,7 @@ package configexport
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/appfixture"
+	"github.com/betterauth-go/betterauth/internal/batest"
 )
 
 // Secrets the fixture app is given; none may reach the export.
@@ -144,12 +146,17 @@ func TestExportRefusesASecretInTheDocument(t *testing.T) {
 // link's target), so that tsx and jiti are absent.
 func lightApp(t *testing.T, files map[string]string) string {
 	t.Helper()
-	fixture := appfixture.Ensure(t)
+	return lightAppWith(t, filepath.Join(appfixture.Ensure(t), "node_modules", "better-auth"), files)
+}
+
+// lightAppWith is lightApp with the better-auth package at betterAuth.
+func lightAppWith(t *testing.T, betterAuth string, files map[string]string) string {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "node_modules"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(filepath.Join(fixture, "node_modules", "better-auth"), filepath.Join(dir, "node_modules", "better-auth")); err != nil {
+	if err := os.Symlink(betterAuth, filepath.Join(dir, "node_modules", "better-auth")); err != nil {
 		t.Fatal(err)
 	}
 	files["package.json"] = `{"name":"light","type":"module","dependencies":{"better-auth":"1.7.25"}}`
@@ -302,4 +309,33 @@ func TestExportSecondaryStorage(t *testing.T) {
 			t.Errorf("warning %q: Better Auth creates neither table with secondaryStorage", w)
 		}
 	}
+}
+
+// TestExportWithTheAppsVersion: with a version lane
+// (BETTERAUTH_BA_VERSION, see internal/batest), an app whose installed
+// better-auth is that version exports with it, and says so.
+func TestExportWithTheAppsVersion(t *testing.T) {
+	version := os.Getenv(batest.VersionEnv)
+	if version == "" {
+		t.Skipf("%s is not set: the pinned version is covered by TestExportFixture", batest.VersionEnv)
+	}
+	lane := batest.Ensure(t)
+	pkg, err := os.ReadFile(filepath.Join(lane, "node_modules", "better-auth", "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var installed struct{ Version string }
+	if err := json.Unmarshal(pkg, &installed); err != nil {
+		t.Fatal(err)
+	}
+	dir := lightAppWith(t, filepath.Join(lane, "node_modules", "better-auth"), map[string]string{"auth.mjs": `import { betterAuth } from "better-auth";
+export const auth = betterAuth({ emailAndPassword: { enabled: true, minPasswordLength: 12 }, user: { additionalFields: { plan: { type: "string", defaultValue: "free" } } } });`})
+	res, err := Export(context.Background(), Options{Dir: dir, Env: fixtureEnv(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Config.BetterAuthVersion != installed.Version || res.Config.EmailAndPassword.MinPasswordLength != 12 {
+		t.Errorf("exported version %q (installed %q), minPasswordLength %d", res.Config.BetterAuthVersion, installed.Version, res.Config.EmailAndPassword.MinPasswordLength)
+	}
+	t.Logf("exported with better-auth %s; warnings: %q", installed.Version, res.Config.Warnings)
 }
