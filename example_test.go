@@ -133,3 +133,42 @@ func ExampleHashPassword() {
 	fmt.Println(len(hash), ok)
 	// Output: 161 true
 }
+
+// The app's own configuration, exported by `betterauth config export` in
+// the app's directory, gives the schema (plugins, renames, additional
+// fields) and the Verifier's cookies, cookie cache and bearer settings.
+func ExampleLoadConfig() {
+	ctx := context.Background()
+	app, err := ba.LoadConfig(filepath.Join("testdata", "appconfig", "fixture.config.json"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, w := range app.Warnings {
+		log.Print("config: ", w) // options the Go side does not follow
+	}
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "app.db"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	store, err := sqlite.New(db, sqlite.Options{Schema: app.Schema()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := store.Migrate(ctx); err != nil {
+		log.Fatal(err)
+	}
+	cfg := app.VerifierConfig(store)
+	cfg.Secrets = []ba.Secret{{Value: "a-secret-of-at-least-32-characters-long"}}
+	if _, err := ba.NewVerifier(cfg); err != nil {
+		log.Fatal(err)
+	}
+	plan, _ := store.Schema().Table(ba.ModelUser).Field("plan")
+	fmt.Println("Better Auth", app.BetterAuthVersion, "cookie", cfg.Cookies.Prefix+".session_token", "sessions", app.SessionExpiresIn())
+	fmt.Printf("user.plan: required %t, default %q\n", plan.Required, plan.Default)
+	// Output:
+	// Better Auth 1.7.25 cookie myapp.session_token sessions 720h0m0s
+	// user.plan: required true, default "free"
+}

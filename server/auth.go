@@ -90,11 +90,11 @@ func sessionIP(r *http.Request) string {
 	return ""
 }
 
-func checkPasswordLength(pw string) error {
+func (s *Server) checkPasswordLength(pw string) error {
 	switch n := ba.PasswordLength(pw); {
-	case n < ba.MinPasswordLength:
+	case n < s.cfg.MinPasswordLength:
 		return errPasswordTooShort
-	case n > ba.MaxPasswordLength:
+	case n > s.cfg.MaxPasswordLength:
 		return errPasswordTooLong
 	}
 	return nil
@@ -359,12 +359,17 @@ func (s *Server) signUpEmail(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Better Auth's handler refuses a disabled sign-up after the body was
+	// validated and the plugins' before-hooks ran.
+	if s.cfg.DisableSignUp {
+		return errSignUpDisabled
+	}
 	name, email, password := b.str("name"), b.email("email"), b.nonEmptyStr("password")
 	image, _, rememberMe := b.optStr("image"), b.optStr("callbackURL"), b.optBool("rememberMe")
 	if err := b.err(); err != nil {
 		return err
 	}
-	if err := checkPasswordLength(password); err != nil {
+	if err := s.checkPasswordLength(password); err != nil {
 		return err
 	}
 	if err := s.refuseInputFalse(b, true); err != nil {
@@ -737,7 +742,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := checkPasswordLength(newPassword); err != nil {
+	if err := s.checkPasswordLength(newPassword); err != nil {
 		return err
 	}
 	acct, err := s.store.GetCredentialAccount(r.Context(), res.User.ID)
@@ -910,7 +915,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if token == nil || *token == "" {
 		return errInvalidToken
 	}
-	if err := checkPasswordLength(newPassword); err != nil {
+	if err := s.checkPasswordLength(newPassword); err != nil {
 		return err
 	}
 	identifier := "reset-password:" + *token

@@ -33,6 +33,7 @@ var (
 	errInvalidEmail         = newError(400, "INVALID_EMAIL", "Invalid email")
 	errPasswordTooShort     = newError(400, "PASSWORD_TOO_SHORT", "Password too short")
 	errPasswordTooLong      = newError(400, "PASSWORD_TOO_LONG", "Password too long")
+	errSignUpDisabled       = newError(400, "EMAIL_PASSWORD_SIGN_UP_DISABLED", "Email and password sign up is not enabled")
 	errUserExists           = newError(422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", "User already exists. Use another email.")
 	errBanned               = fromTable(ba.ErrUserBanned)
 	errEmailNotVerified     = newError(403, "EMAIL_NOT_VERIFIED", "Email not verified")

@@ -48,6 +48,18 @@ type Config struct {
 	// "example.com" so app.example.com and api.example.com share the
 	// session). Empty: host-only cookies.
 	CookieDomain string
+	// Cookies names the session cookies (Better Auth's advanced.cookiePrefix,
+	// advanced.cookies.*.name, advanced.useSecureCookies); Better Auth's
+	// defaults when zero. AppConfig.CookieConfig gives the app's.
+	Cookies ba.CookieConfig
+	// MinPasswordLength (8) and MaxPasswordLength (128) are Better Auth's
+	// emailAndPassword.minPasswordLength and maxPasswordLength.
+	MinPasswordLength int
+	MaxPasswordLength int
+	// DisableSignUp refuses email sign-up as Better Auth's
+	// emailAndPassword.disableSignUp does (400
+	// EMAIL_PASSWORD_SIGN_UP_DISABLED).
+	DisableSignUp bool
 	// Bearer accepts Authorization: Bearer session tokens and sends
 	// set-auth-token (Better Auth's bearer plugin). Off by default.
 	Bearer bool
@@ -174,6 +186,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SessionUpdateAge <= 0 {
 		cfg.SessionUpdateAge = 24 * time.Hour
 	}
+	if cfg.MinPasswordLength <= 0 {
+		cfg.MinPasswordLength = ba.MinPasswordLength
+	}
+	if cfg.MaxPasswordLength <= 0 {
+		cfg.MaxPasswordLength = ba.MaxPasswordLength
+	}
+	if cfg.MinPasswordLength > cfg.MaxPasswordLength {
+		return nil, fmt.Errorf("server: MinPasswordLength %d is above MaxPasswordLength %d", cfg.MinPasswordLength, cfg.MaxPasswordLength)
+	}
 	if cfg.MaxConcurrentHashes <= 0 {
 		cfg.MaxConcurrentHashes = runtime.GOMAXPROCS(0)
 	}
@@ -204,6 +225,7 @@ func New(cfg Config) (*Server, error) {
 	var err error
 	if s.verifier, err = ba.NewVerifier(ba.VerifierConfig{
 		Secrets: cfg.Secrets, Sessions: s.sessions, BaseURL: cfg.BaseURL,
+		Cookies:     cfg.Cookies,
 		Bearer:      ba.BearerConfig{Enabled: cfg.Bearer},
 		CookieCache: cfg.CookieCache, Now: cfg.Now, Tracer: cfg.VerifyTracer,
 	}); err != nil {

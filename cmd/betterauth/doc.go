@@ -8,6 +8,8 @@
 //	betterauth migrate [--database-url URL] [--plugins LIST] [--dry-run]
 //	betterauth doctor [--database-url URL] [--plugins LIST]
 //	betterauth hash-password < password.txt
+//	betterauth config export [--dir DIR] [--auth PATH] [--out FILE]
+//	betterauth generate --config FILE [--package NAME] [--out FILE]
 //	betterauth help [command]
 //
 // The database comes from DATABASE_URL, or --database-url which overrides it:
@@ -19,7 +21,14 @@
 // --plugins lists the Better Auth plugins whose tables the database has:
 // admin, organization, jwt, username, twoFactor, apiKey (bearer is accepted
 // and has none). Give the same list as the plugins in your Better Auth
-// config.
+// config — or, better, give the config itself: `betterauth config export`,
+// run in the app's directory, writes what the app's own Better Auth
+// resolves (tables, renames, additional fields, plugins, cookies, sessions)
+// to betterauth.config.json, and --config FILE (or BETTER_AUTH_CONFIG) on
+// serve, doctor, migrate, user, session and generate reads it. Flags given
+// beside it override it.
+//
+// generate writes typed Go for the app's additional fields from the config.
 //
 // migrate creates the missing tables, columns and indexes with the SQL Better
 // Auth's own migrator runs, printing each statement, then "applied N

@@ -34,7 +34,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if done, err := parseFlags(fs, args, doctorHelp, stdout); done || err != nil {
 		return err
 	}
-	u, schema, err := db.resolve()
+	u, schema, err := db.resolve(stderr)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,11 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			warnings++
 		}
 	}
-	fmt.Fprintln(stdout, detectedLine(report.DetectedPlugins, schema.Plugins))
+	if db.app != nil && strings.TrimSpace(db.plugins) == "" {
+		fmt.Fprintln(stdout, detectedLineConfig(report.DetectedPlugins, schema.Plugins))
+	} else {
+		fmt.Fprintln(stdout, detectedLine(report.DetectedPlugins, schema.Plugins))
+	}
 
 	counts := fmt.Sprintf("%d problem%s, %d warning%s", problems, plural(problems), warnings, plural(warnings))
 	if report.Compatible() {
@@ -73,7 +77,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return nil
 	}
 	fmt.Fprintf(stdout, "verdict: NOT compatible with Better Auth 1.7 (%s)\n", counts)
-	for _, step := range nextSteps(ctx, store, schema.Plugins, problems, byMigrate) {
+	for _, step := range nextSteps(ctx, store, db.suggestedFlags(schema.Plugins), problems, byMigrate) {
 		fmt.Fprintln(stdout, "next: "+step)
 	}
 	return failed(fmt.Errorf("doctor found %d problem%s", problems, plural(problems)))
@@ -106,10 +110,32 @@ func detectedLine(detected, given []ba.Plugin) string {
 	return line
 }
 
+// detectedLineConfig is detectedLine for a schema from the app's config:
+// a plugin the database carries that the app does not use is pointed out
+// as such (the config, not a flag, is what to fix).
+func detectedLineConfig(detected, configured []ba.Plugin) string {
+	if len(detected) == 0 {
+		return "detected plugins: none"
+	}
+	names := make([]string, len(detected))
+	var extra []string
+	for i, p := range detected {
+		names[i] = string(p)
+		if !slices.Contains(configured, p) {
+			extra = append(extra, string(p))
+		}
+	}
+	line := "detected plugins: " + strings.Join(names, ", ")
+	if len(extra) > 0 {
+		line += fmt.Sprintf(" (the app's config does not use %s: its tables were not checked)", strings.Join(extra, ", "))
+	}
+	return line
+}
+
 // nextSteps suggests what to run. The migration plan is computed (it only
 // reads) so the suggestion says how many statements migrate would run, or
 // why it cannot.
-func nextSteps(ctx context.Context, store *sqlstore.Store, plugins []ba.Plugin, problems, byMigrate int) []string {
+func nextSteps(ctx context.Context, store *sqlstore.Store, flags string, problems, byMigrate int) []string {
 	var steps []string
 	plan, err := store.PlanMigration(ctx)
 	switch {
@@ -118,7 +144,7 @@ func nextSteps(ctx context.Context, store *sqlstore.Store, plugins []ba.Plugin, 
 	case err != nil:
 		steps = append(steps, fmt.Sprintf("could not plan a migration: %v", err))
 	case len(plan) > 0:
-		steps = append(steps, fmt.Sprintf("run `betterauth migrate%s` to add what is missing (%d statement%s; add --dry-run to see the SQL first)", pluginsFlag(plugins), len(plan), plural(len(plan))))
+		steps = append(steps, fmt.Sprintf("run `betterauth migrate%s` to add what is missing (%d statement%s; add --dry-run to see the SQL first)", flags, len(plan), plural(len(plan))))
 	}
 	if problems > byMigrate {
 		steps = append(steps, "fix the other problems by hand (migrate never alters or drops existing columns), then run `betterauth doctor` again")

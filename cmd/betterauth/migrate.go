@@ -36,7 +36,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if done, err := parseFlags(fs, args, migrateHelp, stdout); done || err != nil {
 		return err
 	}
-	u, schema, err := db.resolve()
+	u, schema, err := db.resolve(stderr)
 	if err != nil {
 		return err
 	}

@@ -27,9 +27,12 @@ Commands:
   user           create or list users (user create --email E --name N [--password-stdin] [--role R]; user list)
   session        revoke every session of a user (session revoke --user EMAIL)
   hash-password  hash a password read from stdin the way Better Auth does
+  config         export the Better Auth app's configuration (config export, in the app's directory)
+  generate       write typed Go for the app's own fields (generate --config FILE)
   help           show this help, or "betterauth help <command>" for a command's flags
 
 Environment:
+  BETTER_AUTH_CONFIG  the app's exported configuration; --config overrides it
   DATABASE_URL   the database; --database-url overrides it. One of
                    postgres://USER:PASSWORD@HOST:5432/DATABASE  (or postgresql://)
                    mysql://USER:PASSWORD@HOST:3306/DATABASE     (MySQL or MariaDB)
@@ -71,7 +74,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "user":
 		return runUser(ctx, rest, stdin, stdout, stderr)
 	case "session":
-		return runSession(ctx, rest, stdout)
+		return runSession(ctx, rest, stdout, stderr)
+	case "config":
+		return runConfig(ctx, rest, stdout, stderr)
+	case "generate":
+		return runGenerate(ctx, rest, stdout, stderr)
 	default:
 		// The command is not echoed when it looks like a URL, which may
 		// carry a password.
@@ -144,6 +151,10 @@ func parseFlags(fs *flag.FlagSet, args []string, help string, stdout io.Writer) 
 type dbFlags struct {
 	databaseURL string
 	plugins     string
+	config      string
+	// app is the app's exported config, loaded by resolve from --config
+	// or BETTER_AUTH_CONFIG; nil without one.
+	app *ba.AppConfig
 }
 
 const dbFlagsHelp = `  --database-url URL   the database; overrides DATABASE_URL. Prefer the
@@ -151,16 +162,49 @@ const dbFlagsHelp = `  --database-url URL   the database; overrides DATABASE_URL
                        users of the machine. Forms: ` + dburl.Forms + `
   --plugins LIST       comma-separated Better Auth plugins whose tables the
                        database has: admin, organization, jwt, username,
-                       twoFactor, apiKey (bearer is accepted and has no tables)
+                       twoFactor, apiKey (bearer is accepted and has no tables);
+                       with --config, replaces the app's plugin list
+  --config FILE        the app's configuration, written by "betterauth config
+                       export" (default: BETTER_AUTH_CONFIG): tables, renames,
+                       additional fields, plugins, cookies, sessions; flags
+                       given beside it override it
 `
 
 func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.databaseURL, "database-url", "", "")
 	fs.StringVar(&f.plugins, "plugins", "", "")
+	fs.StringVar(&f.config, "config", "", "")
 }
 
-// resolve reads the database URL (flag, then DATABASE_URL) and the schema.
-func (f *dbFlags) resolve() (dburl.URL, ba.Schema, error) {
+// loadConfig loads the app config of --config, else of BETTER_AUTH_CONFIG
+// (nil when neither is set), and prints its warnings to stderr.
+func (f *dbFlags) loadConfig(stderr io.Writer) error {
+	path, source := f.config, "--config"
+	if path == "" {
+		path, source = os.Getenv("BETTER_AUTH_CONFIG"), "BETTER_AUTH_CONFIG"
+	}
+	if path == "" {
+		return nil
+	}
+	app, err := ba.LoadConfig(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w (write it with `betterauth config export` in the app's directory)", source, err)
+	}
+	for _, w := range app.Warnings {
+		fmt.Fprintln(stderr, "warning: config: "+oneLine(w))
+	}
+	f.app = app
+	return nil
+}
+
+// resolve reads the database URL (flag, then DATABASE_URL), the app config
+// (--config, then BETTER_AUTH_CONFIG; its warnings go to stderr) and the
+// schema: the config's, with --plugins replacing its plugin list when
+// given.
+func (f *dbFlags) resolve(stderr io.Writer) (dburl.URL, ba.Schema, error) {
+	if err := f.loadConfig(stderr); err != nil {
+		return dburl.URL{}, ba.Schema{}, err
+	}
 	raw, source := f.databaseURL, "--database-url"
 	if raw == "" {
 		raw, source = os.Getenv("DATABASE_URL"), "DATABASE_URL"
@@ -176,7 +220,60 @@ func (f *dbFlags) resolve() (dburl.URL, ba.Schema, error) {
 	if err != nil {
 		return dburl.URL{}, ba.Schema{}, fmt.Errorf("--plugins: %w", err)
 	}
-	return u, ba.Schema{Plugins: plugins}, nil
+	if f.app == nil {
+		return u, ba.Schema{Plugins: plugins}, nil
+	}
+	schema := f.app.Schema()
+	if strings.TrimSpace(f.plugins) != "" {
+		schema = withPlugins(schema, plugins)
+		fmt.Fprintf(stderr, "warning: --plugins replaces the config's plugins (%s)%s\n", pluginNames(f.app.Schema().Plugins), pluginsFlag(plugins))
+	}
+	return u, schema, nil
+}
+
+// suggestedFlags are the flags to repeat in a suggested command: the
+// --config given on the command line (BETTER_AUTH_CONFIG carries over by
+// itself), or the plugins.
+func (f *dbFlags) suggestedFlags(plugins []ba.Plugin) string {
+	if f.app != nil {
+		if f.config == "" {
+			return pluginsFlag(nil)
+		}
+		flags := " --config " + f.config
+		if strings.TrimSpace(f.plugins) != "" {
+			flags += pluginsFlag(plugins)
+		}
+		return flags
+	}
+	return pluginsFlag(plugins)
+}
+
+// withPlugins replaces a schema's plugins, dropping the table settings of
+// plugins no longer in it.
+func withPlugins(s ba.Schema, plugins []ba.Plugin) ba.Schema {
+	s.Plugins = plugins
+	probe := ba.Schema{Plugins: plugins, Teams: s.Teams}
+	r, err := probe.Resolve()
+	if err != nil {
+		return s
+	}
+	for model := range s.Tables {
+		if r.Table(model) == nil {
+			delete(s.Tables, model)
+		}
+	}
+	return s
+}
+
+func pluginNames(plugins []ba.Plugin) string {
+	if len(plugins) == 0 {
+		return "none"
+	}
+	names := make([]string, len(plugins))
+	for i, p := range plugins {
+		names[i] = string(p)
+	}
+	return strings.Join(names, ",")
 }
 
 // pluginsFlag renders the --plugins flag to repeat in a suggested command.

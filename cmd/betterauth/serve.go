@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -191,6 +192,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if done, err := parseFlags(fs, args, serveHelp, stdout); done || err != nil {
 		return err
 	}
+	// Flags given on the command line override the app's config.
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	log, err := newLogger(f.logFormat, f.logLevel, stderr)
 	if err != nil {
 		return err
@@ -212,7 +216,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.db.databaseURL == "" && strings.TrimSpace(os.Getenv("DATABASE_URL")) == "" {
 		f.db.databaseURL, embedded = "sqlite:betterauth.db", true
 	}
-	u, schema, err := f.db.resolve()
+	u, schema, err := f.db.resolve(stderr)
 	if err != nil {
 		return err
 	}
@@ -228,6 +232,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer tel.close(log) // last: after the server and its stores stop
 	cfg.VerifyTracer = tel.verifyTracer()
+	app := f.db.app
+	if app != nil {
+		applyAppConfig(&cfg, app, set, log)
+	}
 	for _, p := range schema.Plugins {
 		if p == ba.PluginBearer {
 			cfg.Bearer = true
@@ -250,6 +258,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if base == "" && app != nil && app.BaseURL != "" {
+		// The environment wins: the config holds the base URL the app
+		// resolved where it was exported, often a developer's machine.
+		base = app.BaseURL
+	}
 	cfg.BaseURL = strings.TrimRight(base, "/")
 	if cfg.BaseURL == "" {
 		if host == "" || host == "0.0.0.0" || host == "::" {
@@ -265,6 +278,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}); err != nil {
 		return err
 	}
+	if app != nil {
+		cfg.TrustedOrigins = append(cfg.TrustedOrigins, app.TrustedOrigins...)
+	}
 	// As in Better Auth, the environment's origins come on top of the
 	// configured ones, unchecked and untrimmed.
 	for _, o := range ba.TrustedOriginsFromEnv() {
@@ -275,6 +291,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	switch f.cookieCache {
 	case "":
+		if app != nil && app.Session.CookieCache.Enabled {
+			memo := f.cookieCacheMemo
+			if memo == 0 {
+				memo = -1
+			}
+			cfg.CookieCache = app.CookieCacheConfig()
+			cfg.CookieCache.Memo = memo
+			if set["cookie-cache-max-age"] {
+				cfg.CookieCache.MaxAge = f.cookieCacheMaxAge
+			}
+		}
 	case "compact", "jwt", "jwe":
 		memo := f.cookieCacheMemo
 		if memo == 0 {
@@ -287,6 +314,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch f.rateLimit {
 	case "":
 		cfg.RateLimit = production
+		if app != nil && app.RateLimit.Enabled != nil {
+			cfg.RateLimit = *app.RateLimit.Enabled
+		}
 	case "on":
 		cfg.RateLimit = true
 	case "off":
@@ -361,6 +391,38 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer func() { stopCleaning(); <-cleaned }() // before the store closes
 	}
 	return serveOn(ctx, ln, tel.handlerOf(srv), log, stdout)
+}
+
+// applyAppConfig sets what the app's exported config says, for every
+// setting whose flag was not given (set names the flags that were), and
+// logs the config's settings serve does not follow.
+func applyAppConfig(cfg *server.Config, app *ba.AppConfig, set map[string]bool, log *slog.Logger) {
+	cfg.Cookies = app.CookieConfig()
+	cfg.SessionExpiresIn = app.SessionExpiresIn()
+	if d := app.SessionUpdateAge(); d > 0 {
+		cfg.SessionUpdateAge = d
+	}
+	cfg.MinPasswordLength, cfg.MaxPasswordLength = app.PasswordLengths()
+	ep := app.EmailAndPassword
+	cfg.DisableSignUp = ep.DisableSignUp || !ep.Enabled
+	if !set["require-email-verification"] {
+		cfg.RequireEmailVerification = ep.RequireEmailVerification
+	}
+	if !set["cookie-domain"] {
+		cfg.CookieDomain = app.CookieDomain()
+	}
+	if !ep.Enabled {
+		log.Warn("config: emailAndPassword is not enabled in the app; serve refuses email sign-up but still serves email sign-in")
+	}
+	if !ep.AutoSignIn {
+		log.Warn("config: emailAndPassword.autoSignIn is false in the app; serve's sign-up still signs the user in")
+	}
+	if len(app.RateLimit.CustomRules) > 0 {
+		log.Warn("config: rateLimit.customRules are not applied by serve; it uses Better Auth's default rules")
+	}
+	if ep.CustomPasswordHash {
+		log.Warn("config: the app hashes passwords with its own function; passwords set through serve will not verify in the app")
+	}
 }
 
 // serveGCPercent is the GOGC serve runs with unless GOGC is set. The

@@ -19,7 +19,7 @@ server instead.
 Flags:
 ` + dbFlagsHelp
 
-func runSession(ctx context.Context, args []string, stdout io.Writer) error {
+func runSession(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 		fmt.Fprint(stdout, sessionHelp)
 		return nil
@@ -37,7 +37,7 @@ func runSession(ctx context.Context, args []string, stdout io.Writer) error {
 	if *email == "" {
 		return errors.New("session revoke: --user EMAIL is required")
 	}
-	u, schema, err := db.resolve()
+	u, schema, err := db.resolve(stderr)
 	if err != nil {
 		return err
 	}

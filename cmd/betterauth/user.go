@@ -36,14 +36,14 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	switch args[0] {
 	case "create":
-		return runUserCreate(ctx, args[1:], stdin, stdout)
+		return runUserCreate(ctx, args[1:], stdin, stdout, stderr)
 	case "list":
-		return runUserList(ctx, args[1:], stdout)
+		return runUserList(ctx, args[1:], stdout, stderr)
 	}
 	return errors.New(`user: unknown subcommand (expected "create" or "list")`)
 }
 
-func runUserCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+func runUserCreate(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("user create")
 	var db dbFlags
 	db.register(fs)
@@ -68,7 +68,7 @@ func runUserCreate(ctx context.Context, args []string, stdin io.Reader, stdout i
 	if err := create.Validate(); err != nil {
 		return fmt.Errorf("user create: %v", err)
 	}
-	u, schema, err := db.resolve()
+	u, schema, err := db.resolve(stderr)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func hasPlugin(s ba.Schema, p ba.Plugin) bool {
 	return false
 }
 
-func runUserList(ctx context.Context, args []string, stdout io.Writer) error {
+func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("user list")
 	var db dbFlags
 	db.register(fs)
@@ -143,7 +143,7 @@ func runUserList(ctx context.Context, args []string, stdout io.Writer) error {
 	if *limit < 1 || *limit > 100 {
 		return errors.New("user list: --limit must be 1 to 100")
 	}
-	u, schema, err := db.resolve()
+	u, schema, err := db.resolve(stderr)
 	if err != nil {
 		return err
 	}

@@ -36,15 +36,25 @@ const (
 	stampName = ".batest-stamp"
 )
 
-// ensureMu/ensureDone make Ensure cheap after its first success in a process.
+// ensureMu/ensureDone make Ensure cheap after its first success in a
+// process, per directory.
 var (
 	ensureMu   sync.Mutex
-	ensureDone string
+	ensureDone = map[string]bool{}
 )
 
 // Dir returns the directory of the Node harness package (the "harness"
-// directory next to this source file).
+// directory next to this source file), or, with BETTERAUTH_BA_VERSION
+// set, the directory of that version's harness (see VersionDir).
 func Dir() string {
+	if v := os.Getenv(VersionEnv); v != "" {
+		return VersionDir(v)
+	}
+	return PinnedDir()
+}
+
+// PinnedDir is the harness with the pinned better-auth (package-lock.json).
+func PinnedDir() string {
 	_, file, _, ok := runtime.Caller(0)
 	if !ok {
 		panic("batest: runtime.Caller failed")
@@ -53,7 +63,7 @@ func Dir() string {
 }
 
 // Ensure makes sure the harness's node_modules is installed and current,
-// and returns the harness directory.
+// and returns the harness directory (Dir).
 //
 // When node or npm is not on PATH it calls testdb.Unavailable (a skip
 // outside CI, a failure in CI). When node_modules is missing or stale it
@@ -63,19 +73,37 @@ func Dir() string {
 // stale when its stamp file does not match the sha256 of package-lock.json
 // and the node version (better-sqlite3 is a native module built for one
 // Node ABI).
+//
+// With BETTERAUTH_BA_VERSION set, the harness of that version is prepared
+// beside the pinned one first (PrepareVersion) and installed the same way.
 func Ensure(tb testing.TB) string {
+	tb.Helper()
+	dir := Dir()
+	if v := os.Getenv(VersionEnv); v != "" {
+		if err := PrepareVersion(v); err != nil {
+			tb.Fatalf("batest: %s=%s: %v", VersionEnv, v, err)
+		}
+	}
+	return EnsureDir(tb, dir)
+}
+
+// EnsureDir makes sure dir's node_modules is installed and current, as
+// Ensure does for the harness, and returns dir: `npm ci` when dir has a
+// package-lock.json (stamped with its sha256), else `npm install` (stamped
+// with package.json's). Every other Node package the tests install (the
+// app fixture, a version lane) goes through here, under the same lock.
+func EnsureDir(tb testing.TB, dir string) string {
 	tb.Helper()
 	ensureMu.Lock()
 	defer ensureMu.Unlock()
-	if ensureDone != "" {
-		return ensureDone
+	if ensureDone[dir] {
+		return dir
 	}
 	for _, bin := range []string{"node", "npm"} {
 		if _, err := exec.LookPath(bin); err != nil {
 			testdb.Unavailable(tb, "%s not found on PATH (needed to run the real Better Auth): %v", bin, err)
 		}
 	}
-	dir := Dir()
 	want, err := wantStamp(dir)
 	if err != nil {
 		tb.Fatalf("batest: %v", err)
@@ -90,31 +118,37 @@ func Ensure(tb testing.TB) string {
 		// Another process may have installed while we waited for the lock.
 		if !stampMatches(stampPath, want) {
 			start := time.Now()
-			if err := npmCI(dir); err != nil {
+			if err := npmInstall(dir); err != nil {
 				tb.Fatalf("batest: %v", err)
 			}
 			if err := os.WriteFile(stampPath, []byte(want), 0o644); err != nil {
 				tb.Fatalf("batest: write stamp: %v", err)
 			}
-			tb.Logf("batest: npm ci in %s took %s", dir, time.Since(start).Round(time.Millisecond))
+			tb.Logf("batest: npm install in %s took %s", dir, time.Since(start).Round(time.Millisecond))
 		}
 	}
-	ensureDone = dir
+	ensureDone[dir] = true
 	return dir
 }
 
-// wantStamp is the stamp content for the current package-lock.json and node.
+// wantStamp is the stamp content for the current package-lock.json (or
+// package.json, without a lock) and node.
 func wantStamp(dir string) (string, error) {
-	lock, err := os.ReadFile(filepath.Join(dir, "package-lock.json"))
+	name := "package-lock.json"
+	lock, err := os.ReadFile(filepath.Join(dir, name))
+	if errors.Is(err, os.ErrNotExist) {
+		name = "package.json"
+		lock, err = os.ReadFile(filepath.Join(dir, name))
+	}
 	if err != nil {
-		return "", fmt.Errorf("read package-lock.json: %w", err)
+		return "", fmt.Errorf("read %s: %w", name, err)
 	}
 	sum := sha256.Sum256(lock)
 	ver, err := exec.Command("node", "--version").Output()
 	if err != nil {
 		return "", fmt.Errorf("node --version: %w", err)
 	}
-	return "package-lock.json sha256 " + hex.EncodeToString(sum[:]) + "\nnode " + strings.TrimSpace(string(ver)) + "\n", nil
+	return name + " sha256 " + hex.EncodeToString(sum[:]) + "\nnode " + strings.TrimSpace(string(ver)) + "\n", nil
 }
 
 func stampMatches(path, want string) bool {
@@ -144,16 +178,25 @@ func lockFile(path string) (unlock func(), err error) {
 	}, nil
 }
 
-func npmCI(dir string) error {
+// npmInstall runs `npm ci` in dir, or `npm install` when dir has no
+// package-lock.json (a version lane resolves its version afresh).
+func npmInstall(dir string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), npmTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund")
+	args := []string{"ci", "--no-audit", "--no-fund"}
+	if _, err := os.Stat(filepath.Join(dir, "package-lock.json")); errors.Is(err, os.ErrNotExist) {
+		// Without a lock, none is written either: the stamp stays the
+		// package.json's.
+		args = []string{"install", "--no-package-lock", "--no-audit", "--no-fund"}
+	}
+	verb := args[0]
+	cmd := exec.CommandContext(ctx, "npm", args...)
 	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("npm ci in %s: %v\n%s", dir, err, tail(out.String(), 4000))
+		return fmt.Errorf("npm %s in %s: %v\n%s", verb, dir, err, tail(out.String(), 4000))
 	}
 	return nil
 }

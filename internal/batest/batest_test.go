@@ -3,6 +3,8 @@ package batest
 import (
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -181,5 +183,42 @@ func TestCookieHeader(t *testing.T) {
 	)
 	if got != "a=3" {
 		t.Fatalf("CookieHeader = %q", got)
+	}
+}
+
+// TestPrepareVersion: a version lane is the pinned harness's scripts and
+// package.json with better-auth replaced, in its own directory; names
+// that are not npm versions are refused.
+func TestPrepareVersion(t *testing.T) {
+	t.Setenv(VersionDirEnv, t.TempDir())
+	if err := PrepareVersion("1.7.x"); err != nil {
+		t.Fatal(err)
+	}
+	dir := VersionDir("1.7.x")
+	if dir == PinnedDir() || !strings.HasPrefix(dir, os.Getenv(VersionDirEnv)) {
+		t.Fatalf("lane directory %s", dir)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct{ Dependencies map[string]string }
+	if err := json.Unmarshal(b, &pkg); err != nil || pkg.Dependencies["better-auth"] != "1.7.x" || pkg.Dependencies["pg"] == "" {
+		t.Errorf("package.json: %s", b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "harness.mjs")); err != nil {
+		t.Errorf("harness.mjs not copied: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "package-lock.json")); err == nil {
+		t.Error("the pinned lock was copied: npm would install the pinned version")
+	}
+	t.Setenv(VersionEnv, "1.7.x")
+	if Dir() != dir {
+		t.Errorf("Dir() = %s with %s set", Dir(), VersionEnv)
+	}
+	for _, bad := range []string{"../../etc", "1.7.25; rm -rf /", "", "file:../x", "github:user/repo"} {
+		if err := PrepareVersion(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }
