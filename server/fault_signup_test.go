@@ -155,57 +155,45 @@ func TestFaultSignUpConnectionKilled(t *testing.T) {
 // 200, the others 422 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL, one user row
 // and one account row.
 func TestConcurrentSignUpSameEmail(t *testing.T) {
-	cases := []struct {
-		name string
-		open func(*testing.T) *backendDB
-	}{
-		{"postgres", func(t *testing.T) *backendDB { return openPostgres(t, nil) }},
-		{"mysql", func(t *testing.T) *backendDB { return openMySQL(t, nil) }},
-		{"sqlite", func(t *testing.T) *backendDB { return openSQLite(t) }},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			db := c.open(t)
-			e := newEnvOn(t, db.store, nil)
-			const n = 20
-			results := make([]outcome, n)
-			var wg sync.WaitGroup
-			start := make(chan struct{})
-			for i := 0; i < n; i++ {
-				wg.Add(1)
-				go func(i int) {
-					defer wg.Done()
-					<-start
-					email := "race@example.com"
-					if i%2 == 1 {
-						email = "Race@Example.COM"
-					}
-					results[i] = signUpOutcome(e, email, fmt.Sprintf("password-race-%d", i))
-				}(i)
-			}
-			close(start)
-			wg.Wait()
-			ok, exists := 0, 0
-			for _, r := range results {
-				switch {
-				case r.err != nil:
-					t.Errorf("transport error %v", r.err)
-				case r.status == 200:
-					ok++
-				case r.status == 422 && strings.Contains(string(r.body), "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"):
-					exists++
-				default:
-					t.Errorf("sign-up answered %d %s, want 200 or 422", r.status, r.body)
+	eachSQLBackend(t, func(t *testing.T, db *backendDB, e *env) {
+		const n = 20
+		results := make([]outcome, n)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				<-start
+				email := "race@example.com"
+				if i%2 == 1 {
+					email = "Race@Example.COM"
 				}
+				results[i] = signUpOutcome(e, email, fmt.Sprintf("password-race-%d", i))
+			}(i)
+		}
+		close(start)
+		wg.Wait()
+		ok, exists := 0, 0
+		for _, r := range results {
+			switch {
+			case r.err != nil:
+				t.Errorf("transport error %v", r.err)
+			case r.status == 200:
+				ok++
+			case r.status == 422 && strings.Contains(string(r.body), "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"):
+				exists++
+			default:
+				t.Errorf("sign-up answered %d %s, want 200 or 422", r.status, r.body)
 			}
-			if ok != 1 || exists != n-1 {
-				t.Errorf("%d succeeded and %d were refused as existing, want 1 and %d", ok, exists, n-1)
-			}
-			if users, accounts := userRows(t, db, "race@example.com"); users != 1 || accounts != 1 {
-				t.Errorf("%d user rows and %d account rows, want 1 and 1", users, accounts)
-			}
-		})
-	}
+		}
+		if ok != 1 || exists != n-1 {
+			t.Errorf("%d succeeded and %d were refused as existing, want 1 and %d", ok, exists, n-1)
+		}
+		if users, accounts := userRows(t, db, "race@example.com"); users != 1 || accounts != 1 {
+			t.Errorf("%d user rows and %d account rows, want 1 and 1", users, accounts)
+		}
+	})
 }
 
 // A password reset consumes its token and sets the password; when setting

@@ -78,102 +78,91 @@ func signInStatus(e *env, email, password string) int {
 }
 
 func TestUserAndSessionWritesAreAtomic(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		open func(*testing.T) *backendDB
-	}{
-		{"postgres", func(t *testing.T) *backendDB { return openPostgres(t, nil) }},
-		{"mysql", func(t *testing.T) *backendDB { return openMySQL(t, nil) }},
-		{"sqlite", func(t *testing.T) *backendDB { return openSQLite(t) }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			db := c.open(t)
-			e := newEnvOn(t, db.store, nil)
+	eachSQLBackend(t, func(t *testing.T, db *backendDB, e *env) {
 
-			t.Run("ChangePasswordRevokingOthers", func(t *testing.T) {
-				const email, oldPW, newPW = "cp@example.com", "password-old-1", "password-new-1"
-				a := signUpRaw(t, e, email, oldPW)
-				b := signInRaw(t, e, email, oldPW)
-				body := `{"currentPassword":"` + oldPW + `","newPassword":"` + newPW + `","revokeOtherSessions":true}`
+		t.Run("ChangePasswordRevokingOthers", func(t *testing.T) {
+			const email, oldPW, newPW = "cp@example.com", "password-old-1", "password-new-1"
+			a := signUpRaw(t, e, email, oldPW)
+			b := signInRaw(t, e, email, oldPW)
+			body := `{"currentPassword":"` + oldPW + `","newPassword":"` + newPW + `","revokeOtherSessions":true}`
 
-				trig := sessionTrigger(db.name, "INSERT")
-				trig.arm(t, db)
-				o := send(&http.Client{Timeout: time.Minute}, "POST", e.srv.URL+"/api/auth/change-password", body, a.header)
-				trig.disarm(t, db)
-				if o.err != nil || o.status == 200 {
-					t.Fatalf("change-password succeeded although the new session could not be stored: %v %d %s", o.err, o.status, o.body)
-				}
-				if o.status != 503 {
-					t.Errorf("failed change-password answered %d, want 503: %s", o.status, o.body)
-				}
-				if len(o.header.Values("Set-Cookie")) != 0 {
-					t.Errorf("failed change-password set cookies: %v", o.header.Values("Set-Cookie"))
-				}
-				// Nothing happened: both sessions live, the old password works.
-				if !sessionWorks(t, e, a) || !sessionWorks(t, e, b) {
-					t.Fatal("the revocation of a failed change-password was kept")
-				}
-				if st := signInStatus(e, email, newPW); st == 200 {
-					t.Fatal("the new password of a failed change-password was kept")
-				}
-				if st := signInStatus(e, email, oldPW); st != 200 {
-					t.Fatalf("old password after a failed change-password: %d", st)
-				}
+			trig := sessionTrigger(db.name, "INSERT")
+			trig.arm(t, db)
+			o := send(&http.Client{Timeout: time.Minute}, "POST", e.srv.URL+"/api/auth/change-password", body, a.header)
+			trig.disarm(t, db)
+			if o.err != nil || o.status == 200 {
+				t.Fatalf("change-password succeeded although the new session could not be stored: %v %d %s", o.err, o.status, o.body)
+			}
+			if o.status != 503 {
+				t.Errorf("failed change-password answered %d, want 503: %s", o.status, o.body)
+			}
+			if len(o.header.Values("Set-Cookie")) != 0 {
+				t.Errorf("failed change-password set cookies: %v", o.header.Values("Set-Cookie"))
+			}
+			// Nothing happened: both sessions live, the old password works.
+			if !sessionWorks(t, e, a) || !sessionWorks(t, e, b) {
+				t.Fatal("the revocation of a failed change-password was kept")
+			}
+			if st := signInStatus(e, email, newPW); st == 200 {
+				t.Fatal("the new password of a failed change-password was kept")
+			}
+			if st := signInStatus(e, email, oldPW); st != 200 {
+				t.Fatalf("old password after a failed change-password: %d", st)
+			}
 
-				// The retry does all of it.
-				o = send(&http.Client{Timeout: time.Minute}, "POST", e.srv.URL+"/api/auth/change-password", body, a.header)
-				if o.status != 200 {
-					t.Fatalf("retry: %d %s", o.status, o.body)
-				}
-				if sessionWorks(t, e, b) {
-					t.Fatal("other session survived change-password with revokeOtherSessions")
-				}
-				if st := signInStatus(e, email, newPW); st != 200 {
-					t.Fatalf("new password after change-password: %d", st)
-				}
-			})
-
-			t.Run("AdminBan", func(t *testing.T) {
-				ctx := context.Background()
-				admin := signUpRaw(t, e, "ban-admin@example.com", "password-admin-1")
-				role := "admin"
-				if _, err := db.store.UpdateUser(ctx, admin.userID, ba.UserUpdate{Role: ba.Value(role)}); err != nil {
-					t.Fatal(err)
-				}
-				target := signUpRaw(t, e, "ban-target@example.com", "password-target-1")
-				url := e.srv.URL + "/api/admin/users/" + target.userID + "/ban"
-
-				trig := sessionTrigger(db.name, "DELETE")
-				trig.arm(t, db)
-				o := send(&http.Client{Timeout: time.Minute}, "POST", url, `{"banReason":"spam"}`, admin.header)
-				trig.disarm(t, db)
-				if o.err != nil || o.status == 200 {
-					t.Fatalf("ban succeeded although the sessions could not be revoked: %v %d %s", o.err, o.status, o.body)
-				}
-				if o.status != 503 {
-					t.Errorf("failed ban answered %d, want 503: %s", o.status, o.body)
-				}
-				u, err := db.store.GetUser(ctx, target.userID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if u.Banned != nil && *u.Banned {
-					t.Fatal("the ban of a failed ban request was kept")
-				}
-				if !sessionWorks(t, e, target) {
-					t.Fatal("target's session gone after a failed ban")
-				}
-
-				o = send(&http.Client{Timeout: time.Minute}, "POST", url, `{"banReason":"spam"}`, admin.header)
-				if o.status != 200 {
-					t.Fatalf("retry: %d %s", o.status, o.body)
-				}
-				if sessionWorks(t, e, target) {
-					t.Fatal("banned user's session still works")
-				}
-			})
+			// The retry does all of it.
+			o = send(&http.Client{Timeout: time.Minute}, "POST", e.srv.URL+"/api/auth/change-password", body, a.header)
+			if o.status != 200 {
+				t.Fatalf("retry: %d %s", o.status, o.body)
+			}
+			if sessionWorks(t, e, b) {
+				t.Fatal("other session survived change-password with revokeOtherSessions")
+			}
+			if st := signInStatus(e, email, newPW); st != 200 {
+				t.Fatalf("new password after change-password: %d", st)
+			}
 		})
-	}
+
+		t.Run("AdminBan", func(t *testing.T) {
+			ctx := context.Background()
+			admin := signUpRaw(t, e, "ban-admin@example.com", "password-admin-1")
+			role := "admin"
+			if _, err := db.store.UpdateUser(ctx, admin.userID, ba.UserUpdate{Role: ba.Value(role)}); err != nil {
+				t.Fatal(err)
+			}
+			target := signUpRaw(t, e, "ban-target@example.com", "password-target-1")
+			url := e.srv.URL + "/api/admin/users/" + target.userID + "/ban"
+
+			trig := sessionTrigger(db.name, "DELETE")
+			trig.arm(t, db)
+			o := send(&http.Client{Timeout: time.Minute}, "POST", url, `{"banReason":"spam"}`, admin.header)
+			trig.disarm(t, db)
+			if o.err != nil || o.status == 200 {
+				t.Fatalf("ban succeeded although the sessions could not be revoked: %v %d %s", o.err, o.status, o.body)
+			}
+			if o.status != 503 {
+				t.Errorf("failed ban answered %d, want 503: %s", o.status, o.body)
+			}
+			u, err := db.store.GetUser(ctx, target.userID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.Banned != nil && *u.Banned {
+				t.Fatal("the ban of a failed ban request was kept")
+			}
+			if !sessionWorks(t, e, target) {
+				t.Fatal("target's session gone after a failed ban")
+			}
+
+			o = send(&http.Client{Timeout: time.Minute}, "POST", url, `{"banReason":"spam"}`, admin.header)
+			if o.status != 200 {
+				t.Fatalf("retry: %d %s", o.status, o.body)
+			}
+			if sessionWorks(t, e, target) {
+				t.Fatal("banned user's session still works")
+			}
+		})
+	})
 }
 
 // With sessions in Redis no transaction spans both stores; change-password

@@ -253,6 +253,27 @@ func viaProxy(t testing.TB, rawURL, proxyAddr string) string {
 	return u.String()
 }
 
+// proxiedURL is rawURL, or rawURL through the proxy that proxy starts for
+// its host when proxy is non-nil.
+func proxiedURL(t testing.TB, rawURL string, proxy func(target string) string) string {
+	t.Helper()
+	if proxy == nil {
+		return rawURL
+	}
+	return viaProxy(t, rawURL, proxy(hostOf(t, rawURL)))
+}
+
+// mustMigrate fails t on err (from making st) or on st's migration.
+func mustMigrate(t testing.TB, st *sqlstore.Store, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // hostOf returns the host:port of a URL.
 func hostOf(t testing.TB, rawURL string) string {
 	t.Helper()
@@ -302,16 +323,8 @@ func openPostgres(t testing.TB, proxy func(target string) string) *backendDB {
 	}
 	t.Cleanup(direct.Close)
 	ds, err := postgres.New(direct, postgres.Options{Schema: reliabilitySchema})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ds.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	url := raw
-	if proxy != nil {
-		url = viaProxy(t, raw, proxy(hostOf(t, raw)))
-	}
+	mustMigrate(t, ds, err)
+	url := proxiedURL(t, raw, proxy)
 	sep := "?"
 	if strings.Contains(url, "?") {
 		sep = "&"
@@ -358,16 +371,8 @@ func openMySQL(t testing.TB, proxy func(target string) string) *backendDB {
 	}
 	t.Cleanup(func() { direct.Close() })
 	ds, err := mysql.New(direct, mysql.Options{Schema: reliabilitySchema})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ds.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	url := raw
-	if proxy != nil {
-		url = viaProxy(t, raw, proxy(hostOf(t, raw)))
-	}
+	mustMigrate(t, ds, err)
+	url := proxiedURL(t, raw, proxy)
 	db, err := mysql.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
@@ -379,21 +384,7 @@ func openMySQL(t testing.TB, proxy func(target string) string) *backendDB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &backendDB{
-		name: "mysql", store: st,
-		direct: func(ctx context.Context, q string, args ...any) (int64, error) {
-			res, err := direct.ExecContext(ctx, q, args...)
-			if err != nil {
-				return 0, err
-			}
-			return res.RowsAffected()
-		},
-		count:   sqlCount(direct),
-		inUse:   func() int { return db.Stats().InUse },
-		open:    func() int { return db.Stats().OpenConnections },
-		maxOpen: maxConns,
-		quote:   func(s string) string { return "`" + s + "`" },
-	}
+	return sqlBackend("mysql", st, direct, db, maxConns, func(s string) string { return "`" + s + "`" })
 }
 
 // openSQLite is a backendDB on a fresh SQLite file (no proxy possible).
@@ -405,34 +396,51 @@ func openSQLite(t testing.TB) *backendDB {
 	}
 	t.Cleanup(func() { db.Close() })
 	st, err := sqlite.New(db, sqlite.Options{Schema: reliabilitySchema})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	mustMigrate(t, st, err)
+	return sqlBackend("sqlite", st, db, db, 1<<20, func(s string) string { return `"` + s + `"` })
+}
+
+// sqlBackend is the backendDB of a store on a database/sql pool: direct
+// runs SQL on the handle that bypasses the proxy (pool itself when there
+// is none), and the in-use and open counts are pool's.
+func sqlBackend(name string, st *sqlstore.Store, direct, pool *sql.DB, maxOpen int, quote func(string) string) *backendDB {
 	return &backendDB{
-		name: "sqlite", store: st,
+		name: name, store: st,
 		direct: func(ctx context.Context, q string, args ...any) (int64, error) {
-			res, err := db.ExecContext(ctx, q, args...)
+			res, err := direct.ExecContext(ctx, q, args...)
 			if err != nil {
 				return 0, err
 			}
 			return res.RowsAffected()
 		},
-		count:   sqlCount(db),
-		inUse:   func() int { return db.Stats().InUse },
-		open:    func() int { return db.Stats().OpenConnections },
-		maxOpen: 1 << 20,
-		quote:   func(s string) string { return `"` + s + `"` },
+		count: func(ctx context.Context, q string, args ...any) (int64, error) {
+			var n int64
+			err := direct.QueryRowContext(ctx, q, args...).Scan(&n)
+			return n, err
+		},
+		inUse:   func() int { return pool.Stats().InUse },
+		open:    func() int { return pool.Stats().OpenConnections },
+		maxOpen: maxOpen,
+		quote:   quote,
 	}
 }
 
-func sqlCount(db *sql.DB) func(ctx context.Context, q string, args ...any) (int64, error) {
-	return func(ctx context.Context, q string, args ...any) (int64, error) {
-		var n int64
-		err := db.QueryRowContext(ctx, q, args...).Scan(&n)
-		return n, err
+// eachSQLBackend runs f in one subtest per SQL database (PostgreSQL,
+// MariaDB/MySQL, SQLite), on a fresh migrated store without a proxy and a
+// test server on it.
+func eachSQLBackend(t *testing.T, f func(t *testing.T, db *backendDB, e *env)) {
+	for _, c := range []struct {
+		name string
+		open func(*testing.T) *backendDB
+	}{
+		{"postgres", func(t *testing.T) *backendDB { return openPostgres(t, nil) }},
+		{"mysql", func(t *testing.T) *backendDB { return openMySQL(t, nil) }},
+		{"sqlite", func(t *testing.T) *backendDB { return openSQLite(t) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := c.open(t)
+			f(t, db, newEnvOn(t, db.store, nil))
+		})
 	}
 }
 
@@ -459,8 +467,8 @@ func redisBackend(t testing.TB, proxy func(target string) string, schema *ba.Res
 	return client, redisstore.New(client, redisstore.Options{KeyPrefix: prefix, Schema: schema}), prefix
 }
 
-// newEnvOn starts a test server on store (not SQLite's newEnv default).
-func newEnvOn(t *testing.T, store *sqlstore.Store, mod func(*server.Config)) *env {
+// newEnvOn starts a test server on store (newEnv calls it with SQLite).
+func newEnvOn(t testing.TB, store *sqlstore.Store, mod func(*server.Config)) *env {
 	t.Helper()
 	logs := &bytes.Buffer{}
 	e := &env{t: t, store: store, mailer: &captureMailer{}, logs: logs}

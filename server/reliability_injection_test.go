@@ -29,21 +29,7 @@ var injectionPayloads = []string{
 }
 
 func TestSQLInjectionStoredVerbatim(t *testing.T) {
-	cases := []struct {
-		name string
-		open func(*testing.T) *backendDB
-	}{
-		{"postgres", func(t *testing.T) *backendDB { return openPostgres(t, nil) }},
-		{"mysql", func(t *testing.T) *backendDB { return openMySQL(t, nil) }},
-		{"sqlite", func(t *testing.T) *backendDB { return openSQLite(t) }},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			db := c.open(t)
-			e := newEnvOn(t, db.store, nil)
-			checkInjection(t, db, e)
-		})
-	}
+	eachSQLBackend(t, checkInjection)
 }
 
 func checkInjection(t *testing.T, db *backendDB, e *env) {

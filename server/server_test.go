@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -52,23 +51,7 @@ type env struct {
 func newEnv(t testing.TB, mod func(*server.Config)) *env {
 	t.Helper()
 	st := storetest.OpenMigrated(t, sqlstore.SQLite, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginUsername, ba.PluginTwoFactor}}})
-	logs := &bytes.Buffer{}
-	e := &env{t: t, store: st, mailer: &captureMailer{}, logs: logs}
-	cfg := server.Config{Store: st, Secrets: []ba.Secret{{Value: secret}}, Mailer: e.mailer,
-		Log: slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))}
-	e.srv = httptest.NewUnstartedServer(nil)
-	cfg.BaseURL = "http://" + e.srv.Listener.Addr().String()
-	if mod != nil {
-		mod(&cfg)
-	}
-	s, err := server.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv.Config.Handler = s
-	e.srv.Start()
-	t.Cleanup(e.srv.Close)
-	return e
+	return newEnvOn(t, st, mod)
 }
 
 type lockedWriter struct {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -71,24 +69,12 @@ func TestServeOTel(t *testing.T) {
 	} {
 		t.Setenv(k, v)
 	}
-	prefix := testdb.Name("oteltest") + ":"
+	prefix, _ := redisPrefix(t, addr, "oteltest")
 	base, stop := startServe(t, "--otel", "--redis", "redis://"+addr+"/0", "--redis-key-prefix", prefix)
-	client := goredisClient(t, addr)
-	t.Cleanup(func() {
-		if keys, _ := client.Keys(context.Background(), prefix+"*").Result(); len(keys) > 0 {
-			client.Del(context.Background(), keys...)
-		}
-	})
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
-	res := post(t, c, base, "/api/auth/sign-up/email", `{"email":"o@example.com","password":"password123","name":"O"}`)
-	var up struct{ Token string }
-	_ = json.NewDecoder(res.Body).Decode(&up)
-	res.Body.Close()
-	if res.StatusCode != 200 || up.Token == "" {
-		t.Fatalf("sign-up: %d", res.StatusCode)
-	}
+	token := signUp(t, c, base, `{"email":"o@example.com","password":"password123","name":"O"}`)
 	u, _ := urlpkg.Parse(base)
 	var cookie string
 	for _, ck := range jar.Cookies(u) {
@@ -109,7 +95,7 @@ func TestServeOTel(t *testing.T) {
 		t.Fatalf("exports: %d of traces, %d of metrics", len(traces), len(metrics))
 	}
 	for _, body := range append(append([][]byte{}, traces...), metrics...) {
-		for _, s := range []string{up.Token, cookie, "password123", secret, prefix} {
+		for _, s := range []string{token, cookie, "password123", secret, prefix} {
 			if strings.Contains(string(body), s) {
 				t.Fatalf("an export holds %q", s)
 			}

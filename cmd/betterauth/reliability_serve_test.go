@@ -81,12 +81,6 @@ func startServeLogged(t *testing.T, args ...string) (base string, logs *syncBuff
 	return base, logs, stop
 }
 
-func clearAuthEnv(t *testing.T) {
-	for _, k := range []string{"DATABASE_URL", "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRETS", "AUTH_SECRET", "BETTER_AUTH_URL", "NODE_ENV"} {
-		t.Setenv(k, "")
-	}
-}
-
 // rawStatus writes a raw request and returns the status line's code.
 func rawStatus(t *testing.T, base string, req string) (int, string) {
 	t.Helper()

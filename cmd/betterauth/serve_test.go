@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"io"
@@ -24,44 +23,50 @@ import (
 // URL and a stop function that cancels it and waits for a clean exit.
 func startServe(t *testing.T, args ...string) (string, func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), pw, io.Discard)
-		pw.Close()
-	}()
-	lines := bufio.NewScanner(pr)
-	base := ""
-	for lines.Scan() {
-		if _, addr, ok := strings.Cut(lines.Text(), "listening on "); ok {
-			base = addr
-			break
-		}
-	}
-	if base == "" {
-		cancel()
-		t.Fatalf("serve did not start: %v", <-done)
-	}
-	go io.Copy(io.Discard, pr)
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve exited with %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not shut down")
-		}
-	}
-	t.Cleanup(stop)
+	base, _, stop := startServeLogged(t, args...)
 	return base, stop
+}
+
+// clearAuthEnv empties the environment serve reads its database, secrets
+// and base URL from.
+func clearAuthEnv(t *testing.T) {
+	for _, k := range []string{"DATABASE_URL", "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRETS", "AUTH_SECRET", "BETTER_AUTH_URL", "NODE_ENV"} {
+		t.Setenv(k, "")
+	}
+}
+
+// serveEnv is clearAuthEnv with serve's database URL and one secret set.
+func serveEnv(t *testing.T, databaseURL, secret string) {
+	clearAuthEnv(t)
+	t.Setenv("DATABASE_URL", databaseURL)
+	t.Setenv("BETTER_AUTH_SECRET", secret)
+}
+
+// redisPrefix returns a fresh Redis key prefix and a client on addr; the
+// keys under the prefix are removed when the test ends.
+func redisPrefix(t *testing.T, addr, name string) (string, *goredis.Client) {
+	prefix := testdb.Name(name) + ":"
+	client := goredisClient(t, addr)
+	t.Cleanup(func() {
+		if keys, _ := client.Keys(context.Background(), prefix+"*").Result(); len(keys) > 0 {
+			client.Del(context.Background(), keys...)
+		}
+	})
+	return prefix, client
+}
+
+// signUp signs a user up with body on base through c and returns the
+// session token of the answer, which must be 200 with a token.
+func signUp(t *testing.T, c *http.Client, base, body string) string {
+	t.Helper()
+	res := post(t, c, base, "/api/auth/sign-up/email", body)
+	var up struct{ Token string }
+	_ = json.NewDecoder(res.Body).Decode(&up)
+	res.Body.Close()
+	if res.StatusCode != 200 || up.Token == "" {
+		t.Fatalf("sign-up: %d", res.StatusCode)
+	}
+	return up.Token
 }
 
 func post(t *testing.T, c *http.Client, base, path, body string) *http.Response {
@@ -185,10 +190,7 @@ func TestServeRefusesBadConfig(t *testing.T) {
 // to: an incomplete schema stops it with advice.
 func TestServeRefusesIncompatibleSharedDatabase(t *testing.T) {
 	url := testdb.Postgres(t)
-	t.Setenv("DATABASE_URL", url)
-	t.Setenv("BETTER_AUTH_SECRET", strings.Repeat("s", 40))
-	t.Setenv("BETTER_AUTH_SECRETS", "")
-	t.Setenv("NODE_ENV", "")
+	serveEnv(t, url, strings.Repeat("s", 40))
 	err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "betterauth migrate") {
 		t.Fatalf("got %v", err)
@@ -216,24 +218,13 @@ func TestServeWithRedis(t *testing.T) {
 	addr := testdb.RedisAddr(t)
 	dir := t.TempDir()
 	t.Chdir(dir)
-	t.Setenv("DATABASE_URL", "")
-	t.Setenv("BETTER_AUTH_SECRET", strings.Repeat("r", 40))
-	t.Setenv("BETTER_AUTH_SECRETS", "")
-	t.Setenv("BETTER_AUTH_URL", "")
-	t.Setenv("NODE_ENV", "")
-	prefix := testdb.Name("servetest") + ":"
+	serveEnv(t, "", strings.Repeat("r", 40))
+	prefix, client := redisPrefix(t, addr, "servetest")
 	base, _ := startServe(t, "--redis", "redis://"+addr+"/0", "--redis-key-prefix", prefix)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
-	res := post(t, c, base, "/api/auth/sign-up/email", `{"email":"r@example.com","password":"password123","name":"R"}`)
-	var up struct{ Token string }
-	_ = json.NewDecoder(res.Body).Decode(&up)
-	res.Body.Close()
-	if res.StatusCode != 200 || up.Token == "" {
-		t.Fatalf("sign-up: %d", res.StatusCode)
-	}
-	client := goredisClient(t, addr)
-	if n, err := client.Exists(context.Background(), prefix+up.Token).Result(); err != nil || n != 1 {
+	token := signUp(t, c, base, `{"email":"r@example.com","password":"password123","name":"R"}`)
+	if n, err := client.Exists(context.Background(), prefix+token).Result(); err != nil || n != 1 {
 		t.Fatalf("session not in Redis under %s: %v %v", prefix, n, err)
 	}
 	r, err := c.Get(base + "/api/me")
@@ -241,7 +232,7 @@ func TestServeWithRedis(t *testing.T) {
 		t.Fatalf("/api/me with a Redis session: %v %v", r, err)
 	}
 	r.Body.Close()
-	client.Del(context.Background(), prefix+up.Token)
+	client.Del(context.Background(), prefix+token)
 	r, _ = c.Get(base + "/api/me")
 	if r.StatusCode != 401 {
 		t.Fatalf("deleted Redis session still accepted: %d", r.StatusCode)
@@ -261,24 +252,14 @@ func TestServeWithRedis(t *testing.T) {
 // as Redis's invalidation arrives — not after the one-minute bound.
 func TestServeRedisClientCacheTwoInstances(t *testing.T) {
 	addr := testdb.RedisAddr(t)
-	t.Setenv("DATABASE_URL", testdb.Postgres(t))
-	t.Setenv("BETTER_AUTH_SECRET", strings.Repeat("c", 40))
-	t.Setenv("BETTER_AUTH_SECRETS", "")
-	t.Setenv("BETTER_AUTH_URL", "")
-	t.Setenv("NODE_ENV", "")
-	prefix := testdb.Name("servecsc") + ":"
+	serveEnv(t, testdb.Postgres(t), strings.Repeat("c", 40))
+	prefix, _ := redisPrefix(t, addr, "servecsc")
 	// No --trusted-origins: with --addr 127.0.0.1:0 the default base URL
 	// names the port the system chose, so the sign-out below, sent with
 	// that origin, passes the origin check.
 	flags := []string{"--redis", "redis://" + addr + "/0", "--redis-key-prefix", prefix, "--redis-client-cache", "1m"}
 	baseA, _ := startServe(t, append(flags, "--migrate", "--metrics")...)
 	baseB, _ := startServe(t, flags...)
-	client := goredisClient(t, addr)
-	t.Cleanup(func() {
-		if keys, _ := client.Keys(context.Background(), prefix+"*").Result(); len(keys) > 0 {
-			client.Del(context.Background(), keys...)
-		}
-	})
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
