@@ -339,3 +339,27 @@ export const auth = betterAuth({ emailAndPassword: { enabled: true, minPasswordL
 	}
 	t.Logf("exported with better-auth %s; warnings: %q", installed.Version, res.Config.Warnings)
 }
+
+// TestExportJiti: without tsx, TypeScript loads through the app's jiti,
+// with tsconfig.json's paths (comments and all) as aliases.
+func TestExportJiti(t *testing.T) {
+	fixture := appfixture.Ensure(t)
+	dir := lightApp(t, map[string]string{
+		"tsconfig.json": `{
+  // a comment, as Next.js writes them
+  "compilerOptions": { "paths": { "@/*": ["./src/*"] }, },
+}`,
+		"src/lib/db.ts":   `export const pool: { connect(): never } = { connect() { throw new Error("no database at export"); } };`,
+		"src/lib/auth.ts": "import { betterAuth } from \"better-auth\";\nimport { pool } from \"@/lib/db\";\nvoid pool;\nexport const auth = betterAuth({ emailAndPassword: { enabled: true, minPasswordLength: 11 }, advanced: { cookiePrefix: \"jiti\" } });\n",
+	})
+	if err := os.Symlink(filepath.Join(fixture, "node_modules", "jiti"), filepath.Join(dir, "node_modules", "jiti")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Export(context.Background(), Options{Dir: dir, Env: fixtureEnv(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Loader != "jiti" || res.AuthFile != "src/lib/auth.ts" || res.Config.Cookies.Prefix != "jiti" || res.Config.EmailAndPassword.MinPasswordLength != 11 {
+		t.Errorf("loader %q, file %q, prefix %q, min %d", res.Loader, res.AuthFile, res.Config.Cookies.Prefix, res.Config.EmailAndPassword.MinPasswordLength)
+	}
+}
