@@ -21,19 +21,20 @@ var (
 // Auth's findSession reads them with secondary storage. A missing key, an
 // empty token, or a session created before the user's
 // revoked-sessions-before marker is an error matching
-// betterauth.ErrNotFound. There is never a fallback to SQL, even when
-// Better Auth also keeps sessions in the database (storeSessionInDatabase).
+// betterauth.ErrNotFound. There is never a fallback to SQL here: with
+// Better Auth's session.storeSessionInDatabase, use a DualBackend, which
+// falls back on a missing key as Better Auth does.
 // A Redis failure matches betterauth.ErrUnavailable; a stored value that is
 // not what Better Auth writes matches ErrMalformed (and ErrUnavailable).
 func (s *Store) GetSessionAndUser(ctx context.Context, token string) (*ba.Session, *ba.User, error) {
 	const op = "get session and user"
 	if token == "" {
-		return nil, nil, newError(op, ba.ErrNotFound, "empty token")
+		return nil, nil, &storeError{op: op, sentinel: ba.ErrNotFound, msg: "empty token", keyMissing: true}
 	}
 	key := s.SessionKey(token)
 	l, err := s.lookup(ctx, key)
 	if errors.Is(err, goredis.Nil) || (s.ownRevocations != nil && s.ownRevocations.isDeleted(token, s.now())) {
-		return nil, nil, newError(op, ba.ErrNotFound, "no session with this token")
+		return nil, nil, &storeError{op: op, sentinel: ba.ErrNotFound, msg: "no session with this token", keyMissing: true}
 	}
 	if err != nil {
 		return nil, nil, wrap(op, err)
