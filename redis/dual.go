@@ -6,6 +6,7 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/jsjson"
 )
 
 // SessionDatabase is the SQL side of a DualBackend: the session table, as
@@ -198,4 +199,98 @@ func (d *DualBackend) UserChanged(ctx context.Context, user *ba.User) error {
 		return err
 	}
 	return d.db.UserChanged(ctx, user)
+}
+
+// VerificationDatabase is the SQL side of a DualVerifications: the
+// verification table, as a *sqlstore.Store keeps it.
+type VerificationDatabase interface {
+	CreateVerification(ctx context.Context, v *ba.Verification) error
+	GetVerificationByIdentifier(ctx context.Context, identifier string) (*ba.Verification, error)
+	ConsumeVerification(ctx context.Context, identifier string) (*ba.Verification, error)
+	DeleteVerificationsByIdentifier(ctx context.Context, identifier string) (int64, error)
+}
+
+// DualVerifications keeps verification values in the SQL verification
+// table and in Redis, as Better Auth 1.7.25 does with secondaryStorage and
+// verification.storeInDatabase: true (db/internal-adapter.ts):
+//
+//   - CreateVerification inserts the row, then stores it in Redis under
+//     verification:<identifier> as the database returned it:
+//     {"identifier","value","expiresAt","createdAt","updatedAt","id"},
+//     TTL until expiresAt.
+//   - GetVerificationByIdentifier reads Redis, then the database.
+//   - ConsumeVerification consumes the row in a database transaction (the
+//     database decides who wins), then deletes the Redis keys.
+//   - DeleteVerificationsByIdentifier deletes both.
+//
+// The store and the database must be built with the same StoreIdentifier.
+type DualVerifications struct {
+	redis *Store
+	db    VerificationDatabase
+}
+
+// NewDualVerifications returns the pair over store and db. It panics if
+// either is nil.
+func NewDualVerifications(store *Store, db VerificationDatabase) *DualVerifications {
+	if store == nil || db == nil {
+		panic("redis.NewDualVerifications: nil store or database")
+	}
+	return &DualVerifications{redis: store, db: db}
+}
+
+// CreateVerification inserts v (the database fills in its id and stored
+// identifier), then stores the row in Redis.
+func (d *DualVerifications) CreateVerification(ctx context.Context, v *ba.Verification) error {
+	const op = "create verification"
+	if err := d.db.CreateVerification(ctx, v); err != nil {
+		return err
+	}
+	ttl := ttlSeconds(v.ExpiresAt, d.redis.nowUTC())
+	if ttl <= 0 {
+		return nil // Better Auth keeps it in the database only
+	}
+	o := jsjson.NewObject()
+	o.String("identifier", v.Identifier)
+	o.String("value", v.Value)
+	o.Date("expiresAt", v.ExpiresAt)
+	o.Date("createdAt", v.CreatedAt)
+	o.Date("updatedAt", v.UpdatedAt)
+	o.String("id", v.ID)
+	// v.Identifier is the stored form already: no second hashing.
+	if err := d.redis.client.Set(ctx, d.redis.verificationKeyStored(v.Identifier), o.Bytes(), time.Duration(ttl)*time.Second).Err(); err != nil {
+		return wrap(op, err)
+	}
+	return nil
+}
+
+// GetVerificationByIdentifier reads Redis, then the database.
+func (d *DualVerifications) GetVerificationByIdentifier(ctx context.Context, identifier string) (*ba.Verification, error) {
+	v, err := d.redis.GetVerificationByIdentifier(ctx, identifier)
+	if !errors.Is(err, ba.ErrNotFound) {
+		return v, err
+	}
+	return d.db.GetVerificationByIdentifier(ctx, identifier)
+}
+
+// ConsumeVerification consumes the row, then deletes the Redis keys.
+func (d *DualVerifications) ConsumeVerification(ctx context.Context, identifier string) (*ba.Verification, error) {
+	v, err := d.db.ConsumeVerification(ctx, identifier)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range d.redis.storeIdentifier.Candidates(identifier) {
+		if err := d.redis.client.Del(ctx, d.redis.verificationKeyStored(id)).Err(); err != nil {
+			return nil, wrap("consume verification", err)
+		}
+	}
+	return v, nil
+}
+
+// DeleteVerificationsByIdentifier deletes the Redis value and the rows,
+// and returns how many rows there were.
+func (d *DualVerifications) DeleteVerificationsByIdentifier(ctx context.Context, identifier string) (int64, error) {
+	if _, err := d.redis.DeleteVerificationsByIdentifier(ctx, identifier); err != nil {
+		return 0, err
+	}
+	return d.db.DeleteVerificationsByIdentifier(ctx, identifier)
 }

@@ -31,9 +31,18 @@ type Config struct {
 	// unless Sessions says otherwise).
 	Store *sqlstore.Store
 	// Sessions is where sessions live: Store itself by default; a
-	// *redis.Store to share Better Auth's secondaryStorage, or either behind
-	// a sessioncache.
+	// *redis.Store to share Better Auth's secondaryStorage, a
+	// *redis.DualBackend for its session.storeSessionInDatabase, or any of
+	// them behind a sessioncache. Required when Store's schema keeps
+	// sessions out of the database (Schema.SecondaryStorage).
 	Sessions SessionBackend
+	// Verifications is where verification values (password-reset tokens)
+	// live: Store itself by default; a *redis.Store when Better Auth has
+	// secondaryStorage, which keeps them only there, or a
+	// *redis.DualVerifications for its verification.storeInDatabase.
+	// Required when Store's schema keeps verification values out of the
+	// database (Schema.SecondaryStorage).
+	Verifications VerificationStore
 	// Secrets, current first (BETTER_AUTH_SECRETS / BETTER_AUTH_SECRET).
 	Secrets []ba.Secret
 	// BaseURL is Better Auth's baseURL (BETTER_AUTH_URL): the trusted origin,
@@ -110,6 +119,10 @@ type Server struct {
 	// then tells an in-process session cache, if any, what changed.
 	txSessions bool
 	txForget   func(userID string)
+	// verifications: Config.Verifications; txVerifications: it is store,
+	// so consuming a reset token and writing the password commit together.
+	verifications   VerificationStore
+	txVerifications bool
 	schema     *ba.ResolvedSchema
 	verifier   *ba.Verifier
 	log        *slog.Logger
@@ -143,8 +156,18 @@ func New(cfg Config) (*Server, error) {
 		cfg.BaseURL = "http://localhost:8080"
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	schema := cfg.Store.Schema()
 	if cfg.Sessions == nil {
+		if !schema.InDatabase(ba.ModelSession) {
+			return nil, errors.New("server: the schema keeps sessions in secondary storage (Schema.SecondaryStorage without StoreSessionInDatabase), so Config.Sessions must be the Redis store")
+		}
 		cfg.Sessions = cfg.Store
+	}
+	if cfg.Verifications == nil {
+		if !schema.InDatabase(ba.ModelVerification) {
+			return nil, errors.New("server: the schema keeps verification values in secondary storage (Schema.SecondaryStorage without StoreVerificationInDatabase), so Config.Verifications must be the Redis store")
+		}
+		cfg.Verifications = cfg.Store
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
@@ -176,6 +199,16 @@ func New(cfg Config) (*Server, error) {
 		trusted: append([]string{cfg.BaseURL}, cfg.TrustedOrigins...), now: cfg.Now,
 	}
 	s.txSessions, s.txForget = sqlSessionsOf(cfg.Sessions, cfg.Store)
+	if s.txSessions && !schema.InDatabase(ba.ModelSession) {
+		return nil, errors.New("server: Config.Sessions is the SQL store, but its schema keeps sessions in secondary storage (Schema.SecondaryStorage): use the Redis store")
+	}
+	s.verifications = cfg.Verifications
+	if sq, ok := cfg.Verifications.(*sqlstore.Store); ok && sq == cfg.Store {
+		s.txVerifications = true
+		if !schema.InDatabase(ba.ModelVerification) {
+			return nil, errors.New("server: Config.Verifications is the SQL store, but its schema keeps verification values in secondary storage (Schema.SecondaryStorage): use the Redis store")
+		}
+	}
 	if cfg.Metrics {
 		s.metrics = newMetrics(s)
 		for _, c := range cfg.MetricsCollectors {

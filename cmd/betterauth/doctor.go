@@ -12,10 +12,12 @@ import (
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
-const doctorHelp = `Usage: betterauth doctor [--database-url URL] [--plugins LIST]
+const doctorHelp = `Usage: betterauth doctor [--database-url URL] [--plugins LIST] [--secondary-storage …]
 
 Compares the database with the tables Better Auth 1.7 expects, without
-changing anything, and prints one line per finding:
+changing anything, and prints one line per finding (with
+--secondary-storage, as Better Auth, it expects no session and no
+verification table, and says so when they are there):
 
   problem: TABLE.COLUMN: …   Better Auth (or this library) would fail
   warning: TABLE.COLUMN: …   works, but worth knowing
@@ -73,7 +75,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return nil
 	}
 	fmt.Fprintf(stdout, "verdict: NOT compatible with Better Auth 1.7 (%s)\n", counts)
-	for _, step := range nextSteps(ctx, store, schema.Plugins, problems, byMigrate) {
+	for _, step := range nextSteps(ctx, store, pluginsFlag(schema.Plugins)+topologyFlags(schema), problems, byMigrate) {
 		fmt.Fprintln(stdout, "next: "+step)
 	}
 	return failed(fmt.Errorf("doctor found %d problem%s", problems, plural(problems)))
@@ -109,7 +111,7 @@ func detectedLine(detected, given []ba.Plugin) string {
 // nextSteps suggests what to run. The migration plan is computed (it only
 // reads) so the suggestion says how many statements migrate would run, or
 // why it cannot.
-func nextSteps(ctx context.Context, store *sqlstore.Store, plugins []ba.Plugin, problems, byMigrate int) []string {
+func nextSteps(ctx context.Context, store *sqlstore.Store, flags string, problems, byMigrate int) []string {
 	var steps []string
 	plan, err := store.PlanMigration(ctx)
 	switch {
@@ -118,7 +120,7 @@ func nextSteps(ctx context.Context, store *sqlstore.Store, plugins []ba.Plugin, 
 	case err != nil:
 		steps = append(steps, fmt.Sprintf("could not plan a migration: %v", err))
 	case len(plan) > 0:
-		steps = append(steps, fmt.Sprintf("run `betterauth migrate%s` to add what is missing (%d statement%s; add --dry-run to see the SQL first)", pluginsFlag(plugins), len(plan), plural(len(plan))))
+		steps = append(steps, fmt.Sprintf("run `betterauth migrate%s` to add what is missing (%d statement%s; add --dry-run to see the SQL first)", flags, len(plan), plural(len(plan))))
 	}
 	if problems > byMigrate {
 		steps = append(steps, "fix the other problems by hand (migrate never alters or drops existing columns), then run `betterauth doctor` again")

@@ -142,8 +142,11 @@ func parseFlags(fs *flag.FlagSet, args []string, help string, stdout io.Writer) 
 
 // dbFlags are the flags of the commands that work on a database.
 type dbFlags struct {
-	databaseURL string
-	plugins     string
+	databaseURL      string
+	plugins          string
+	secondaryStorage bool
+	storeSessionInDB bool
+	verificationInDB bool
 }
 
 const dbFlagsHelp = `  --database-url URL   the database; overrides DATABASE_URL. Prefer the
@@ -152,11 +155,26 @@ const dbFlagsHelp = `  --database-url URL   the database; overrides DATABASE_URL
   --plugins LIST       comma-separated Better Auth plugins whose tables the
                        database has: admin, organization, jwt, username,
                        twoFactor, apiKey (bearer is accepted and has no tables)
+  --secondary-storage  Better Auth runs with secondaryStorage (Redis): as in
+                       Better Auth, the database has no session and no
+                       verification table (serve keeps both in Redis and
+                       needs --redis)
+  --store-session-in-database
+                       with --secondary-storage: Better Auth's
+                       session.storeSessionInDatabase (the session table
+                       stays; sessions are written to both)
+  --verification-in-database
+                       with --secondary-storage: Better Auth's
+                       verification.storeInDatabase (the verification table
+                       stays; values are written to both)
 `
 
 func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.databaseURL, "database-url", "", "")
 	fs.StringVar(&f.plugins, "plugins", "", "")
+	fs.BoolVar(&f.secondaryStorage, "secondary-storage", false, "")
+	fs.BoolVar(&f.storeSessionInDB, "store-session-in-database", false, "")
+	fs.BoolVar(&f.verificationInDB, "verification-in-database", false, "")
 }
 
 // resolve reads the database URL (flag, then DATABASE_URL) and the schema.
@@ -176,7 +194,33 @@ func (f *dbFlags) resolve() (dburl.URL, ba.Schema, error) {
 	if err != nil {
 		return dburl.URL{}, ba.Schema{}, fmt.Errorf("--plugins: %w", err)
 	}
-	return u, ba.Schema{Plugins: plugins}, nil
+	if !f.secondaryStorage {
+		// Without secondaryStorage Better Auth keeps both in the database
+		// anyway: a flag that changes nothing is more likely a mistake.
+		switch {
+		case f.storeSessionInDB:
+			return dburl.URL{}, ba.Schema{}, errors.New("--store-session-in-database: only means something with --secondary-storage (without it sessions are in the database anyway)")
+		case f.verificationInDB:
+			return dburl.URL{}, ba.Schema{}, errors.New("--verification-in-database: only means something with --secondary-storage (without it verification values are in the database anyway)")
+		}
+	}
+	return u, ba.Schema{Plugins: plugins, SecondaryStorage: f.secondaryStorage, StoreSessionInDatabase: f.storeSessionInDB, StoreVerificationInDatabase: f.verificationInDB}, nil
+}
+
+// topologyFlags renders the secondary-storage flags to repeat in a
+// suggested command.
+func topologyFlags(schema ba.Schema) string {
+	var out string
+	if schema.SecondaryStorage {
+		out += " --secondary-storage"
+	}
+	if schema.StoreSessionInDatabase {
+		out += " --store-session-in-database"
+	}
+	if schema.StoreVerificationInDatabase {
+		out += " --verification-in-database"
+	}
+	return out
 }
 
 // pluginsFlag renders the --plugins flag to repeat in a suggested command.
@@ -195,13 +239,22 @@ func pluginsFlag(plugins []ba.Plugin) string {
 // file is opened read-only, and one that does not exist is not created (an
 // empty in-memory database stands in for it).
 func connect(ctx context.Context, u dburl.URL, schema ba.Schema, readOnly bool) (*sqlstore.Store, func(), error) {
+	return connectWith(ctx, u, sqlstore.Options{Schema: schema}, readOnly)
+}
+
+// connectWith is connect with all of the store's options (a read-only
+// store takes the schema only: it writes nothing).
+func connectWith(ctx context.Context, u dburl.URL, opts sqlstore.Options, readOnly bool) (*sqlstore.Store, func(), error) {
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
-	open := dburl.Open
+	var store *sqlstore.Store
+	var closeStore func()
+	var err error
 	if readOnly {
-		open = dburl.OpenReadOnly
+		store, closeStore, err = dburl.OpenReadOnly(ctx, u, opts.Schema)
+	} else {
+		store, closeStore, err = dburl.OpenWith(ctx, u, opts)
 	}
-	store, closeStore, err := open(ctx, u, schema)
 	if err != nil {
 		if u.Driver == dburl.SQLite {
 			return nil, nil, fmt.Errorf("%w (check the path and that its directory exists and is writable)", err)

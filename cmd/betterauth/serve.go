@@ -62,6 +62,8 @@ Environment (Better Auth's names):
                         --trusted-origins (comma-separated, no spaces)
   NODE_ENV              "production" turns rate limits on and refuses
                         secrets shorter than 32 characters
+  REDIS_URL             with --secondary-storage and no --redis: the Redis
+                        Better Auth's secondaryStorage uses
 
 Flags (default in brackets):
   --addr HOST:PORT              listen address [127.0.0.1:8080]
@@ -86,8 +88,23 @@ Flags (default in brackets):
                                 secondaryStorage (@better-auth/redis-storage,
                                 key prefix "better-auth:") and share rate-limit
                                 counts between instances
-                                (redis://[:password@]host:6379/0)
+                                (redis://[:password@]host:6379/0). With
+                                --secondary-storage, reset-password tokens
+                                live there too and the database needs no
+                                session or verification table, exactly as
+                                Better Auth's own with secondaryStorage
   --redis-key-prefix PREFIX     [better-auth:]
+  --preserve-session-in-database
+                                with --store-session-in-database: Better
+                                Auth's session.preserveSessionInDatabase
+                                (a session that ends keeps its row, expired;
+                                a session missing from Redis is no session,
+                                the database is not read)
+  --store-identifier plain|hashed
+                                Better Auth's verification.storeIdentifier:
+                                verification identifiers (reset tokens)
+                                stored as they are or as base64url SHA-256
+                                [plain]
   --redis-client-cache DUR      answer session reads from memory, kept
                                 fresh by Redis (RESP3 client tracking: any
                                 change or deletion, by Better Auth or
@@ -150,6 +167,8 @@ type serveFlags struct {
 	redisClientCacheSize     int
 	logResetLinks            bool
 	cleanupInterval          time.Duration
+	preserveSessionInDB      bool
+	storeIdentifier          string
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -179,6 +198,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&f.redisClientCacheSize, "redis-client-cache-size", 20000, "")
 	fs.BoolVar(&f.logResetLinks, "log-reset-links", false, "")
 	fs.DurationVar(&f.cleanupInterval, "cleanup-interval", time.Hour, "")
+	fs.BoolVar(&f.preserveSessionInDB, "preserve-session-in-database", false, "")
+	fs.StringVar(&f.storeIdentifier, "store-identifier", "plain", "")
 	if done, err := parseFlags(fs, args, serveHelp, stdout); done || err != nil {
 		return err
 	}
@@ -191,9 +212,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.cleanupInterval != 0 && f.cleanupInterval < time.Second {
 		return fmt.Errorf("--cleanup-interval: %s is neither 0 (off) nor at least 1s", f.cleanupInterval)
 	}
-	if err := f.checkRedisClientCache(); err != nil {
-		return err
-	}
 	if f.cookieCacheMemo < 0 {
 		return fmt.Errorf("--cookie-cache-memo: %d is neither 0 (off) nor a number of entries", f.cookieCacheMemo)
 	}
@@ -205,6 +223,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	u, schema, err := f.db.resolve()
 	if err != nil {
+		return err
+	}
+	storeIdentifier, err := ba.ParseIdentifierMode(f.storeIdentifier)
+	if err != nil {
+		return fmt.Errorf("--store-identifier: %q is neither plain nor hashed", f.storeIdentifier)
+	}
+	if err := f.checkTopology(schema); err != nil {
+		return err
+	}
+	if err := f.checkRedisClientCache(); err != nil {
 		return err
 	}
 	secrets, err := serveSecrets(u, production, log)
@@ -296,7 +324,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
-	store, closeStore, err := openServeStore(ctx, u, schema, embedded)
+	storeOpts := sqlstore.Options{Schema: schema, StoreIdentifier: ba.IdentifierStorage{Default: storeIdentifier}}
+	store, closeStore, err := openServeStore(ctx, u, storeOpts, embedded)
 	if err != nil {
 		return err
 	}
@@ -306,7 +335,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg.Store = store
 	if f.redisURL != "" {
-		closeRedis, err := useRedis(ctx, &cfg, f.redisURL, f.redisPrefix, f.redisClientCache, f.redisClientCacheSize)
+		closeRedis, err := useRedis(ctx, &cfg, f.redisURL, f.redisPrefix, f.redisClientCache, f.redisClientCacheSize, storeOpts.StoreIdentifier, f.preserveSessionInDB)
 		if err != nil {
 			return err
 		}
@@ -341,7 +370,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cleaned := make(chan struct{})
 		go func() {
 			defer close(cleaned)
-			cleanExpired(cleanCtx, store, f.cleanupInterval, log)
+			var cleaner expiredRowCleaner = store
+			if f.preserveSessionInDB {
+				// Better Auth keeps ended sessions' rows for audit: the
+				// cleanup must not delete them.
+				cleaner = keepSessionRows{store}
+			}
+			cleanExpired(cleanCtx, cleaner, f.cleanupInterval, log)
 		}()
 		defer func() { stopCleaning(); <-cleaned }() // before the store closes
 	}
@@ -361,6 +396,25 @@ func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(serveGCPercent)
 	}
+}
+
+// checkTopology validates the secondary-storage flags against each other
+// and against --redis (REDIS_URL stands in for it with
+// --secondary-storage), before anything is opened.
+func (f *serveFlags) checkTopology(schema ba.Schema) error {
+	if f.preserveSessionInDB && !schema.StoreSessionInDatabase {
+		return errors.New("--preserve-session-in-database: only means something with --store-session-in-database (and --secondary-storage)")
+	}
+	if !schema.SecondaryStorage {
+		return nil
+	}
+	if f.redisURL == "" {
+		f.redisURL = strings.TrimSpace(os.Getenv("REDIS_URL"))
+	}
+	if f.redisURL == "" {
+		return errors.New("--secondary-storage: Better Auth then keeps sessions and verification values in its secondaryStorage, so serve needs that Redis: pass --redis URL (or set REDIS_URL)")
+	}
+	return nil
 }
 
 // checkRedisClientCache validates --redis-client-cache and its size
@@ -391,7 +445,7 @@ const clientCacheDrain = 20 * time.Millisecond
 // useRedis points sessions and rate limits at Redis, with a client-side
 // cache when clientCache > 0 (its staleness bound). The error never
 // contains the URL's password.
-func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string, clientCache time.Duration, cacheSize int) (func(), error) {
+func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string, clientCache time.Duration, cacheSize int, storeIdentifier ba.IdentifierStorage, preserveSessionInDB bool) (func(), error) {
 	opts, err := goredis.ParseURL(rawURL)
 	if err != nil {
 		return nil, errors.New("--redis: not a Redis URL (expected redis://[:password@]host:6379/0 or rediss://…)")
@@ -414,9 +468,22 @@ func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string, cl
 		}
 		cfg.MetricsCollectors = append(cfg.MetricsCollectors, clientCacheMetrics(client)...)
 	}
-	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema()})
+	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema(), StoreIdentifier: storeIdentifier})
 	cfg.Sessions = store
 	cfg.SessionBackendName = "redis"
+	if schema := cfg.Store.Schema(); schema.SecondaryStorage() {
+		// Better Auth's secondaryStorage topology: verification values in
+		// Redis, and sessions and verification values in both when its
+		// storeInDatabase options say so.
+		if schema.InDatabase(ba.ModelSession) {
+			cfg.Sessions = redisstore.NewDualBackend(store, cfg.Store, redisstore.DualOptions{PreserveSessionInDatabase: preserveSessionInDB})
+			cfg.SessionBackendName = "redis+database"
+		}
+		cfg.Verifications = store
+		if schema.InDatabase(ba.ModelVerification) {
+			cfg.Verifications = redisstore.NewDualVerifications(store, cfg.Store)
+		}
+	}
 	cfg.Limiter = server.RedisRateLimiter{Client: client}
 	cfg.Ready = append(cfg.Ready, func(ctx context.Context) error { return client.Ping(ctx).Err() })
 	return func() { client.Close() }, nil
@@ -615,15 +682,15 @@ func generatedSecret(dbPath string, log *slog.Logger) ([]ba.Secret, error) {
 
 // openServeStore opens the database; the embedded default gets WAL so that
 // concurrent requests read while one writes.
-func openServeStore(ctx context.Context, u dburl.URL, schema ba.Schema, embedded bool) (*sqlstore.Store, func(), error) {
+func openServeStore(ctx context.Context, u dburl.URL, opts sqlstore.Options, embedded bool) (*sqlstore.Store, func(), error) {
 	if !embedded {
-		return connect(ctx, u, schema, false)
+		return connectWith(ctx, u, opts, false)
 	}
 	db, err := sqlite.OpenWAL(ctx, u.DSN)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w (check that the working directory is writable)", err)
 	}
-	s, err := sqlite.New(db, sqlite.Options{Schema: schema})
+	s, err := sqlite.New(db, opts)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
@@ -658,9 +725,29 @@ func prepareSchema(ctx context.Context, store *sqlstore.Store, u dburl.URL, migr
 		if len(problems) > 3 {
 			problems = append(problems[:3], fmt.Sprintf("and %d more", len(problems)-3))
 		}
-		return fmt.Errorf("the database does not match Better Auth's schema (%s) — run `betterauth doctor` for details and `betterauth migrate` (or serve --migrate) to fix it", strings.Join(problems, "; "))
+		hint := ""
+		if !store.Schema().SecondaryStorage() && missingSessionOrVerification(rep, store.Schema()) {
+			hint = "; if Better Auth runs with secondaryStorage, it creates no session or verification table: pass --secondary-storage (and --redis)"
+		}
+		return fmt.Errorf("the database does not match Better Auth's schema (%s) — run `betterauth doctor` for details and `betterauth migrate` (or serve --migrate) to fix it%s", strings.Join(problems, "; "), hint)
 	}
 	return nil
+}
+
+// missingSessionOrVerification reports whether the check found the session
+// or the verification table missing.
+func missingSessionOrVerification(rep *sqlstore.Report, schema *ba.ResolvedSchema) bool {
+	for _, f := range rep.Findings {
+		if f.Severity != sqlstore.Problem || f.Column != "" {
+			continue
+		}
+		for _, m := range []string{ba.ModelSession, ba.ModelVerification} {
+			if t := schema.Table(m); t != nil && f.Table == t.Name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // serveOn serves on ln until ctx ends, then stops taking connections and
