@@ -123,15 +123,15 @@ type Server struct {
 	// so consuming a reset token and writing the password commit together.
 	verifications   VerificationStore
 	txVerifications bool
-	schema     *ba.ResolvedSchema
-	verifier   *ba.Verifier
-	log        *slog.Logger
-	limiter    RateLimiter
-	hashSem    chan struct{}
-	trusted    []string
-	secure     bool
-	now        func() time.Time
-	handler    http.Handler
+	schema          *ba.ResolvedSchema
+	verifier        *ba.Verifier
+	log             *slog.Logger
+	limiter         RateLimiter
+	hashSem         chan struct{}
+	trusted         []string
+	secure          bool
+	now             func() time.Time
+	handler         http.Handler
 	// patterns lists every registered route, for the OpenAPI document.
 	patterns []string
 	metrics  *metrics
