@@ -719,7 +719,11 @@ func prepareSchema(ctx context.Context, store *sqlstore.Store, u dburl.URL, migr
 		var problems []string
 		for _, f := range rep.Findings {
 			if f.Severity == sqlstore.Problem {
-				problems = append(problems, f.Table+"."+f.Column+": "+f.Message)
+				where := f.Table
+				if f.Column != "" {
+					where += "." + f.Column
+				}
+				problems = append(problems, where+": "+f.Message)
 			}
 		}
 		if len(problems) > 3 {
