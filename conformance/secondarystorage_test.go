@@ -440,7 +440,7 @@ func TestStoreSessionInDatabase(t *testing.T) {
 // Redis miss is no session on both sides, and ending a session keeps its
 // row with expiresAt = updatedAt = now — the same row Better Auth keeps.
 func TestPreserveSessionInDatabase(t *testing.T) {
-	for _, name := range []string{"sqlite", "postgres"} {
+	for _, name := range []string{"sqlite", "postgres", "mysql"} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			f := newSSFixture(t, dialects()[name](t), ssOptions{schema: ba.Schema{StoreSessionInDatabase: true}, preserve: true})
