@@ -16,6 +16,13 @@ import (
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
+var (
+	_ server.VerificationStore   = (*redis.Store)(nil)
+	_ server.VerificationStore   = (*redis.DualVerifications)(nil)
+	_ redis.SessionDatabase      = (*sqlstore.Store)(nil)
+	_ redis.VerificationDatabase = (*sqlstore.Store)(nil)
+)
+
 // A schema that keeps sessions and verification values in secondary
 // storage (no tables) needs the Redis store for both: New says so rather
 // than serving on tables that do not exist.

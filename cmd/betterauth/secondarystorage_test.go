@@ -70,6 +70,7 @@ func TestSecondaryStorageFlagsRefused(t *testing.T) {
 		{[]string{"serve", "--addr", "127.0.0.1:0", "--secondary-storage"}, "--secondary-storage: Better Auth then keeps sessions and verification values in its secondaryStorage, so serve needs that Redis: pass --redis URL (or set REDIS_URL)"},
 		{[]string{"serve", "--addr", "127.0.0.1:0", "--preserve-session-in-database"}, "--preserve-session-in-database: only means something with --store-session-in-database"},
 		{[]string{"serve", "--addr", "127.0.0.1:0", "--store-identifier", "custom"}, `--store-identifier: "custom" is neither plain nor hashed`},
+		{[]string{"session", "revoke", "--user", "a@example.com", "--secondary-storage"}, "with --secondary-storage Better Auth's sessions live in Redis"},
 	} {
 		r := runCmd(t, "", append(c.args, "--database-url", url)...).expect(t, 2)
 		if !strings.Contains(r.err.Error(), c.want) {
