@@ -107,6 +107,9 @@ func newSSFixture(t *testing.T, db database, o ssOptions) *ssFixture {
 	if o.schema.StoreSessionInDatabase {
 		cfg.Sessions = redis.NewDualBackend(rs, store, redis.DualOptions{PreserveSessionInDatabase: o.preserve})
 	}
+	if o.schema.StoreVerificationInDatabase {
+		cfg.Verifications = redis.NewDualVerifications(rs, store)
+	}
 	mail := &captureMailer{}
 	cfg.Mailer = mail
 	hs := httptest.NewUnstartedServer(nil)
@@ -542,4 +545,86 @@ func listSessionIDs(t *testing.T, h *batest.Harness, token string) []string {
 		ids = append(ids, s.ID)
 	}
 	return ids
+}
+
+// TestVerificationInDatabase: with verification.storeInDatabase too, the
+// verification table stays, values are written to both (Redis holding the
+// row as the database returned it, id last), and a reset token goes both
+// ways, consumed in the database and dropped from Redis.
+func TestVerificationInDatabase(t *testing.T) {
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newSSFixture(t, dialects()[name](t), ssOptions{
+				schema:  ba.Schema{StoreVerificationInDatabase: true},
+				baExtra: map[string]any{"verification": map[string]any{"storeInDatabase": true}},
+			})
+			if got := tables(t, f.store); !slices.Equal(got, []string{"account", "user", "verification"}) {
+				t.Fatalf("tables %v", got)
+			}
+			f.baSignUp(t, "vdb@example.com")
+			f.storageSets(t)
+			if st, text := f.baStatus(t, "/api/auth/request-password-reset", map[string]any{"email": "vdb@example.com"}); st != 200 {
+				t.Fatalf("request-password-reset: %d %s", st, text)
+			}
+			var email struct{ Token string }
+			f.h.MustCall(t, "lastResetEmail", nil, &email)
+			set, ok := f.storageSets(t)["verification:reset-password:"+email.Token]
+			if !ok {
+				t.Fatal("Better Auth wrote no Redis value")
+			}
+			row, err := f.store.GetVerificationByIdentifier(ctx, "reset-password:"+email.Token)
+			if err != nil {
+				t.Fatalf("Better Auth wrote no row: %v", err)
+			}
+			// Go writes the same bytes for the same row.
+			twinPrefix := f.prefix + "twin:"
+			twin := redis.NewDualVerifications(redis.New(f.client, redis.Options{KeyPrefix: twinPrefix}), replayRow{row})
+			if err := twin.CreateVerification(ctx, &ba.Verification{Identifier: row.Identifier}); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := f.client.Get(ctx, twinPrefix+"verification:"+row.Identifier).Result(); got != set.Value {
+				t.Fatalf("values differ:\n Go           %s\n Better Auth  %s", got, set.Value)
+			}
+			if st, body := f.goPost(t, "/api/auth/reset-password", map[string]any{"token": email.Token, "newPassword": "new-password-2"}); st != 200 {
+				t.Fatalf("Go reset-password: %d %v", st, body)
+			}
+			if n, _ := f.client.Exists(ctx, f.prefix+"verification:reset-password:"+email.Token).Result(); n != 0 {
+				t.Fatal("Go left the Redis copy of a consumed token")
+			}
+			f.goPost(t, "/api/auth/request-password-reset", map[string]any{"email": "vdb@example.com"})
+			goToken := f.mail.token()
+			if _, err := f.store.GetVerificationByIdentifier(ctx, "reset-password:"+goToken); err != nil {
+				t.Fatalf("Go wrote no row: %v", err)
+			}
+			if st, text := f.baStatus(t, "/api/auth/reset-password", map[string]any{"token": goToken, "newPassword": "ba-password-3"}); st != 200 {
+				t.Fatalf("Better Auth reset-password with Go's token: %d %s", st, text)
+			}
+			if n, _ := f.client.Exists(ctx, f.prefix+"verification:reset-password:"+goToken).Result(); n != 0 {
+				t.Fatal("Better Auth left the Redis copy of Go's token")
+			}
+			if st, body := f.goPost(t, "/api/auth/reset-password", map[string]any{"token": goToken, "newPassword": "go-password-4"}); st != 400 {
+				t.Fatalf("Go accepted a token Better Auth consumed: %d %v", st, body)
+			}
+		})
+	}
+}
+
+// replayRow is a verification database whose CreateVerification hands
+// back a row already written, so that a DualVerifications stores it in
+// Redis as it would its own.
+type replayRow struct{ row *ba.Verification }
+
+func (r replayRow) CreateVerification(_ context.Context, v *ba.Verification) error {
+	*v = *r.row
+	return nil
+}
+func (replayRow) GetVerificationByIdentifier(context.Context, string) (*ba.Verification, error) {
+	return nil, ba.ErrNotFound
+}
+func (replayRow) ConsumeVerification(context.Context, string) (*ba.Verification, error) {
+	return nil, ba.ErrNotFound
+}
+func (replayRow) DeleteVerificationsByIdentifier(context.Context, string) (int64, error) {
+	return 0, nil
 }
