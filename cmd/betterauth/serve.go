@@ -169,6 +169,7 @@ type serveFlags struct {
 	cleanupInterval          time.Duration
 	preserveSessionInDB      bool
 	storeIdentifier          string
+	redisSource              string // "--redis", or "REDIS_URL" when read from there
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -335,11 +336,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg.Store = store
 	if f.redisURL != "" {
-		closeRedis, err := useRedis(ctx, &cfg, f.redisURL, f.redisPrefix, f.redisClientCache, f.redisClientCacheSize, storeOpts.StoreIdentifier, f.preserveSessionInDB)
+		closeRedis, err := useRedis(ctx, &cfg, f.redisSource, f.redisURL, f.redisPrefix, f.redisClientCache, f.redisClientCacheSize, storeOpts.StoreIdentifier, f.preserveSessionInDB)
 		if err != nil {
 			return err
 		}
 		defer closeRedis()
+		if !schema.SecondaryStorage {
+			log.Warn("--redis without --secondary-storage: sessions live in Redis but reset-password tokens in the verification table, where Better Auth 1.5+ with secondaryStorage never looks; pass --secondary-storage to share them as Better Auth does")
+		}
 		if f.redisClientCache > 0 {
 			log.Info("Redis client-side cache on: session reads are answered from memory until Redis reports a change", "max_staleness", f.redisClientCache.String(), "max_entries", f.redisClientCacheSize)
 		}
@@ -409,7 +413,7 @@ func (f *serveFlags) checkTopology(schema ba.Schema) error {
 		return nil
 	}
 	if f.redisURL == "" {
-		f.redisURL = strings.TrimSpace(os.Getenv("REDIS_URL"))
+		f.redisURL, f.redisSource = strings.TrimSpace(os.Getenv("REDIS_URL")), "REDIS_URL"
 	}
 	if f.redisURL == "" {
 		return errors.New("--secondary-storage: Better Auth then keeps sessions and verification values in its secondaryStorage, so serve needs that Redis: pass --redis URL (or set REDIS_URL)")
@@ -445,10 +449,13 @@ const clientCacheDrain = 20 * time.Millisecond
 // useRedis points sessions and rate limits at Redis, with a client-side
 // cache when clientCache > 0 (its staleness bound). The error never
 // contains the URL's password.
-func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string, clientCache time.Duration, cacheSize int, storeIdentifier ba.IdentifierStorage, preserveSessionInDB bool) (func(), error) {
+func useRedis(ctx context.Context, cfg *server.Config, source, rawURL, prefix string, clientCache time.Duration, cacheSize int, storeIdentifier ba.IdentifierStorage, preserveSessionInDB bool) (func(), error) {
 	opts, err := goredis.ParseURL(rawURL)
 	if err != nil {
-		return nil, errors.New("--redis: not a Redis URL (expected redis://[:password@]host:6379/0 or rediss://…)")
+		if source == "" {
+			source = "--redis"
+		}
+		return nil, errors.New(source + ": not a Redis URL (expected redis://[:password@]host:6379/0 or rediss://…)")
 	}
 	if clientCache > 0 {
 		opts.Protocol = 3 // invalidations arrive as RESP3 pushes
