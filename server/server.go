@@ -100,8 +100,9 @@ type Config struct {
 	// (when Metrics is on): series of the parts wired around the server,
 	// such as the Redis client-side cache's hits.
 	MetricsCollectors []prometheus.Collector
-	// SessionBackendName labels session-store latency: "database" (default)
-	// or "redis".
+	// SessionBackendName labels session-store latency: "database" (default),
+	// "redis", or what you name yours (serve: "redis+database" for a
+	// redis.DualBackend).
 	SessionBackendName string
 	// Ready checks backing services for /readyz (besides the database).
 	Ready []func(context.Context) error
