@@ -1213,3 +1213,34 @@ func dedupe(list []string) []string {
 	}
 	return out
 }
+
+// IdentifierStorage returns the app's verification.storeIdentifier as the
+// stores take it. A custom hash function ("custom") cannot be mirrored in
+// Go: it is an error, so that Go never writes or looks for values under
+// identifiers Better Auth would not find.
+func (c *AppConfig) IdentifierStorage() (IdentifierStorage, error) {
+	s := c.Verification.StoreIdentifier
+	mode := func(o string) (IdentifierMode, error) {
+		if o == "" {
+			return IdentifierPlain, nil
+		}
+		m, err := ParseIdentifierMode(o)
+		if err != nil {
+			return "", fmt.Errorf("%w: verification.storeIdentifier %q: Better Auth hashes with the app's own function, which Go cannot run; use \"plain\" or \"hashed\"", ErrAppConfig, o)
+		}
+		return m, nil
+	}
+	var out IdentifierStorage
+	var err error
+	if out.Default, err = mode(s.Default); err != nil {
+		return IdentifierStorage{}, err
+	}
+	for _, o := range s.Overrides {
+		m, err := mode(o.Option)
+		if err != nil {
+			return IdentifierStorage{}, err
+		}
+		out.Overrides = append(out.Overrides, IdentifierOverride{Prefix: o.Prefix, Mode: m})
+	}
+	return out, nil
+}

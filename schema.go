@@ -169,6 +169,23 @@ type Schema struct {
 	// Tables customises tables by model name ("user", "session", "account",
 	// "verification", "organization", "member", "invitation", "jwks", …).
 	Tables map[string]TableConfig
+	// SecondaryStorage says Better Auth runs with a secondaryStorage (Redis,
+	// usually through @better-auth/redis-storage). As Better Auth's
+	// getAuthTables does then, the session and verification tables are not
+	// part of the database — sessions and verification values live in
+	// secondary storage — unless StoreSessionInDatabase or
+	// StoreVerificationInDatabase keeps them there too. migrate creates
+	// neither table, doctor and serve do not ask for them, and a SQL store
+	// refuses their methods. Default false: both are tables.
+	SecondaryStorage bool
+	// StoreSessionInDatabase is Better Auth's session.storeSessionInDatabase:
+	// with SecondaryStorage, the session table stays (sessions are written to
+	// both). Without SecondaryStorage it changes nothing. Default false.
+	StoreSessionInDatabase bool
+	// StoreVerificationInDatabase is Better Auth's
+	// verification.storeInDatabase: with SecondaryStorage, the verification
+	// table stays. Without SecondaryStorage it changes nothing. Default false.
+	StoreVerificationInDatabase bool
 }
 
 // Table is one resolved table: its model name, table name and fields in
@@ -216,14 +233,34 @@ func (t *Table) Additional() []Field {
 // ResolvedSchema is a Schema with every table and column name worked out.
 // Stores build all their SQL from it once, when they are created.
 type ResolvedSchema struct {
-	Tables  []*Table
-	byModel map[string]*Table
-	plugins map[Plugin]bool
+	// Tables are the tables of the database, in Better Auth's order: those
+	// Better Auth's getAuthTables returns, so without session and
+	// verification when they live in secondary storage (see InDatabase).
+	Tables    []*Table
+	byModel   map[string]*Table
+	plugins   map[Plugin]bool
+	external  map[string]bool // models kept in secondary storage only
+	secondary bool
 }
 
 // Table returns the table of a model ("user", "session", …) or nil when the
-// schema does not have it (a plugin table whose plugin is off).
+// schema does not have it (a plugin table whose plugin is off). A model kept
+// in secondary storage (Schema.SecondaryStorage) is still returned: its
+// fields shape the session JSON and cookie cache all the same; InDatabase
+// tells whether it is a table.
 func (r *ResolvedSchema) Table(model string) *Table { return r.byModel[model] }
+
+// InDatabase reports whether a model is a table of the database: false for
+// a model the schema does not have, and for session and verification when
+// they live in secondary storage only (Schema.SecondaryStorage without
+// StoreSessionInDatabase / StoreVerificationInDatabase).
+func (r *ResolvedSchema) InDatabase(model string) bool {
+	return r.byModel[model] != nil && !r.external[model]
+}
+
+// SecondaryStorage reports whether the schema was resolved for a Better
+// Auth with secondaryStorage (Schema.SecondaryStorage).
+func (r *ResolvedSchema) SecondaryStorage() bool { return r.secondary }
 
 // HasPlugin reports whether the schema includes a plugin.
 func (r *ResolvedSchema) HasPlugin(p Plugin) bool { return r.plugins[p] }
@@ -554,7 +591,19 @@ func (s Schema) Resolve() (*ResolvedSchema, error) {
 		}
 		tableNames[strings.ToLower(t.Name)] = t.Model
 	}
-	r.Tables = tables
+	r.secondary = s.SecondaryStorage
+	r.external = map[string]bool{}
+	if s.SecondaryStorage {
+		// Better Auth's getAuthTables: neither table exists with
+		// secondaryStorage unless its storeInDatabase option says so.
+		r.external[ModelSession] = !s.StoreSessionInDatabase
+		r.external[ModelVerification] = !s.StoreVerificationInDatabase
+	}
+	for _, t := range tables {
+		if !r.external[t.Model] {
+			r.Tables = append(r.Tables, t)
+		}
+	}
 	return r, nil
 }
 

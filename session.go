@@ -199,7 +199,8 @@ type SessionStore interface {
 
 // SessionBackend is where sessions live, read and written: the SQL session
 // table (*sqlstore.Store, the default), Redis secondary storage
-// (*redis.Store) or a cache in front of either
+// (*redis.Store), both as Better Auth's session.storeSessionInDatabase
+// keeps them (*redis.DualBackend) or a cache in front of any of them
 // (*sessioncache.CachedBackend). Better Auth reads and writes both the same
 // way; every method means the same on every backend, and the shared store
 // suite (internal/storetest.RunSessionBackend) checks that on each.

@@ -22,3 +22,9 @@ func TestSessionBackend(t *testing.T) {
 
 // TestTracer checks what the store reports to Options.Tracer.
 func TestTracer(t *testing.T) { storetest.RunTracer(t, newStore, "mysql") }
+func TestVerificationStore(t *testing.T) {
+	storetest.RunVerificationStore(t, storetest.SQLVerifications(func(tb testing.TB) storetest.Factory {
+		db := storetest.NewDatabase(tb, sqlstore.MySQL)
+		return db.Open
+	}))
+}

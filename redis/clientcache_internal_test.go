@@ -1,9 +1,15 @@
 package redis
 
 import (
+	"context"
+	"errors"
 	"strconv"
 	"testing"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/betterauth-go/betterauth/internal/testdb"
 )
 
 func TestLocalRevocations(t *testing.T) {
@@ -68,5 +74,29 @@ func TestLocalRevocationsBounded(t *testing.T) {
 	r.deleted("fresh", now.Add(time.Second))
 	if len(r.tokens) != 1 || !r.isDeleted("fresh", now.Add(time.Second)) {
 		t.Fatalf("%d tokens after a prune of expired ones, want 1", len(r.tokens))
+	}
+}
+
+// TestGetAndDeleteScript: without GETDEL (Redis before 6.2) the script
+// reads and deletes in one step, as @better-auth/redis-storage's fallback.
+func TestGetAndDeleteScript(t *testing.T) {
+	c := goredis.NewClient(&goredis.Options{Addr: testdb.RedisAddr(t)})
+	defer c.Close()
+	ctx := context.Background()
+	s := New(c, Options{KeyPrefix: testdb.Name("getdel") + ":"})
+	s.noGetDel.Store(true)
+	key := s.verificationKeyStored("k")
+	if err := c.Set(ctx, key, "v", time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.getAndDelete(ctx, key)
+	if err != nil || string(b) != "v" {
+		t.Fatalf("getAndDelete = %q, %v", b, err)
+	}
+	if _, err := s.getAndDelete(ctx, key); !errors.Is(err, goredis.Nil) {
+		t.Fatalf("second getAndDelete: %v, want redis.Nil", err)
+	}
+	if isUnknownCommand(errors.New("ERR unknown command 'GETDEL'")) {
+		t.Fatal("a plain error is not a Redis reply")
 	}
 }

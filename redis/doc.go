@@ -4,13 +4,22 @@
 // Go service can verify, create, refresh and revoke the sessions of a
 // TypeScript app that runs Better Auth.
 //
-// With secondary storage, Better Auth keeps sessions only in Redis (the
-// session table is not even part of its schema) under three kinds of key,
+// With secondary storage, Better Auth keeps sessions and verification
+// values (reset-password tokens, OTPs) only in Redis — its getAuthTables
+// then has neither a session nor a verification table — under these keys,
 // each after the prefix ("better-auth:" by default):
 //
 //	<token>                            {"session":{…},"user":{…}}       TTL floor((expiresAt − now)/1000) s
 //	active-sessions-<userId>           [{"token":"…","expiresAt":<ms>}] sorted by expiresAt, TTL until the last one
 //	revoked-sessions-before-<userId>   <epoch ms> as digits (1.7.16+)  sessions created earlier are revoked
+//	verification:<identifier>          {"createdAt","updatedAt","value","identifier","expiresAt"}  TTL until expiresAt
+//
+// A password reset is verification:reset-password:<token>, its value the
+// user id, 3600 s. With verification.storeIdentifier "hashed" the key holds
+// base64url(SHA-256(identifier)) instead (Options.StoreIdentifier; a custom
+// hash function cannot be mirrored). ConsumeVerification reads and deletes
+// in one step (GETDEL, or a Lua script before Redis 6.2), so two servers
+// presented one token cannot both use it.
 //
 // Entries Go writes are byte for byte the ones Better Auth writes for the
 // same values (CreateSession, RefreshSession and UserChanged are checked
@@ -25,12 +34,22 @@
 // user copy inside them after a user changes (UserChanged): a *Store is a
 // betterauth.SessionBackend.
 //
-// What it is not: it stores no users, accounts or verification values (those
-// live in the SQL database; see the postgres, mysql and sqlite packages), it
-// never falls back to the database on a miss (with
-// session.storeSessionInDatabase Better Auth does, for sessions written
-// before Redis was added; use a SQL store for those), and it does not read
-// Better Auth's rate-limit or verification keys. Only the
+// A Store is also a verification store (CreateVerification,
+// GetVerificationByIdentifier, ConsumeVerification,
+// DeleteVerificationsByIdentifier, with the SQL store's meaning), which is
+// what `betterauth serve --secondary-storage` uses for reset-password.
+//
+// With session.storeSessionInDatabase, Better Auth writes sessions to both
+// Redis and the session table and, on a Redis miss, reads the table —
+// unless session.preserveSessionInDatabase, which keeps the rows of ended
+// sessions (expired) and never reads them. DualBackend does exactly that
+// over a Store and a SQL store; DualVerifications is the same for
+// verification.storeInDatabase.
+//
+// What it is not: it stores no users or accounts (those live in the SQL
+// database; see the postgres, mysql and sqlite packages), a Store alone
+// never falls back to the database on a miss (DualBackend does), and it
+// does not read Better Auth's rate-limit keys. Only the
 // @better-auth/redis-storage key layout is supported: a plain
 // prefix + key string per value.
 //

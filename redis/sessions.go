@@ -21,8 +21,9 @@ var (
 // Auth's findSession reads them with secondary storage. A missing key, an
 // empty token, or a session created before the user's
 // revoked-sessions-before marker is an error matching
-// betterauth.ErrNotFound. There is never a fallback to SQL, even when
-// Better Auth also keeps sessions in the database (storeSessionInDatabase).
+// betterauth.ErrNotFound. There is never a fallback to SQL here: with
+// Better Auth's session.storeSessionInDatabase, use a DualBackend, which
+// falls back on a missing key as Better Auth does.
 // A Redis failure matches betterauth.ErrUnavailable; a stored value that is
 // not what Better Auth writes matches ErrMalformed (and ErrUnavailable).
 func (s *Store) GetSessionAndUser(ctx context.Context, token string) (_ *ba.Session, _ *ba.User, err error) {
@@ -30,12 +31,12 @@ func (s *Store) GetSessionAndUser(ctx context.Context, token string) (_ *ba.Sess
 	ctx, t := s.trace(ctx, op)
 	defer t.end(ctx, &err)
 	if token == "" {
-		return nil, nil, newError(op, ba.ErrNotFound, "empty token")
+		return nil, nil, &storeError{op: op, sentinel: ba.ErrNotFound, msg: "empty token", keyMissing: true}
 	}
 	key := s.SessionKey(token)
 	l, err := s.lookup(ctx, key)
 	if errors.Is(err, goredis.Nil) || (s.ownRevocations != nil && s.ownRevocations.isDeleted(token, s.now())) {
-		return nil, nil, newError(op, ba.ErrNotFound, "no session with this token")
+		return nil, nil, &storeError{op: op, sentinel: ba.ErrNotFound, msg: "no session with this token", keyMissing: true}
 	}
 	if err != nil {
 		return nil, nil, wrap(op, err)

@@ -84,6 +84,13 @@ type Options struct {
 	// behind by a CreateSession that failed halfway. Never a token or a
 	// session's key. Default slog.Default().
 	Log *slog.Logger
+	// StoreIdentifier is Better Auth's verification.storeIdentifier: how
+	// the identifier of a verification value becomes its key (plain by
+	// default, or hashed; see betterauth.IdentifierStorage). It must be the
+	// app's, or Go and Better Auth miss each other's values. New panics on
+	// a mode that is neither plain nor hashed (check it first with
+	// IdentifierStorage.Validate).
+	StoreIdentifier ba.IdentifierStorage
 }
 
 // coreSchema is Better Auth's default schema, resolved once.
@@ -109,9 +116,11 @@ type Store struct {
 	mgetOK           bool        // single node: MGET of an entry and its marker
 	batcher          *coalesce.Batcher[sessionLookup]
 	// ownRevocations: set when the client caches replies in process.
-	ownRevocations *localRevocations
-	tracer         ba.QueryTracer
-	log            *slog.Logger
+	tracer          ba.QueryTracer
+	log             *slog.Logger
+	ownRevocations  *localRevocations
+	storeIdentifier ba.IdentifierStorage
+	noGetDel        atomic.Bool // the server answered GETDEL with "unknown command"
 }
 
 // New returns a Store on client (a *redis.Client, *redis.ClusterClient,
@@ -120,6 +129,9 @@ type Store struct {
 func New(client goredis.UniversalClient, opts Options) *Store {
 	if client == nil {
 		panic("redis.New: nil client")
+	}
+	if err := opts.StoreIdentifier.Validate(); err != nil {
+		panic("redis.New: Options.StoreIdentifier: " + err.Error())
 	}
 	s := &Store{
 		client:           client,
@@ -130,6 +142,7 @@ func New(client goredis.UniversalClient, opts Options) *Store {
 		now:              opts.Now,
 		tracer:           opts.Tracer,
 		log:              opts.Log,
+		storeIdentifier:  opts.StoreIdentifier,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -221,6 +234,10 @@ type storeError struct {
 	malformed bool
 	msg       string
 	ctxErr    error
+	// keyMissing: ErrNotFound because there is no entry under the key, not
+	// because a marker revoked it (the database fallback of a DualBackend
+	// applies only then, as in Better Auth's findSession).
+	keyMissing bool
 }
 
 func (e *storeError) Error() string {

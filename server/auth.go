@@ -815,7 +815,7 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 	default:
 		token := ba.RandomString(24)
 		v := ba.NewVerification(ba.VerificationCreate{Identifier: "reset-password:" + token, Value: user.ID, ExpiresAt: s.now().Add(time.Hour)}, s.now())
-		if err := s.store.CreateVerification(r.Context(), v); err != nil {
+		if err := s.verifications.CreateVerification(r.Context(), v); err != nil {
 			return err
 		}
 		callback := ""
@@ -881,7 +881,7 @@ func (s *Server) resetPasswordCallback(w http.ResponseWriter, r *http.Request) e
 	if !ok {
 		return errInvalidCallbackURL
 	}
-	v, err := s.store.GetVerificationByIdentifier(r.Context(), "reset-password:"+token)
+	v, err := s.verifications.GetVerificationByIdentifier(r.Context(), "reset-password:"+token)
 	if err != nil && !errors.Is(err, ba.ErrNotFound) {
 		return err
 	}
@@ -921,7 +921,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	identifier := "reset-password:" + *token
 	// An unknown token costs no scrypt run, as in Better Auth (which looks
 	// the token up before hashing).
-	if v, err := s.store.GetVerificationByIdentifier(r.Context(), identifier); errors.Is(err, ba.ErrNotFound) || (err == nil && v.IsExpired(s.now())) {
+	if v, err := s.verifications.GetVerificationByIdentifier(r.Context(), identifier); errors.Is(err, ba.ErrNotFound) || (err == nil && v.IsExpired(s.now())) {
 		return errInvalidToken
 	} else if err != nil {
 		return err
@@ -930,25 +930,38 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Consuming the token and writing the password are one transaction:
-	// when the write fails, the link still works.
-	err = s.store.WithTx(r.Context(), func(tx *sqlstore.Store) error {
-		v, err := tx.ConsumeVerification(r.Context(), identifier)
-		if err != nil {
-			return err
-		}
-		acct, err := tx.GetCredentialAccount(r.Context(), v.Value)
+	setPassword := func(tx *sqlstore.Store, userID string) error {
+		acct, err := tx.GetCredentialAccount(r.Context(), userID)
 		switch {
 		case errors.Is(err, ba.ErrNotFound):
 			// A user who signed up with a provider gets a password
 			// account, as Better Auth does.
-			return tx.CreateAccount(r.Context(), &ba.Account{UserID: v.Value, ProviderID: ba.ProviderCredential, AccountID: v.Value, Password: &hash})
+			return tx.CreateAccount(r.Context(), &ba.Account{UserID: userID, ProviderID: ba.ProviderCredential, AccountID: userID, Password: &hash})
 		case err != nil:
 			return err
 		}
 		_, err = tx.UpdateAccount(r.Context(), acct.ID, ba.AccountUpdate{Password: ba.Value(hash)})
 		return err
-	})
+	}
+	if s.txVerifications {
+		// Consuming the token and writing the password are one
+		// transaction: when the write fails, the link still works.
+		err = s.store.WithTx(r.Context(), func(tx *sqlstore.Store) error {
+			v, err := tx.ConsumeVerification(r.Context(), identifier)
+			if err != nil {
+				return err
+			}
+			return setPassword(tx, v.Value)
+		})
+	} else {
+		// In secondary storage the token is consumed first and for good
+		// (GETDEL cannot roll back), as Better Auth's
+		// resetCredentialPassword does: a failed write spends the link.
+		var v *ba.Verification
+		if v, err = s.verifications.ConsumeVerification(r.Context(), identifier); err == nil {
+			err = s.store.WithTx(r.Context(), func(tx *sqlstore.Store) error { return setPassword(tx, v.Value) })
+		}
+	}
 	if errors.Is(err, ba.ErrNotFound) {
 		return errInvalidToken
 	}

@@ -31,9 +31,18 @@ type Config struct {
 	// unless Sessions says otherwise).
 	Store *sqlstore.Store
 	// Sessions is where sessions live: Store itself by default; a
-	// *redis.Store to share Better Auth's secondaryStorage, or either behind
-	// a sessioncache.
+	// *redis.Store to share Better Auth's secondaryStorage, a
+	// *redis.DualBackend for its session.storeSessionInDatabase, or any of
+	// them behind a sessioncache. Required when Store's schema keeps
+	// sessions out of the database (Schema.SecondaryStorage).
 	Sessions SessionBackend
+	// Verifications is where verification values (password-reset tokens)
+	// live: Store itself by default; a *redis.Store when Better Auth has
+	// secondaryStorage, which keeps them only there, or a
+	// *redis.DualVerifications for its verification.storeInDatabase.
+	// Required when Store's schema keeps verification values out of the
+	// database (Schema.SecondaryStorage).
+	Verifications VerificationStore
 	// Secrets, current first (BETTER_AUTH_SECRETS / BETTER_AUTH_SECRET).
 	Secrets []ba.Secret
 	// BaseURL is Better Auth's baseURL (BETTER_AUTH_URL): the trusted origin,
@@ -108,8 +117,9 @@ type Config struct {
 	// (when Metrics is on): series of the parts wired around the server,
 	// such as the Redis client-side cache's hits.
 	MetricsCollectors []prometheus.Collector
-	// SessionBackendName labels session-store latency: "database" (default)
-	// or "redis".
+	// SessionBackendName labels session-store latency: "database" (default),
+	// "redis", or what you name yours (serve: "redis+database" for a
+	// redis.DualBackend).
 	SessionBackendName string
 	// Ready checks backing services for /readyz (besides the database).
 	Ready []func(context.Context) error
@@ -132,15 +142,19 @@ type Server struct {
 	// then tells an in-process session cache, if any, what changed.
 	txSessions bool
 	txForget   func(userID string)
-	schema     *ba.ResolvedSchema
-	verifier   *ba.Verifier
-	log        *slog.Logger
-	limiter    RateLimiter
-	hashSem    chan struct{}
-	trusted    []string
-	secure     bool
-	now        func() time.Time
-	handler    http.Handler
+	// verifications: Config.Verifications; txVerifications: it is store,
+	// so consuming a reset token and writing the password commit together.
+	verifications   VerificationStore
+	txVerifications bool
+	schema          *ba.ResolvedSchema
+	verifier        *ba.Verifier
+	log             *slog.Logger
+	limiter         RateLimiter
+	hashSem         chan struct{}
+	trusted         []string
+	secure          bool
+	now             func() time.Time
+	handler         http.Handler
 	// patterns lists every registered route, for the OpenAPI document.
 	patterns []string
 	metrics  *metrics
@@ -165,8 +179,18 @@ func New(cfg Config) (*Server, error) {
 		cfg.BaseURL = "http://localhost:8080"
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	schema := cfg.Store.Schema()
 	if cfg.Sessions == nil {
+		if !schema.InDatabase(ba.ModelSession) {
+			return nil, errors.New("server: the schema keeps sessions in secondary storage (Schema.SecondaryStorage without StoreSessionInDatabase), so Config.Sessions must be the Redis store")
+		}
 		cfg.Sessions = cfg.Store
+	}
+	if cfg.Verifications == nil {
+		if !schema.InDatabase(ba.ModelVerification) {
+			return nil, errors.New("server: the schema keeps verification values in secondary storage (Schema.SecondaryStorage without StoreVerificationInDatabase), so Config.Verifications must be the Redis store")
+		}
+		cfg.Verifications = cfg.Store
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
@@ -207,6 +231,16 @@ func New(cfg Config) (*Server, error) {
 		trusted: append([]string{cfg.BaseURL}, cfg.TrustedOrigins...), now: cfg.Now,
 	}
 	s.txSessions, s.txForget = sqlSessionsOf(cfg.Sessions, cfg.Store)
+	if s.txSessions && !schema.InDatabase(ba.ModelSession) {
+		return nil, errors.New("server: Config.Sessions is the SQL store, but its schema keeps sessions in secondary storage (Schema.SecondaryStorage): use the Redis store")
+	}
+	s.verifications = cfg.Verifications
+	if sq, ok := cfg.Verifications.(*sqlstore.Store); ok && sq == cfg.Store {
+		s.txVerifications = true
+		if !schema.InDatabase(ba.ModelVerification) {
+			return nil, errors.New("server: Config.Verifications is the SQL store, but its schema keeps verification values in secondary storage (Schema.SecondaryStorage): use the Redis store")
+		}
+	}
 	if cfg.Metrics {
 		s.metrics = newMetrics(s)
 		for _, c := range cfg.MetricsCollectors {

@@ -15,6 +15,29 @@ import (
 // possibly behind a sessioncache. It is betterauth.SessionBackend.
 type SessionBackend = ba.SessionBackend
 
+// VerificationStore is where verification values live: the SQL
+// verification table (*sqlstore.Store, the default) or Redis secondary
+// storage (*redis.Store, *redis.DualVerifications). Every method means the
+// same on each: identifiers are given as Better Auth's code builds them
+// ("reset-password:<token>") and stored as the store's StoreIdentifier
+// option says.
+type VerificationStore interface {
+	// CreateVerification stores a new value.
+	CreateVerification(ctx context.Context, v *ba.Verification) error
+	// GetVerificationByIdentifier returns the newest value, expired or not;
+	// ErrNotFound when there is none.
+	GetVerificationByIdentifier(ctx context.Context, identifier string) (*ba.Verification, error)
+	// ConsumeVerification returns the newest unexpired value and deletes
+	// the identifier's values, atomically: of concurrent callers only one
+	// gets it. ErrNotFound when there is none or it expired.
+	ConsumeVerification(ctx context.Context, identifier string) (*ba.Verification, error)
+	// DeleteVerificationsByIdentifier deletes the identifier's values and
+	// returns how many there were.
+	DeleteVerificationsByIdentifier(ctx context.Context, identifier string) (int64, error)
+}
+
+var _ VerificationStore = (*sqlstore.Store)(nil)
+
 // sqlSessionsOf reports whether backend keeps sessions in store's session
 // table (the store itself, possibly behind a sessioncache), and how to make
 // that cache forget a user's sessions.

@@ -1,9 +1,12 @@
 package sqlite_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/betterauth-go/betterauth/internal/storetest"
+	"github.com/betterauth-go/betterauth/internal/testdb"
+	"github.com/betterauth-go/betterauth/sqlite"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
@@ -22,3 +25,22 @@ func TestSessionBackend(t *testing.T) {
 
 // TestTracer checks what the store reports to Options.Tracer.
 func TestTracer(t *testing.T) { storetest.RunTracer(t, newStore, "sqlite") }
+func TestVerificationStore(t *testing.T) {
+	// One database handle for every store: two handles on one SQLite file
+	// refuse each other's concurrent write transactions (SQLITE_BUSY), a
+	// limit of SQLite, not of the stores.
+	storetest.RunVerificationStore(t, storetest.SQLVerifications(func(tb testing.TB) storetest.Factory {
+		db, err := sqlite.Open(context.Background(), testdb.SQLite(tb))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		return func(tb testing.TB, opts sqlstore.Options) *sqlstore.Store {
+			s, err := sqlite.New(db, opts)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return s
+		}
+	}))
+}

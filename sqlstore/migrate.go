@@ -219,6 +219,16 @@ func (s *Store) Check(ctx context.Context) (*Report, error) {
 			}
 		}
 	}
+	// With secondaryStorage Better Auth neither creates nor reads these
+	// tables; one that is there anyway is a sign the configuration differs.
+	for _, m := range []struct{ model, option string }{
+		{ba.ModelSession, "session.storeSessionInDatabase"},
+		{ba.ModelVerification, "verification.storeInDatabase"},
+	} {
+		if t := s.schema.Table(m.model); t != nil && !s.schema.InDatabase(m.model) && cat.Tables[t.Name] != nil {
+			add(Warning, t.Name, "", "table exists, but with secondaryStorage and without %s Better Auth keeps its rows in secondary storage and never reads this table", m.option)
+		}
+	}
 	return r, nil
 }
 

@@ -11,6 +11,7 @@ type queries struct {
 	sessionsAndUsersByTokenList                                       map[int]string // MySQL: IN (…) by size
 	sessionsActiveByUser, sessionDeleteByID, sessionDeleteByToken     string
 	sessionsDeleteByUser                                              string
+	sessionExpireByToken, sessionsExpireByUser                        string
 	sessionsDeleteExpired                                             expiredCleanup
 
 	accountInsert, accountByID, accountsByUser, accountByProvider string
@@ -55,6 +56,12 @@ func buildQueries(s *Store) queries {
 	q.sessionDeleteByToken = "DELETE FROM " + ss.name + " WHERE " + ss.col("token") + " = " + p(1)
 	q.sessionsDeleteByUser = "DELETE FROM " + ss.name + " WHERE " + ss.col("userId") + " = " + p(1)
 	q.sessionsDeleteExpired = batchedCleanup(k, ss.name, ss.col("id"), ss.col("expiresAt"), s.batchSize)
+	// Better Auth's endPreservedSessions: updateMany({expiresAt: now}) on
+	// the live rows, updatedAt following by its onUpdate.
+	expire := "UPDATE " + ss.name + " SET " + ss.col("expiresAt") + " = " + p(1) + ", " + ss.col("updatedAt") + " = " + p(2) + " WHERE "
+	live := " AND " + ss.col("expiresAt") + " > " + p(4)
+	q.sessionExpireByToken = expire + ss.col("token") + " = " + p(3) + live
+	q.sessionsExpireByUser = expire + ss.col("userId") + " = " + p(3) + live
 
 	a := s.account
 	q.accountInsert = a.insertSQL()

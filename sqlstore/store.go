@@ -52,6 +52,11 @@ type Options struct {
 	// arguments (see package github.com/betterauth-go/betterauth/otel).
 	// Default none, which costs nothing.
 	Tracer ba.QueryTracer
+	// StoreIdentifier is Better Auth's verification.storeIdentifier: how
+	// verification identifiers are stored in the identifier column (plain
+	// by default, or hashed; see betterauth.IdentifierStorage). It must be
+	// the app's, or Go and Better Auth miss each other's values.
+	StoreIdentifier ba.IdentifierStorage
 }
 
 // CleanupBatch is one batch of an expired-row cleanup.
@@ -75,6 +80,11 @@ type Store struct {
 	batcher   *coalesce.Batcher[sessionAndUser] // nil: every lookup its own query
 	tracer    ba.QueryTracer
 
+	// Tables the schema keeps out of the database (Schema.SecondaryStorage):
+	// their methods refuse with ErrNotInDatabase.
+	noSessions, noVerifications bool
+	storeIdentifier             ba.IdentifierStorage
+
 	user         *codec[ba.User]
 	session      *codec[ba.Session]
 	account      *codec[ba.Account]
@@ -92,7 +102,11 @@ func New(drv Driver, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{drv: drv, opts: opts, kind: drv.Kind, schema: schema, now: opts.Now, batchSize: opts.BatchSize, onCleanup: opts.CleanupObserver, tracer: opts.Tracer}
+	if err := opts.StoreIdentifier.Validate(); err != nil {
+		return nil, fmt.Errorf("sqlstore: Options.StoreIdentifier: %w", err)
+	}
+	s := &Store{drv: drv, opts: opts, kind: drv.Kind, schema: schema, now: opts.Now, batchSize: opts.BatchSize, onCleanup: opts.CleanupObserver, tracer: opts.Tracer,
+		noSessions: !schema.InDatabase(ba.ModelSession), noVerifications: !schema.InDatabase(ba.ModelVerification), storeIdentifier: opts.StoreIdentifier}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -255,6 +269,18 @@ func (e *storeError) As(target any) bool {
 }
 
 func (s *Store) nowUTC() time.Time { return ba.Truncate(s.now()) }
+
+// ErrNotInDatabase is matched by the error of a session or verification
+// method of a store whose schema keeps that model in secondary storage
+// (betterauth.Schema.SecondaryStorage): the table does not exist, so the
+// call is refused before it reaches the database. Use the redis package's
+// store for those.
+var ErrNotInDatabase = errors.New("not in the database: the schema keeps it in secondary storage (Schema.SecondaryStorage)")
+
+// notInDatabase is the refusal of a method on a model the database lacks.
+func notInDatabase(op, model string) error {
+	return &storeError{op: op, msg: model + " " + ErrNotInDatabase.Error(), cause: ErrNotInDatabase}
+}
 
 // queryRows runs q and calls each for every row.
 func (s *Store) queryRows(ctx context.Context, q string, args []any, each func(Rows) error) error {

@@ -214,13 +214,16 @@ func (s *Store) UpdateUser(ctx context.Context, id string, up ba.UserUpdate) (*b
 	return s.GetUser(ctx, id)
 }
 
-// DeleteUser deletes a user and, first, their sessions and accounts in the
+// DeleteUser deletes a user and, first, their sessions (unless sessions
+// live in secondary storage only: revoke those there) and accounts in the
 // same transaction. Better Auth deletes them explicitly too, because MySQL
 // ignores inline REFERENCES … ON DELETE CASCADE.
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	err := s.WithTx(ctx, func(tx *Store) error {
-		if _, err := tx.drv.DB.Exec(ctx, tx.q.sessionsDeleteByUser, id); err != nil {
-			return err
+		if !tx.noSessions {
+			if _, err := tx.drv.DB.Exec(ctx, tx.q.sessionsDeleteByUser, id); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.drv.DB.Exec(ctx, tx.q.accountsDeleteByUser, id); err != nil {
 			return err

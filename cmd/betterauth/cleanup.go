@@ -17,6 +17,13 @@ type expiredRowCleaner interface {
 
 var _ expiredRowCleaner = (*sqlstore.Store)(nil)
 
+// keepSessionRows cleans verifications only: with
+// session.preserveSessionInDatabase the rows of ended sessions are kept on
+// purpose.
+type keepSessionRows struct{ expiredRowCleaner }
+
+func (keepSessionRows) DeleteExpiredSessions(context.Context) (int64, error) { return 0, nil }
+
 // cleanExpired deletes expired sessions and verifications every interval
 // (±10 %) until ctx ends; the first run comes after a random part of the
 // interval (at most 5 minutes), so that instances started together do not

@@ -12,10 +12,12 @@ import (
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
-const doctorHelp = `Usage: betterauth doctor [--database-url URL] [--plugins LIST]
+const doctorHelp = `Usage: betterauth doctor [--database-url URL] [--plugins LIST] [--secondary-storage …]
 
 Compares the database with the tables Better Auth 1.7 expects, without
-changing anything, and prints one line per finding:
+changing anything, and prints one line per finding (with
+--secondary-storage, as Better Auth, it expects no session and no
+verification table, and says so when they are there):
 
   problem: TABLE.COLUMN: …   Better Auth (or this library) would fail
   warning: TABLE.COLUMN: …   works, but worth knowing
@@ -77,7 +79,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return nil
 	}
 	fmt.Fprintf(stdout, "verdict: NOT compatible with Better Auth 1.7 (%s)\n", counts)
-	for _, step := range nextSteps(ctx, store, db.suggestedFlags(schema.Plugins), problems, byMigrate) {
+	for _, step := range nextSteps(ctx, store, db.suggestedFlags(schema.Plugins)+db.topologySuggestion(schema), problems, byMigrate) {
 		fmt.Fprintln(stdout, "next: "+step)
 	}
 	return failed(fmt.Errorf("doctor found %d problem%s", problems, plural(problems)))

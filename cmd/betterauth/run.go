@@ -154,7 +154,10 @@ type dbFlags struct {
 	config      string
 	// app is the app's exported config, loaded by resolve from --config
 	// or BETTER_AUTH_CONFIG; nil without one.
-	app *ba.AppConfig
+	app              *ba.AppConfig
+	secondaryStorage bool
+	storeSessionInDB bool
+	verificationInDB bool
 }
 
 const dbFlagsHelp = `  --database-url URL   the database; overrides DATABASE_URL. Prefer the
@@ -168,12 +171,27 @@ const dbFlagsHelp = `  --database-url URL   the database; overrides DATABASE_URL
                        export" (default: BETTER_AUTH_CONFIG): tables, renames,
                        additional fields, plugins, cookies, sessions; flags
                        given beside it override it
+  --secondary-storage  Better Auth runs with secondaryStorage (Redis): as in
+                       Better Auth, the database has no session and no
+                       verification table (serve keeps both in Redis and
+                       needs --redis)
+  --store-session-in-database
+                       with --secondary-storage: Better Auth's
+                       session.storeSessionInDatabase (the session table
+                       stays; sessions are written to both)
+  --verification-in-database
+                       with --secondary-storage: Better Auth's
+                       verification.storeInDatabase (the verification table
+                       stays; values are written to both)
 `
 
 func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.databaseURL, "database-url", "", "")
 	fs.StringVar(&f.plugins, "plugins", "", "")
 	fs.StringVar(&f.config, "config", "", "")
+	fs.BoolVar(&f.secondaryStorage, "secondary-storage", false, "")
+	fs.BoolVar(&f.storeSessionInDB, "store-session-in-database", false, "")
+	fs.BoolVar(&f.verificationInDB, "verification-in-database", false, "")
 }
 
 // loadConfig loads the app config of --config, else of BETTER_AUTH_CONFIG
@@ -220,13 +238,33 @@ func (f *dbFlags) resolve(stderr io.Writer) (dburl.URL, ba.Schema, error) {
 	if err != nil {
 		return dburl.URL{}, ba.Schema{}, fmt.Errorf("--plugins: %w", err)
 	}
-	if f.app == nil {
-		return u, ba.Schema{Plugins: plugins}, nil
+	if !f.secondaryStorage {
+		// Without secondaryStorage Better Auth keeps both in the database
+		// anyway: a flag that changes nothing is more likely a mistake.
+		switch {
+		case f.storeSessionInDB:
+			return dburl.URL{}, ba.Schema{}, errors.New("--store-session-in-database: only means something with --secondary-storage (without it sessions are in the database anyway)")
+		case f.verificationInDB:
+			return dburl.URL{}, ba.Schema{}, errors.New("--verification-in-database: only means something with --secondary-storage (without it verification values are in the database anyway)")
+		}
 	}
-	schema := f.app.Schema()
-	if strings.TrimSpace(f.plugins) != "" {
-		schema = withPlugins(schema, plugins)
-		fmt.Fprintf(stderr, "warning: --plugins replaces the config's plugins (%s)%s\n", pluginNames(f.app.Schema().Plugins), pluginsFlag(plugins))
+	schema := ba.Schema{Plugins: plugins}
+	if f.app != nil {
+		schema = f.app.Schema()
+		if strings.TrimSpace(f.plugins) != "" {
+			schema = withPlugins(schema, plugins)
+			fmt.Fprintf(stderr, "warning: --plugins replaces the config's plugins (%s)%s\n", pluginNames(f.app.Schema().Plugins), pluginsFlag(plugins))
+		}
+		// The app's config says where Better Auth keeps sessions and
+		// verification values; the flags can only add to it.
+		schema.SecondaryStorage = f.app.SecondaryStorage
+		schema.StoreSessionInDatabase = f.app.SecondaryStorage && f.app.SessionsInDatabase()
+		schema.StoreVerificationInDatabase = f.app.SecondaryStorage && f.app.VerificationInDatabase()
+	}
+	if f.secondaryStorage {
+		schema.SecondaryStorage = true
+		schema.StoreSessionInDatabase = schema.StoreSessionInDatabase || f.storeSessionInDB
+		schema.StoreVerificationInDatabase = schema.StoreVerificationInDatabase || f.verificationInDB
 	}
 	return u, schema, nil
 }
@@ -276,6 +314,22 @@ func pluginNames(plugins []ba.Plugin) string {
 	return strings.Join(names, ",")
 }
 
+// topologyFlags renders the secondary-storage flags to repeat in a
+// suggested command.
+func topologyFlags(schema ba.Schema) string {
+	var out string
+	if schema.SecondaryStorage {
+		out += " --secondary-storage"
+	}
+	if schema.StoreSessionInDatabase {
+		out += " --store-session-in-database"
+	}
+	if schema.StoreVerificationInDatabase {
+		out += " --verification-in-database"
+	}
+	return out
+}
+
 // pluginsFlag renders the --plugins flag to repeat in a suggested command.
 func pluginsFlag(plugins []ba.Plugin) string {
 	if len(plugins) == 0 {
@@ -312,4 +366,13 @@ func connectWith(ctx context.Context, u dburl.URL, opts sqlstore.Options, readOn
 		return nil, nil, fmt.Errorf("%w (check that the server is running and the database URL is right)", err)
 	}
 	return store, func() { _ = closeDB() }, nil
+}
+
+// topologySuggestion is topologyFlags for a suggested command, unless the
+// app's config (repeated by suggestedFlags) already says it.
+func (f *dbFlags) topologySuggestion(schema ba.Schema) string {
+	if f.app != nil && f.config != "" && !f.secondaryStorage {
+		return ""
+	}
+	return topologyFlags(schema)
 }

@@ -63,6 +63,8 @@ Environment (Better Auth's names):
                         --trusted-origins (comma-separated, no spaces)
   NODE_ENV              "production" turns rate limits on and refuses
                         secrets shorter than 32 characters
+  REDIS_URL             with --secondary-storage and no --redis: the Redis
+                        Better Auth's secondaryStorage uses
 
 Flags (default in brackets):
   --addr HOST:PORT              listen address [127.0.0.1:8080]
@@ -87,8 +89,23 @@ Flags (default in brackets):
                                 secondaryStorage (@better-auth/redis-storage,
                                 key prefix "better-auth:") and share rate-limit
                                 counts between instances
-                                (redis://[:password@]host:6379/0)
+                                (redis://[:password@]host:6379/0). With
+                                --secondary-storage, reset-password tokens
+                                live there too and the database needs no
+                                session or verification table, exactly as
+                                Better Auth's own with secondaryStorage
   --redis-key-prefix PREFIX     [better-auth:]
+  --preserve-session-in-database
+                                with --store-session-in-database: Better
+                                Auth's session.preserveSessionInDatabase
+                                (a session that ends keeps its row, expired;
+                                a session missing from Redis is no session,
+                                the database is not read)
+  --store-identifier plain|hashed
+                                Better Auth's verification.storeIdentifier:
+                                verification identifiers (reset tokens)
+                                stored as they are or as base64url SHA-256
+                                [plain]
   --redis-client-cache DUR      answer session reads from memory, kept
                                 fresh by Redis (RESP3 client tracking: any
                                 change or deletion, by Better Auth or
@@ -159,6 +176,9 @@ type serveFlags struct {
 	logResetLinks            bool
 	cleanupInterval          time.Duration
 	otel                     bool
+	preserveSessionInDB      bool
+	storeIdentifier          string
+	redisSource              string // "--redis", or "REDIS_URL" when read from there
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -189,6 +209,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&f.logResetLinks, "log-reset-links", false, "")
 	fs.DurationVar(&f.cleanupInterval, "cleanup-interval", time.Hour, "")
 	fs.BoolVar(&f.otel, "otel", false, "")
+	fs.BoolVar(&f.preserveSessionInDB, "preserve-session-in-database", false, "")
+	fs.StringVar(&f.storeIdentifier, "store-identifier", "plain", "")
 	if done, err := parseFlags(fs, args, serveHelp, stdout); done || err != nil {
 		return err
 	}
@@ -204,9 +226,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.cleanupInterval != 0 && f.cleanupInterval < time.Second {
 		return fmt.Errorf("--cleanup-interval: %s is neither 0 (off) nor at least 1s", f.cleanupInterval)
 	}
-	if err := f.checkRedisClientCache(); err != nil {
-		return err
-	}
 	if f.cookieCacheMemo < 0 {
 		return fmt.Errorf("--cookie-cache-memo: %d is neither 0 (off) nor a number of entries", f.cookieCacheMemo)
 	}
@@ -218,6 +237,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	u, schema, err := f.db.resolve(stderr)
 	if err != nil {
+		return err
+	}
+	storeIdentifier, err := ba.ParseIdentifierMode(f.storeIdentifier)
+	if err != nil {
+		return fmt.Errorf("--store-identifier: %q is neither plain nor hashed", f.storeIdentifier)
+	}
+	identifiers := ba.IdentifierStorage{Default: storeIdentifier}
+	if f.db.app != nil && !set["store-identifier"] {
+		if identifiers, err = f.db.app.IdentifierStorage(); err != nil {
+			return err
+		}
+	}
+	if err := f.checkTopology(schema); err != nil {
+		return err
+	}
+	if err := f.checkRedisClientCache(); err != nil {
 		return err
 	}
 	secrets, err := serveSecrets(u, production, log)
@@ -341,7 +376,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
-	store, closeStore, err := openServeStore(ctx, u, sqlstore.Options{Schema: schema, Tracer: tel.queryTracer()}, embedded)
+	storeOpts := sqlstore.Options{Schema: schema, Tracer: tel.queryTracer(), StoreIdentifier: identifiers}
+	store, closeStore, err := openServeStore(ctx, u, storeOpts, embedded)
 	if err != nil {
 		return err
 	}
@@ -351,11 +387,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg.Store = store
 	if f.redisURL != "" {
-		closeRedis, err := useRedis(ctx, &cfg, f.redisURL, f.redisPrefix, f.redisClientCache, f.redisClientCacheSize, tel.queryTracer())
+		closeRedis, err := useRedis(ctx, &cfg, f.redisSource, f.redisURL, f.redisPrefix, f.redisClientCache, f.redisClientCacheSize, storeOpts.StoreIdentifier, f.preserveSessionInDB, tel.queryTracer())
 		if err != nil {
 			return err
 		}
 		defer closeRedis()
+		if !schema.SecondaryStorage {
+			log.Warn("--redis without --secondary-storage: sessions live in Redis but reset-password tokens in the verification table, where Better Auth 1.5+ with secondaryStorage never looks; pass --secondary-storage to share them as Better Auth does")
+		}
 		if f.redisClientCache > 0 {
 			log.Info("Redis client-side cache on: session reads are answered from memory until Redis reports a change", "max_staleness", f.redisClientCache.String(), "max_entries", f.redisClientCacheSize)
 		}
@@ -386,7 +425,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cleaned := make(chan struct{})
 		go func() {
 			defer close(cleaned)
-			cleanExpired(cleanCtx, store, f.cleanupInterval, log)
+			var cleaner expiredRowCleaner = store
+			if f.preserveSessionInDB {
+				// Better Auth keeps ended sessions' rows for audit: the
+				// cleanup must not delete them.
+				cleaner = keepSessionRows{store}
+			}
+			cleanExpired(cleanCtx, cleaner, f.cleanupInterval, log)
 		}()
 		defer func() { stopCleaning(); <-cleaned }() // before the store closes
 	}
@@ -440,6 +485,34 @@ func tuneGC() {
 	}
 }
 
+// checkTopology validates the secondary-storage flags against each other
+// and against --redis (REDIS_URL stands in for it with
+// --secondary-storage), before anything is opened.
+func (f *serveFlags) checkTopology(schema ba.Schema) error {
+	if f.db.app != nil && f.db.app.SecondaryStorage && f.db.app.Session.PreserveSessionInDatabase {
+		// The app's session.preserveSessionInDatabase, unless the flag
+		// already said so.
+		f.preserveSessionInDB = true
+	}
+	if f.preserveSessionInDB && !schema.StoreSessionInDatabase {
+		return errors.New("--preserve-session-in-database: only means something with --store-session-in-database (and --secondary-storage)")
+	}
+	if !schema.SecondaryStorage {
+		return nil
+	}
+	if f.redisURL == "" {
+		f.redisURL, f.redisSource = strings.TrimSpace(os.Getenv("REDIS_URL")), "REDIS_URL"
+	}
+	if f.redisURL == "" {
+		source := "--secondary-storage"
+		if !f.db.secondaryStorage { // set by the app's config
+			source = "the app's config has secondaryStorage"
+		}
+		return errors.New(source + ": Better Auth then keeps sessions and verification values in its secondaryStorage, so serve needs that Redis: pass --redis URL (or set REDIS_URL)")
+	}
+	return nil
+}
+
 // checkRedisClientCache validates --redis-client-cache and its size
 // before anything is opened.
 func (f *serveFlags) checkRedisClientCache() error {
@@ -468,10 +541,13 @@ const clientCacheDrain = 20 * time.Millisecond
 // useRedis points sessions and rate limits at Redis, with a client-side
 // cache when clientCache > 0 (its staleness bound). The error never
 // contains the URL's password.
-func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string, clientCache time.Duration, cacheSize int, tracer ba.QueryTracer) (func(), error) {
+func useRedis(ctx context.Context, cfg *server.Config, source, rawURL, prefix string, clientCache time.Duration, cacheSize int, storeIdentifier ba.IdentifierStorage, preserveSessionInDB bool, tracer ba.QueryTracer) (func(), error) {
 	opts, err := goredis.ParseURL(rawURL)
 	if err != nil {
-		return nil, errors.New("--redis: not a Redis URL (expected redis://[:password@]host:6379/0 or rediss://…)")
+		if source == "" {
+			source = "--redis"
+		}
+		return nil, errors.New(source + ": not a Redis URL (expected redis://[:password@]host:6379/0 or rediss://…)")
 	}
 	if clientCache > 0 {
 		opts.Protocol = 3 // invalidations arrive as RESP3 pushes
@@ -491,9 +567,22 @@ func useRedis(ctx context.Context, cfg *server.Config, rawURL, prefix string, cl
 		}
 		cfg.MetricsCollectors = append(cfg.MetricsCollectors, clientCacheMetrics(client)...)
 	}
-	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema(), Tracer: tracer, Log: cfg.Log})
+	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema(), Tracer: tracer, Log: cfg.Log, StoreIdentifier: storeIdentifier})
 	cfg.Sessions = store
 	cfg.SessionBackendName = "redis"
+	if schema := cfg.Store.Schema(); schema.SecondaryStorage() {
+		// Better Auth's secondaryStorage topology: verification values in
+		// Redis, and sessions and verification values in both when its
+		// storeInDatabase options say so.
+		if schema.InDatabase(ba.ModelSession) {
+			cfg.Sessions = redisstore.NewDualBackend(store, cfg.Store, redisstore.DualOptions{PreserveSessionInDatabase: preserveSessionInDB})
+			cfg.SessionBackendName = "redis+database"
+		}
+		cfg.Verifications = store
+		if schema.InDatabase(ba.ModelVerification) {
+			cfg.Verifications = redisstore.NewDualVerifications(store, cfg.Store)
+		}
+	}
 	cfg.Limiter = server.RedisRateLimiter{Client: client}
 	cfg.Ready = append(cfg.Ready, func(ctx context.Context) error { return client.Ping(ctx).Err() })
 	return func() { client.Close() }, nil
@@ -729,15 +818,39 @@ func prepareSchema(ctx context.Context, store *sqlstore.Store, u dburl.URL, migr
 		var problems []string
 		for _, f := range rep.Findings {
 			if f.Severity == sqlstore.Problem {
-				problems = append(problems, f.Table+"."+f.Column+": "+f.Message)
+				where := f.Table
+				if f.Column != "" {
+					where += "." + f.Column
+				}
+				problems = append(problems, where+": "+f.Message)
 			}
 		}
 		if len(problems) > 3 {
 			problems = append(problems[:3], fmt.Sprintf("and %d more", len(problems)-3))
 		}
-		return fmt.Errorf("the database does not match Better Auth's schema (%s) — run `betterauth doctor` for details and `betterauth migrate` (or serve --migrate) to fix it", strings.Join(problems, "; "))
+		hint := ""
+		if !store.Schema().SecondaryStorage() && missingSessionOrVerification(rep, store.Schema()) {
+			hint = "; if Better Auth runs with secondaryStorage, it creates no session or verification table: pass --secondary-storage (and --redis)"
+		}
+		return fmt.Errorf("the database does not match Better Auth's schema (%s) — run `betterauth doctor` for details and `betterauth migrate` (or serve --migrate) to fix it%s", strings.Join(problems, "; "), hint)
 	}
 	return nil
+}
+
+// missingSessionOrVerification reports whether the check found the session
+// or the verification table missing.
+func missingSessionOrVerification(rep *sqlstore.Report, schema *ba.ResolvedSchema) bool {
+	for _, f := range rep.Findings {
+		if f.Severity != sqlstore.Problem || f.Column != "" {
+			continue
+		}
+		for _, m := range []string{ba.ModelSession, ba.ModelVerification} {
+			if t := schema.Table(m); t != nil && f.Table == t.Name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // serveOn serves on ln until ctx ends, then stops taking connections and

@@ -41,6 +41,11 @@ func runSession(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if schema.SecondaryStorage {
+		// Deleting rows alone would leave the Redis entries, which Better
+		// Auth reads first: the user would stay signed in.
+		return errors.New("session revoke: with --secondary-storage Better Auth's sessions live in Redis; revoke them through the server (DELETE /api/admin/users/{id}/sessions with the admin plugin, or Better Auth's revoke-sessions), which clears Redis and the database together")
+	}
 	store, closeStore, err := connect(ctx, u, schema, false)
 	if err != nil {
 		return err
