@@ -241,6 +241,8 @@ func (b *body) email(field string) string {
 //     null it reaches the database as NULL, which Better Auth's adapter
 //     turns into the default, and which a NOT NULL column refuses (422
 //     FAILED_TO_CREATE_USER, as Better Auth's failed insert answers);
+//   - on update, null for a required field is refused as a value of the
+//     wrong type (Better Auth's database refuses it: a 500);
 //   - a value of the wrong JSON type is refused with a VALIDATION_ERROR
 //     naming the field. Better Auth passes any value to the database,
 //     which casts or stores it (PostgreSQL stores 5 as "5", SQLite 5.0):
@@ -270,8 +272,15 @@ func (s *Server) userInput(b *body, create bool) (fields ba.Fields, typeIssues f
 		case present && !additional:
 			continue
 		case present && jsType(raw) == "null":
-			if create && f.Required && f.Default == nil {
+			switch {
+			case create && f.Required && f.Default == nil:
 				return nil, nil, errFailedToCreateUser
+			case !create && f.Required:
+				// Better Auth writes the NULL, and the database's
+				// refusal is its 500.
+				name, expected := f.Name, string(f.Type)
+				issues = append(issues, func() { b.fail(name, expected, raw) })
+				continue
 			}
 		case present:
 			v, _ := b.any(f.Name)

@@ -675,6 +675,11 @@ func compatAdditionalFields(t *testing.T, p *compatPair) {
 	update("inputFalseFalsyAndName", map[string]any{"stripeCustomerId": nil, "name": "Me 2"})
 	update("pluginInputFalseBeforeAdditional", map[string]any{"banned": true, "stripeCustomerId": "cus_9"})
 	update("plan", map[string]any{"plan": "team"})
+	for _, field := range []string{"plan", "country"} {
+		p.differ(t, "updateUser requiredNull "+field, compatRequest{method: "POST", path: "/api/auth/update-user", json: map[string]any{field: nil}, signedIn: true},
+			500, 400, `{"message":"[body.`+field+`] Invalid input: expected string, received null","code":"VALIDATION_ERROR"}`,
+			"Better Auth writes NULL into the NOT NULL column and fails; Go refuses the value, naming the field")
+	}
 	update("optionalNull", map[string]any{"theme": nil, "bio": nil})
 	update("notReturned", map[string]any{"internalNote": "changed"})
 	p.differ(t, "updateUser numberForString", compatRequest{method: "POST", path: "/api/auth/update-user", json: map[string]any{"bio": 5}, signedIn: true},
