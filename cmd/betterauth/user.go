@@ -72,14 +72,23 @@ func runUserCreate(ctx context.Context, args []string, stdin io.Reader, stdout i
 	if err != nil {
 		return err
 	}
-	if *role != "" && !hasPlugin(schema, ba.PluginAdmin) {
-		return errors.New("user create: --role needs the admin plugin (add --plugins admin)")
-	}
 	store, closeStore, err := connect(ctx, u, schema, false)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
+	// As serve does: the database's plugins unless --plugins says, so
+	// that their defaults (role "user", banned false) are written.
+	store, rep, err := useDatabaseSchema(ctx, store, schema, db.plugins != "")
+	if err != nil {
+		return err
+	}
+	if err := fillable(rep, "user create"); err != nil {
+		return failed(err)
+	}
+	if *role != "" && !store.Schema().HasPlugin(ba.PluginAdmin) {
+		return errors.New("user create: --role needs the admin plugin (add --plugins admin)")
+	}
 	user := ba.NewUser(create, time.Now())
 	user.EmailVerified = *verified
 	if *role != "" {
