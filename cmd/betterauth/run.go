@@ -151,7 +151,10 @@ const dbFlagsHelp = `  --database-url URL   the database; overrides DATABASE_URL
                        users of the machine. Forms: ` + dburl.Forms + `
   --plugins LIST       comma-separated Better Auth plugins whose tables the
                        database has: admin, organization, jwt, username,
-                       twoFactor, apiKey (bearer is accepted and has no tables)
+                       twoFactor, apiKey (bearer is accepted and has no tables).
+                       Without it, doctor, serve and user create use the
+                       plugins the database carries; serve refuses a list
+                       that leaves out twoFactor or admin where it has them
 `
 
 func (f *dbFlags) register(fs *flag.FlagSet) {
