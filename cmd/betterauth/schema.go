@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	ba "github.com/betterauth-go/betterauth"
@@ -51,7 +52,7 @@ func safeToServe(rep *sqlstore.Report, plugins []ba.Plugin) error {
 		marks, risk, _ := sqlstore.OmittedPluginRisk(p)
 		problems = append(problems, fmt.Sprintf("the database has %s; with --plugins %s, serve would %s — add %s to --plugins or pass --config", marks, pluginNames(plugins), risk, p))
 	}
-	if err := fillable(rep, "serve"); err != nil {
+	if err := fillable(rep, "serve", ba.ModelUser, ba.ModelSession, ba.ModelAccount, ba.ModelVerification); err != nil {
 		problems = append(problems, err.Error())
 	}
 	if len(problems) == 0 {
@@ -61,11 +62,15 @@ func safeToServe(rep *sqlstore.Report, plugins []ba.Plugin) error {
 }
 
 // fillable refuses a database with a NOT NULL column without a default
-// that no one declared: Better Auth fills it from the app's config, and
-// command (serve, user create), which creates rows, cannot.
-func fillable(rep *sqlstore.Report, command string) error {
+// that no one declared in a table of models: Better Auth fills it from the
+// app's config, and command (serve, user create), which creates rows of
+// those models, cannot.
+func fillable(rep *sqlstore.Report, command string, models ...string) error {
 	var problems []string
 	for _, c := range rep.Unfillable() {
+		if !slices.Contains(models, c.Model) {
+			continue
+		}
 		problems = append(problems, fmt.Sprintf("the database's %s.%s is NOT NULL without a default and not declared: Better Auth fills it from the app's config (an additional field), %s cannot and would fail to create a %s — run `betterauth config export` in the app and pass the config with --config (or make the column nullable, or give it a database default)", c.Table, c.Column, command, c.Model))
 	}
 	if len(problems) == 0 {

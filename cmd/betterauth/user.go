@@ -85,7 +85,7 @@ func runUserCreate(ctx context.Context, args []string, stdin io.Reader, stdout i
 	if err != nil {
 		return err
 	}
-	if err := fillable(rep, "user create"); err != nil {
+	if err := fillable(rep, "user create", ba.ModelUser, ba.ModelAccount); err != nil {
 		return failed(err)
 	}
 	if *role != "" && !store.Schema().HasPlugin(ba.PluginAdmin) {
