@@ -230,6 +230,49 @@ func (t *Table) Additional() []Field {
 	return out
 }
 
+// InputFields returns the fields Better Auth's input parsing reads from a
+// request body (db/schema.mjs getFields in "input" mode), in its order: the
+// table's additional fields as declared, then its plugins' fields. Core
+// fields (id, email, emailVerified, createdAt, …) are not among them: a
+// body's values for those are ignored, neither written nor refused.
+func (t *Table) InputFields() []Field {
+	out := t.Additional()
+	for _, f := range t.Fields {
+		if !isAdditional(t.Model, f.Name) && !coreFieldNames[t.Model][f.Name] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ApplyDefaults gives f the static defaults (Default) of t's additional
+// fields as Better Auth's adapter does when it creates a row
+// (withApplyDefault): a field absent from f gets its default, and so does
+// a Required field set to nil; an optional field set to nil stays NULL.
+// The defaults are normalised to the Go types of Fields. It returns f, or
+// a new map when f is nil and a default applies; a default that does not
+// fit its field's type is left for the store to refuse.
+func (t *Table) ApplyDefaults(f Fields) Fields {
+	for _, field := range t.Additional() {
+		if field.Default == nil {
+			continue
+		}
+		v, present := f[field.Name]
+		if present && (v != nil || !field.Required) {
+			continue
+		}
+		def, err := NormalizeFieldValue(field.Type, field.Default)
+		if err != nil {
+			continue
+		}
+		if f == nil {
+			f = Fields{}
+		}
+		f[field.Name] = def
+	}
+	return f
+}
+
 // ResolvedSchema is a Schema with every table and column name worked out.
 // Stores build all their SQL from it once, when they are created.
 type ResolvedSchema struct {
@@ -474,6 +517,19 @@ var builtinFieldNames = func() map[string]map[string]bool {
 	}
 	out := map[string]map[string]bool{}
 	for _, t := range builtinTables(all, true) {
+		m := map[string]bool{}
+		for _, f := range t.Fields {
+			m[f.Name] = true
+		}
+		out[t.Model] = m
+	}
+	return out
+}()
+
+// coreFieldNames records the fields of each model without any plugin.
+var coreFieldNames = func() map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for _, t := range builtinTables(nil, false) {
 		m := map[string]bool{}
 		for _, f := range t.Fields {
 			m[f.Name] = true

@@ -56,10 +56,11 @@ func goSchema(plugins []string, custom bool) ba.Schema {
 func TestSchemaParity(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, newDB func(t *testing.T) database) {
 		for _, variant := range []struct {
-			name    string
-			plugins []string
-			custom  bool
-		}{{"core", nil, false}, {"plugins", pluginSets["plugins"], false}, {"customFields", nil, true}} {
+			name       string
+			plugins    []string
+			custom     bool
+			production bool // productionFields: required with defaults, NOT NULL by omission
+		}{{"core", nil, false, false}, {"plugins", pluginSets["plugins"], false, false}, {"customFields", nil, true, false}, {"productionFields", nil, false, true}} {
 			t.Run(variant.name, func(t *testing.T) {
 				ctx := context.Background()
 				baDB, goDB := newDB(t), newDB(t)
@@ -67,10 +68,16 @@ func TestSchemaParity(t *testing.T) {
 					if variant.custom {
 						c.AdditionalFields = baAdditionalFields
 					}
+					if variant.production {
+						c.Extra = map[string]any{"additionalFields": productionFields}
+					}
 				})
 				h.MustCall(t, "migrate", nil, nil)
 
 				opts := sqlstore.Options{Schema: goSchema(variant.plugins, variant.custom)}
+				if variant.production {
+					opts.Schema.Tables = map[string]ba.TableConfig{ba.ModelUser: {AdditionalFields: productionGoFields}}
+				}
 				goStore := goDB.open(t, opts)
 				if _, err := goStore.Migrate(ctx); err != nil {
 					t.Fatalf("Go migrate: %v", err)

@@ -225,73 +225,95 @@ func (b *body) email(field string) string {
 	return e
 }
 
-// inputFalseField is a user field of Better Auth's schema that clients
-// may not set (input: false), and whether it has a default value, which a
-// sign-up writes instead of refusing the field.
-type inputFalseField struct {
-	name       string
-	hasDefault bool
-}
-
-// The input:false user fields of each plugin, in Better Auth's schema
-// order (the first refused is the one named). The core fields (id,
-// emailVerified, createdAt, updatedAt, …) are not part of the input schema
-// parseUserInput reads (db/schema.mjs getFields), so a body's values for
-// them are ignored, not refused.
-var (
-	adminInputFalse     = []inputFalseField{{"role", false}, {"banned", true}, {"banReason", false}, {"banExpires", false}}
-	twoFactorInputFalse = []inputFalseField{{"twoFactorEnabled", true}}
-)
-
-func (s *Server) inputFalseFields() []inputFalseField {
-	var out []inputFalseField
-	if s.schema.HasPlugin(ba.PluginAdmin) {
-		out = append(out, adminInputFalse...)
-	}
-	if s.schema.HasPlugin(ba.PluginTwoFactor) {
-		out = append(out, twoFactorInputFalse...)
-	}
-	return out
-}
-
-// refuseInputFalse is parseUserInput's refusal of a truthy value for a
-// field clients may not set; on create, a field with a default is
-// silently given its default instead.
-func (s *Server) refuseInputFalse(b *body, create bool) error {
-	for _, f := range s.inputFalseFields() {
-		if create && f.hasDefault {
-			continue
-		}
-		if jsTruthy(b.m[f.name]) {
-			return fieldNotAllowed(f.name)
-		}
-	}
-	return nil
-}
-
-// customFieldsFromBody reads the schema's custom user fields that clients
-// may set; fields Better Auth marks input:false are refused.
-func (s *Server) customFieldsFromBody(b *body) (ba.Fields, error) {
+// userInput is Better Auth's parseUserInput (db/schema.mjs parseInputData)
+// over the body of a sign-up (create) or a self-service update. It walks
+// the user's input fields in Better Auth's order (additional fields as
+// declared, then the plugins' fields) and returns the additional fields
+// to write:
+//
+//   - a field clients may not set (input: false) that has a default is,
+//     on create, given its default whatever the body says; otherwise a
+//     truthy value is refused with 400 FIELD_NOT_ALLOWED and a falsy one
+//     (false, 0, "", null) is ignored;
+//   - on create, an absent field is left for the store, which writes its
+//     default (Table.ApplyDefaults), and a required one without a default
+//     is refused with 400 MISSING_FIELD "<field> is required"; sent as
+//     null it reaches the database as NULL, which Better Auth's adapter
+//     turns into the default, and which a NOT NULL column refuses (422
+//     FAILED_TO_CREATE_USER, as Better Auth's failed insert answers);
+//   - on update, null for a required field is refused as a value of the
+//     wrong type (Better Auth's database refuses it: a 500);
+//   - a value of the wrong JSON type is refused with a VALIDATION_ERROR
+//     naming the field. Better Auth passes any value to the database,
+//     which casts or stores it (PostgreSQL stores 5 as "5", SQLite 5.0):
+//     a deliberate difference. Those issues are recorded in b when the
+//     caller calls typeIssues, after its own fields' issues and before
+//     b.err(), so that Better Auth's own refusals (the error returned
+//     here) win when a body earns both.
+//
+// The plugins' fields that clients may set (the username plugin's) are
+// read by their plugin's code, not here; the plugins' defaults are the
+// store's.
+func (s *Server) userInput(b *body, create bool) (fields ba.Fields, typeIssues func(), err error) {
 	var out ba.Fields
-	for _, f := range s.schema.Table(ba.ModelUser).Additional() {
-		v, ok := b.any(f.Name)
-		if !ok {
+	var issues []func()
+	for _, f := range s.schema.Table(ba.ModelUser).InputFields() {
+		raw, present := b.m[f.Name]
+		additional := ba.IsCustomField(ba.ModelUser, f.Name)
+		switch {
+		case present && f.NoInput:
+			if f.Default != nil && create {
+				continue // the store writes the default
+			}
+			if jsTruthy(raw) {
+				return nil, nil, fieldNotAllowed(f.Name)
+			}
+			continue
+		case present && !additional:
+			continue
+		case present && jsType(raw) == "null":
+			switch {
+			case create && f.Required && f.Default == nil:
+				return nil, nil, errFailedToCreateUser
+			case !create && f.Required:
+				// Better Auth writes the NULL, and the database's
+				// refusal is its 500.
+				name, expected := f.Name, string(f.Type)
+				issues = append(issues, func() { b.fail(name, expected, raw) })
+				continue
+			}
+		case present:
+			v, _ := b.any(f.Name)
+			nv, err := ba.NormalizeFieldValue(f.Type, v)
+			if err != nil {
+				name := f.Name
+				expected := string(f.Type)
+				issues = append(issues, func() { b.fail(name, expected, raw) })
+				continue
+			}
+			v = nv
+			if out == nil {
+				out = ba.Fields{}
+			}
+			out[f.Name] = v
+			continue
+		case create && additional && f.Required && f.Default == nil:
+			return nil, nil, missingField(f.Name)
+		default:
 			continue
 		}
-		if f.NoInput {
-			return nil, fieldNotAllowed(f.Name)
-		}
-		nv, err := ba.NormalizeFieldValue(f.Type, v)
-		if err != nil {
-			b.fail(f.Name, string(f.Type), b.m[f.Name])
-			continue
-		}
+		// Sent as null: NULL (the store gives a Required field its
+		// default, as Better Auth's adapter does).
 		if out == nil {
 			out = ba.Fields{}
 		}
-		out[f.Name] = nv
+		out[f.Name] = nil
 	}
-	return out, b.err()
+	return out, func() {
+		for _, issue := range issues {
+			issue()
+		}
+	}, nil
 }
 
 // signUpUsername is the username plugin's part of a sign-up, which runs
@@ -372,11 +394,12 @@ func (s *Server) signUpEmail(w http.ResponseWriter, r *http.Request) error {
 	if err := s.checkPasswordLength(password); err != nil {
 		return err
 	}
-	if err := s.refuseInputFalse(b, true); err != nil {
+	fields, typeIssues, err := s.userInput(b, true)
+	if err != nil {
 		return err
 	}
-	fields, err := s.customFieldsFromBody(b)
-	if err != nil {
+	typeIssues()
+	if err := b.err(); err != nil {
 		return err
 	}
 	user := ba.NewUser(ba.UserCreate{Name: name, Email: email, Image: image, Fields: fields}, s.now())
@@ -690,7 +713,8 @@ func (s *Server) applyUserUpdate(r *http.Request, userID string, b *body) (*ba.U
 // string, and image, username and displayUsername a string or null.
 func (s *Server) userUpdateFromBody(b *body) (ba.UserUpdate, error) {
 	var up ba.UserUpdate
-	if err := s.refuseInputFalse(b, false); err != nil {
+	fields, typeIssues, err := s.userInput(b, false)
+	if err != nil {
 		return up, err
 	}
 	up.Name = b.optStr("name")
@@ -705,20 +729,8 @@ func (s *Server) userUpdateFromBody(b *body) (ba.UserUpdate, error) {
 			up.DisplayUsername = ba.Nullable[string]{Set: true, Value: v}
 		}
 	}
-	fields, err := s.customFieldsFromBody(b)
-	if err != nil {
-		return up, err
-	}
-	// A custom field sent as null clears it.
-	for _, f := range s.schema.Table(ba.ModelUser).Additional() {
-		if raw, ok := b.m[f.Name]; ok && jsType(raw) == "null" {
-			if fields == nil {
-				fields = ba.Fields{}
-			}
-			fields[f.Name] = nil
-		}
-	}
-	up.Fields = fields
+	up.Fields = fields // a field sent as null is cleared
+	typeIssues()
 	if err := b.err(); err != nil {
 		return up, err
 	}

@@ -51,8 +51,8 @@ func TestClientCompatibility(t *testing.T) {
 	dir := batest.Ensure(t)
 	start := time.Now()
 
-	baURL, baReset := startBetterAuthServer(t, compatOptions{})
-	goURL, goReset := startGoServer(t, compatOptions{})
+	baURL, baReset, _ := startBetterAuthServer(t, compatOptions{})
+	goURL, goReset, _ := startGoServer(t, compatOptions{})
 
 	var wg sync.WaitGroup
 	var baDoc, goDoc []byte
@@ -97,6 +97,20 @@ type compatOptions struct {
 	// (AUTHSERVER_PLUGIN_OPTIONS); config sets the Go server's equivalent.
 	pluginOptions map[string]any
 	config        func(*server.Config)
+	// additionalFields is the JSON text of Better Auth's
+	// user.additionalFields, and goFields the same fields declared to
+	// the Go schema. With them, the Go server's database is migrated by
+	// Better Auth (harness.mjs), as a production app's is.
+	additionalFields json.RawMessage
+	goFields         []ba.Field
+}
+
+func (o compatOptions) schema() ba.Schema {
+	s := ba.Schema{Plugins: o.pluginList()}
+	if o.goFields != nil {
+		s.Tables = map[string]ba.TableConfig{ba.ModelUser: {AdditionalFields: o.goFields}}
+	}
+	return s
 }
 
 func (o compatOptions) pluginList() []ba.Plugin {
@@ -106,29 +120,44 @@ func (o compatOptions) pluginList() []ba.Plugin {
 	return o.plugins
 }
 
-// startBetterAuthServer runs authserver.mjs (batest.StartAuthServer) on a
-// fresh SQLite file with opts' plugins and returns its URL and the file its
-// reset emails are appended to.
-func startBetterAuthServer(t *testing.T, opts compatOptions) (baseURL, resetFile string) {
-	t.Helper()
-	resetFile = filepath.Join(t.TempDir(), "reset-emails.jsonl")
-	names := make([]string, 0, len(opts.pluginList()))
-	for _, p := range opts.pluginList() {
+func (o compatOptions) pluginNames() []string {
+	names := make([]string, 0, len(o.pluginList()))
+	for _, p := range o.pluginList() {
 		names = append(names, string(p))
 	}
+	return names
+}
+
+// startBetterAuthServer runs authserver.mjs (batest.StartAuthServer) on a
+// fresh SQLite file with opts' plugins and additional fields and returns
+// its URL, the file its reset emails are appended to, and its database.
+func startBetterAuthServer(t *testing.T, opts compatOptions) (baseURL, resetFile, dbPath string) {
+	t.Helper()
+	resetFile = filepath.Join(t.TempDir(), "reset-emails.jsonl")
+	dbPath = testdb.SQLite(t)
 	baseURL = batest.StartAuthServer(t, batest.AuthServerConfig{
-		DB: testdb.SQLite(t), Secret: compatSecret, ResetFile: resetFile, StartTimeout: compatTimeout,
-		Plugins: names, PluginOptions: opts.pluginOptions,
+		DB: dbPath, Secret: compatSecret, ResetFile: resetFile, StartTimeout: compatTimeout,
+		Plugins: opts.pluginNames(), PluginOptions: opts.pluginOptions, AdditionalFields: opts.additionalFields,
 	})
-	return baseURL, resetFile
+	return baseURL, resetFile, dbPath
 }
 
 // startGoServer serves server.New over the same schema (admin and twoFactor
 // plugins unless opts say otherwise) on a fresh SQLite file, with a Mailer
 // that appends reset emails to a file in the format authserver.mjs writes.
-func startGoServer(t *testing.T, opts compatOptions) (baseURL, resetFile string) {
+// It returns the server's URL, its reset file and its database.
+func startGoServer(t *testing.T, opts compatOptions) (baseURL, resetFile, dbPath string) {
 	t.Helper()
-	st := storetest.OpenMigrated(t, sqlstore.SQLite, sqlstore.Options{Schema: ba.Schema{Plugins: opts.pluginList()}})
+	var st *sqlstore.Store
+	if opts.additionalFields != nil {
+		st, dbPath = openMigratedByBetterAuth(t, opts)
+	} else {
+		db := storetest.NewDatabase(t, sqlstore.SQLite)
+		st, dbPath = db.Open(t, sqlstore.Options{Schema: opts.schema()}), db.DSN
+		if _, err := st.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	resetFile = filepath.Join(t.TempDir(), "reset-emails.jsonl")
 	logs := &compatBuffer{}
 	srv := httptest.NewUnstartedServer(nil)
@@ -155,7 +184,20 @@ func startGoServer(t *testing.T, opts compatOptions) (baseURL, resetFile string)
 			t.Logf("Go server log:\n%s", logs.tail(20000))
 		}
 	})
-	return baseURL, resetFile
+	return baseURL, resetFile, dbPath
+}
+
+// openMigratedByBetterAuth has Better Auth's own migrator (harness.mjs)
+// create opts' tables in a fresh SQLite file, and opens a store with
+// opts' Go schema on it.
+func openMigratedByBetterAuth(t *testing.T, opts compatOptions) (*sqlstore.Store, string) {
+	t.Helper()
+	db := storetest.NewDatabase(t, sqlstore.SQLite)
+	h := batest.Start(t, batest.Config{Dialect: "sqlite", URL: db.DSN, Secret: compatSecret, Plugins: opts.pluginNames(),
+		Extra: map[string]any{"additionalFields": opts.additionalFields}})
+	h.MustCall(t, "migrate", nil, nil)
+	h.Close()
+	return db.Open(t, sqlstore.Options{Schema: opts.schema()}), db.DSN
 }
 
 // fileMailer appends each reset email to a file as one JSON line, the

@@ -2,12 +2,15 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +18,7 @@ import (
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/batest"
 	"github.com/betterauth-go/betterauth/server"
+	"github.com/betterauth-go/betterauth/sqlite"
 )
 
 // compatLogEnv, set to anything, logs every answer both servers agree on.
@@ -42,6 +46,10 @@ func TestHTTPCompatibility(t *testing.T) {
 		p := newCompatPair(t, dir, compatOptions{plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor, ba.PluginUsername}})
 		compatUsername(t, p)
 	})
+	t.Run("AdditionalFields", func(t *testing.T) {
+		p := newCompatPair(t, dir, compatOptions{additionalFields: productionFields, goFields: productionGoFields})
+		compatAdditionalFields(t, p)
+	})
 	t.Run("UsernameLengths", func(t *testing.T) {
 		p := newCompatPair(t, dir, compatOptions{
 			plugins:       []ba.Plugin{ba.PluginUsername},
@@ -66,6 +74,8 @@ type compatSide struct {
 	// token is the newest reset token; it stands for {token} in paths and
 	// <token> in answers.
 	token string
+	// db is the side's SQLite file.
+	db string
 }
 
 // compatPair is the real Better Auth and the Go server, configured alike.
@@ -76,10 +86,10 @@ type compatPair struct {
 
 func newCompatPair(t *testing.T, dir string, opts compatOptions) *compatPair {
 	t.Helper()
-	baURL, baReset := startBetterAuthServer(t, opts)
-	goURL, goReset := startGoServer(t, opts)
+	baURL, baReset, baDB := startBetterAuthServer(t, opts)
+	goURL, goReset, goDB := startGoServer(t, opts)
 	return &compatPair{
-		sides: [2]*compatSide{{label: "Better Auth", baseURL: baURL, resetFile: baReset}, {label: "Go", baseURL: goURL, resetFile: goReset}},
+		sides: [2]*compatSide{{label: "Better Auth", baseURL: baURL, resetFile: baReset, db: baDB}, {label: "Go", baseURL: goURL, resetFile: goReset, db: goDB}},
 		hc: &http.Client{
 			Timeout:       30 * time.Second,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -99,6 +109,9 @@ type compatRequest struct {
 	// signedIn sends the cookie of the user signIn signed in (signing in
 	// again first when a previous request ended the session).
 	signedIn bool
+	// exact compares the bodies byte for byte, key order included, with
+	// only the values of volatileKeys replaced (orderedBody).
+	exact bool
 }
 
 type compatAnswer struct {
@@ -159,7 +172,21 @@ func (p *compatPair) send(t *testing.T, side *compatSide, r compatRequest) compa
 		placeholders = append(placeholders, side.token, "<token>")
 	}
 	rep := strings.NewReplacer(placeholders...)
-	return compatAnswer{status: res.StatusCode, location: rep.Replace(res.Header.Get("Location")), body: canonicalBody(rep.Replace(string(b)))}
+	canonical := canonicalBody
+	if r.exact {
+		canonical = orderedBody
+	}
+	return compatAnswer{status: res.StatusCode, location: rep.Replace(res.Header.Get("Location")), body: canonical(rep.Replace(string(b)))}
+}
+
+// volatileValue is a string value of one of volatileKeys.
+var volatileValue = regexp.MustCompile(`"(id|token|userId|createdAt|updatedAt|expiresAt)":"[^"\\]*"`)
+
+// orderedBody is body with the string values of volatileKeys replaced by
+// "<key>" and nothing else changed: what two servers that answer alike
+// send byte for byte.
+func orderedBody(body string) string {
+	return volatileValue.ReplaceAllString(body, `"$1":"<$1>"`)
 }
 
 // volatileKeys hold values that differ between any two servers.
@@ -563,4 +590,201 @@ func compatUsername(t *testing.T, p *compatPair) {
 	update("displayUsernameAndName", true, map[string]any{"displayUsername": "G", "name": "Grace G"})
 	update("usernameNull", true, map[string]any{"username": nil})
 	update("usernameAfterNull", true, map[string]any{"username": "grace_3"})
+}
+
+// productionFields are the additional fields of a production-like app, in
+// its order: the column order Better Auth's migrator creates and the key
+// order of its answers.
+var productionFields = json.RawMessage(`{
+	"plan": {"type": "string", "required": true, "defaultValue": "free"},
+	"stripeCustomerId": {"type": "string", "required": false, "input": false},
+	"notificationsEnabled": {"type": "boolean", "defaultValue": true},
+	"theme": {"type": "string", "required": false, "defaultValue": "system"},
+	"bio": {"type": "string", "required": false},
+	"internalNote": {"type": "string", "required": false, "returned": false},
+	"country": {"type": "string", "required": true}
+}`)
+
+// productionGoFields declares productionFields to the Go schema. A field
+// without `required` is required to Better Auth (NOT NULL), as
+// notificationsEnabled is.
+var productionGoFields = []ba.Field{
+	{Name: "plan", Type: ba.TypeString, Required: true, Default: "free"},
+	{Name: "stripeCustomerId", Type: ba.TypeString, NoInput: true},
+	{Name: "notificationsEnabled", Type: ba.TypeBoolean, Required: true, Default: true},
+	{Name: "theme", Type: ba.TypeString, Default: "system"},
+	{Name: "bio", Type: ba.TypeString},
+	{Name: "internalNote", Type: ba.TypeString, NotReturned: true},
+	{Name: "country", Type: ba.TypeString, Required: true},
+}
+
+// compatAdditionalFields applies Better Auth's write rules for additional
+// fields on sign-up and update-user (defaults, required, input:false,
+// returned:false), then compares get-session, list-sessions and sign-in
+// byte for byte, Go's GET /api/me with Better Auth's get-session user, and
+// the rows both databases hold.
+func compatAdditionalFields(t *testing.T, p *compatPair) {
+	signUp := func(name string, body map[string]any) {
+		t.Helper()
+		full := map[string]any{"password": "password123", "name": "N", "country": "NL"}
+		for k, v := range body {
+			full[k] = v
+		}
+		p.compare(t, "signUp "+name, compatRequest{method: "POST", path: "/api/auth/sign-up/email", json: full, exact: true})
+	}
+	signUp("defaults", map[string]any{"email": "defaults@example.com"})
+	signUp("allSet", map[string]any{"email": "all@example.com", "plan": "pro", "notificationsEnabled": false, "theme": "dark", "bio": "Hi", "internalNote": "vip"})
+	signUp("inputFalseTruthy", map[string]any{"email": "stripe@example.com", "stripeCustomerId": "cus_123"})
+	signUp("inputFalseEmpty", map[string]any{"email": "stripe0@example.com", "stripeCustomerId": ""})
+	signUp("inputFalseNull", map[string]any{"email": "stripe1@example.com", "stripeCustomerId": nil})
+	signUp("inputFalseZero", map[string]any{"email": "stripe2@example.com", "stripeCustomerId": 0})
+	signUp("inputFalseAfterPasswordLength", map[string]any{"email": "short@example.com", "stripeCustomerId": "cus_1", "password": "short"})
+	signUp("inputFalseBeforePlugins", map[string]any{"email": "order@example.com", "role": "admin", "stripeCustomerId": "cus_1"})
+	signUp("pluginInputFalse", map[string]any{"email": "role@example.com", "role": "admin"})
+	signUp("pluginDefaulted", map[string]any{"email": "banned@example.com", "banned": true, "twoFactorEnabled": true})
+	signUp("requiredMissing", map[string]any{"email": "nocountry@example.com", "country": nil})
+	p.compare(t, "signUp requiredAbsent", compatRequest{method: "POST", path: "/api/auth/sign-up/email", exact: true,
+		json: map[string]any{"email": "absent@example.com", "password": "password123", "name": "N"}})
+	signUp("requiredAbsentAfterInputFalse", map[string]any{"email": "absent2@example.com", "stripeCustomerId": "cus_1", "country": nil})
+	signUp("requiredWithDefaultNull", map[string]any{"email": "plannull@example.com", "plan": nil})
+	signUp("optionalWithDefaultNull", map[string]any{"email": "themenull@example.com", "theme": nil})
+	signUp("optionalNull", map[string]any{"email": "bionull@example.com", "bio": nil})
+	signUp("emptyStrings", map[string]any{"email": "empty@example.com", "plan": "", "theme": "", "bio": ""})
+	signUp("unknownField", map[string]any{"email": "unknown@example.com", "favouriteColour": "blue"})
+	p.differ(t, "signUp numberForString", compatRequest{method: "POST", path: "/api/auth/sign-up/email",
+		json: map[string]any{"email": "number@example.com", "password": "password123", "name": "N", "country": "NL", "plan": 5}},
+		200, 400, `{"message":"[body.plan] Invalid input: expected string, received number","code":"VALIDATION_ERROR"}`,
+		"Better Auth does not check the type and the database casts or stores the value (SQLite keeps 5, PostgreSQL \"5\"); Go refuses it, naming the field")
+	p.differ(t, "signUp stringForBoolean", compatRequest{method: "POST", path: "/api/auth/sign-up/email",
+		json: map[string]any{"email": "string@example.com", "password": "password123", "name": "N", "country": "NL", "notificationsEnabled": "yes"}},
+		200, 400, `{"message":"[body.notificationsEnabled] Invalid input: expected boolean, received string","code":"VALIDATION_ERROR"}`,
+		"as for numberForString")
+
+	p.signUp(t, map[string]any{"email": "me@example.com", "password": "password123", "name": "Me", "country": "DE", "bio": "Bio", "internalNote": "n"})
+	getSession := compatRequest{method: "GET", path: "/api/auth/get-session?disableRefresh=true", signedIn: true, exact: true}
+	p.compare(t, "getSession", getSession)
+	p.compareMe(t, "me")
+
+	update := func(name string, body map[string]any) {
+		t.Helper()
+		p.compare(t, "updateUser "+name, compatRequest{method: "POST", path: "/api/auth/update-user", json: body, signedIn: true, exact: true})
+		p.compare(t, "getSession after updateUser "+name, getSession)
+	}
+	update("inputFalseTruthy", map[string]any{"stripeCustomerId": "cus_9"})
+	update("inputFalseFalsyOnly", map[string]any{"stripeCustomerId": ""})
+	update("inputFalseFalsyAndName", map[string]any{"stripeCustomerId": nil, "name": "Me 2"})
+	update("pluginInputFalseBeforeAdditional", map[string]any{"banned": true, "stripeCustomerId": "cus_9"})
+	update("plan", map[string]any{"plan": "team"})
+	for _, field := range []string{"plan", "country"} {
+		p.differ(t, "updateUser requiredNull "+field, compatRequest{method: "POST", path: "/api/auth/update-user", json: map[string]any{field: nil}, signedIn: true},
+			500, 400, `{"message":"[body.`+field+`] Invalid input: expected string, received null","code":"VALIDATION_ERROR"}`,
+			"Better Auth writes NULL into the NOT NULL column and fails; Go refuses the value, naming the field")
+	}
+	update("optionalNull", map[string]any{"theme": nil, "bio": nil})
+	update("notReturned", map[string]any{"internalNote": "changed"})
+	p.differ(t, "updateUser numberForString", compatRequest{method: "POST", path: "/api/auth/update-user", json: map[string]any{"bio": 5}, signedIn: true},
+		200, 400, `{"message":"[body.bio] Invalid input: expected string, received number","code":"VALIDATION_ERROR"}`,
+		"as on sign-up")
+	// Better Auth stored "5.0" in bio above; this sets it on both again.
+	update("several", map[string]any{"notificationsEnabled": false, "theme": "light", "bio": "New"})
+	update("requiredAbsentIsFine", map[string]any{"name": "Me 3"})
+	p.compareMe(t, "me after updates")
+	p.compare(t, "listSessions", compatRequest{method: "GET", path: "/api/auth/list-sessions", signedIn: true, exact: true})
+	p.compare(t, "signIn", compatRequest{method: "POST", path: "/api/auth/sign-in/email", json: map[string]any{"email": "me@example.com", "password": "password123"}, exact: true})
+	// The users whose sign-up Go refused on purpose are only in Better
+	// Auth's database, holding what SQLite made of the values.
+	p.compareUserRows(t, "number@example.com", "string@example.com")
+}
+
+// compareMe compares Go's GET /api/me with the user of Better Auth's
+// get-session, byte for byte.
+func (p *compatPair) compareMe(t *testing.T, name string) {
+	t.Helper()
+	baAnswer := p.send(t, p.sides[0], compatRequest{method: "GET", path: "/api/auth/get-session?disableRefresh=true", signedIn: true, exact: true})
+	var session map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(baAnswer.body), &session); err != nil || session["user"] == nil {
+		t.Fatalf("%s: Better Auth's get-session: %s", name, baAnswer)
+	}
+	goAnswer := p.send(t, p.sides[1], compatRequest{method: "GET", path: "/api/me", signedIn: true, exact: true})
+	if goAnswer.status != 200 || goAnswer.body != string(session["user"]) {
+		t.Errorf("%s: Go's /api/me differs from Better Auth's get-session user\n  Better Auth: %s\n  Go:          %s", name, session["user"], goAnswer)
+	}
+}
+
+// compareUserRows requires both databases to hold the same user rows, by
+// email, with ids and dates left out; the users of onlyBetterAuth must be
+// in Better Auth's database only.
+func (p *compatPair) compareUserRows(t *testing.T, onlyBetterAuth ...string) {
+	t.Helper()
+	var rows [2]map[string]map[string]string
+	for i, side := range p.sides {
+		rows[i] = sqliteUserRows(t, side.db)
+	}
+	if len(rows[0]) == 0 {
+		t.Fatal("Better Auth's database has no users")
+	}
+	for _, email := range onlyBetterAuth {
+		if _, ok := rows[0][email]; !ok {
+			t.Errorf("row %s: not in Better Auth's database", email)
+		}
+		if _, ok := rows[1][email]; ok {
+			t.Errorf("row %s: in Go's database", email)
+		}
+		delete(rows[0], email)
+	}
+	for email, want := range rows[0] {
+		got, ok := rows[1][email]
+		switch {
+		case !ok:
+			t.Errorf("row %s: only in Better Auth's database: %v", email, want)
+		case fmt.Sprint(got) != fmt.Sprint(want):
+			t.Errorf("row %s differs\n  Better Auth: %v\n  Go:          %v", email, want, got)
+		}
+	}
+	for email, got := range rows[1] {
+		if _, ok := rows[0][email]; !ok {
+			t.Errorf("row %s: only in Go's database: %v", email, got)
+		}
+	}
+}
+
+// sqliteUserRows reads every user row of a SQLite file as column → the value's
+// Go type and text, by email; id and dates are left out.
+func sqliteUserRows(t *testing.T, path string) map[string]map[string]string {
+	t.Helper()
+	db, err := sqlite.OpenReadOnly(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	res, err := db.Query(`SELECT * FROM "user"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	cols, _ := res.Columns()
+	out := map[string]map[string]string{}
+	for res.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := res.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		row := map[string]string{}
+		for i, c := range cols {
+			switch c {
+			case "id", "createdAt", "updatedAt":
+				continue
+			}
+			row[c] = fmt.Sprintf("%T(%v)", vals[i], vals[i])
+		}
+		out[fmt.Sprint(vals[slices.Index(cols, "email")])] = row
+	}
+	if err := res.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -40,6 +40,9 @@ var (
 	errInvalidPassword      = newError(400, "INVALID_PASSWORD", "Invalid password")
 	errInvalidToken         = newError(400, "INVALID_TOKEN", "Invalid token")
 	errEmailCannotBeUpdated = newError(400, "EMAIL_CAN_NOT_BE_UPDATED", "Email can not be updated")
+	// Better Auth's answer when the database refuses a new user (a NOT
+	// NULL column given null, say).
+	errFailedToCreateUser = newError(422, "FAILED_TO_CREATE_USER", "Failed to create user")
 	// Better Auth sends this one without a code.
 	errNoFieldsToUpdate = newError(400, "", "No fields to update")
 	errEmailAddress     = validationError("[body.email] Invalid email address", nil)
@@ -76,6 +79,12 @@ func validationError(message string, fields map[string]string) *apiError {
 // may not set (input: false), such as role.
 func fieldNotAllowed(field string) *apiError {
 	return &apiError{status: 400, code: "FIELD_NOT_ALLOWED", message: field + " is not allowed to be set", fields: map[string]string{field: "is not allowed to be set"}}
+}
+
+// missingField is Better Auth's answer to a sign-up without a required
+// field that has no default (parseInputData's MISSING_FIELD).
+func missingField(field string) *apiError {
+	return &apiError{status: 400, code: "MISSING_FIELD", message: field + " is required", fields: map[string]string{field: "is required"}}
 }
 
 // toAPIError maps any error a handler meets to what the client sees: the

@@ -28,7 +28,14 @@ import (
 // Config configures a Server. Store and Secrets are required.
 type Config struct {
 	// Store holds users, accounts and verification rows (and sessions,
-	// unless Sessions says otherwise).
+	// unless Sessions says otherwise). Its schema (sqlstore.Options.Schema)
+	// is all the server knows of the app: its plugins, and its additional
+	// fields, whose Better Auth rules every write applies (Default,
+	// Required, NoInput) and every answer respects (NotReturned). Give it
+	// every plugin the database carries: without twoFactor the server
+	// cannot see that a user turned a second factor on, without admin
+	// that a user is banned (sqlstore.Store.Check reports such a schema:
+	// Report.OmittedSecurityPlugins). Required.
 	Store *sqlstore.Store
 	// Sessions is where sessions live: Store itself by default; a
 	// *redis.Store to share Better Auth's secondaryStorage, a

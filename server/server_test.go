@@ -629,3 +629,61 @@ func TestNilSessionFromBackend(t *testing.T) {
 		t.Fatalf("get-session with a ghost session: %s", s.body)
 	}
 }
+
+// TestAdditionalFieldsOnAppAPI applies Better Auth's write rules for
+// additional fields to PATCH /api/me too, and keeps returned:false fields
+// out of /api/me and the admin list (the /api/auth routes are compared
+// with Better Auth itself in TestHTTPCompatibility/AdditionalFields).
+func TestAdditionalFieldsOnAppAPI(t *testing.T) {
+	schema := ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin}, Tables: map[string]ba.TableConfig{ba.ModelUser: {AdditionalFields: productionGoFields}}}
+	st := storetest.OpenMigrated(t, sqlstore.SQLite, sqlstore.Options{Schema: schema})
+	e := newEnv(t, func(c *server.Config) { c.Store = st })
+	c := e.client()
+	up := c.do("POST", "/api/auth/sign-up/email", map[string]any{"email": "a@example.com", "password": "password123", "name": "A", "country": "NL", "internalNote": "vip"})
+	expect(t, up, 200, "")
+
+	me := c.do("GET", "/api/me", nil)
+	expect(t, me, 200, "")
+	if m := me.json(t); m["plan"] != "free" || m["notificationsEnabled"] != true || m["theme"] != "system" || m["country"] != "NL" {
+		t.Errorf("defaults not applied: %s", me.body)
+	}
+	if bytes.Contains(me.body, []byte("internalNote")) {
+		t.Errorf("/api/me has the returned:false field: %s", me.body)
+	}
+
+	expect(t, c.do("PATCH", "/api/me", map[string]any{"stripeCustomerId": "cus_1"}), 400, "FIELD_NOT_ALLOWED")
+	if r := c.do("PATCH", "/api/me", map[string]any{"stripeCustomerId": "", "internalNote": nil}); r.status != 200 || bytes.Contains(r.body, []byte("internalNote")) {
+		t.Errorf("falsy input:false value with another field: %d %s", r.status, r.body)
+	}
+	if r := c.do("PATCH", "/api/me", map[string]any{"stripeCustomerId": false}); r.status != 400 || !bytes.Contains(r.body, []byte("No fields to update")) {
+		t.Errorf("only a falsy input:false value: %d %s", r.status, r.body)
+	}
+	if r := c.do("PATCH", "/api/me", map[string]any{"plan": 5}); r.status != 400 || !bytes.Contains(r.body, []byte(`"fields":{"plan":`)) {
+		t.Errorf("wrong type: %d %s", r.status, r.body)
+	}
+	if r := c.do("PATCH", "/api/me", map[string]any{"country": nil}); r.status != 400 || !bytes.Contains(r.body, []byte(`"fields":{"country":`)) {
+		t.Errorf("null for a required field: %d %s", r.status, r.body)
+	}
+	r := c.do("PATCH", "/api/me", map[string]any{"plan": "pro", "internalNote": "changed"})
+	expect(t, r, 200, "")
+	if m := r.json(t); m["plan"] != "pro" || bytes.Contains(r.body, []byte("internalNote")) {
+		t.Errorf("PATCH /api/me answer: %s", r.body)
+	}
+	u, err := st.GetUserByEmail(context.Background(), "a@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Fields["internalNote"] != "changed" || u.Fields["plan"] != "pro" || u.Fields["stripeCustomerId"] != nil {
+		t.Errorf("stored fields: %#v", u.Fields)
+	}
+
+	admin := "admin"
+	if _, err := st.UpdateUser(context.Background(), u.ID, ba.UserUpdate{Role: ba.Value(admin)}); err != nil {
+		t.Fatal(err)
+	}
+	list := c.do("GET", "/api/admin/users", nil)
+	expect(t, list, 200, "")
+	if !bytes.Contains(list.body, []byte(`"plan":"pro"`)) || bytes.Contains(list.body, []byte("internalNote")) {
+		t.Errorf("admin list: %s", list.body)
+	}
+}

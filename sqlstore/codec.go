@@ -75,12 +75,11 @@ func nullDate[M any](p func(*M) **time.Time) accessor[M] {
 func custom[M any](f betterauth.Field, p func(*M) *betterauth.Fields) accessor[M] {
 	return accessor[M]{
 		get: func(k Kind, m *M) (any, error) {
+			// Better Auth's withApplyDefault: the default stands in for a
+			// field left out, and for NULL only where NULL cannot go.
 			v, ok := (*p(m))[f.Name]
-			if !ok || v == nil {
-				if f.Default != nil {
-					return k.encodeField(f, f.Default)
-				}
-				return nil, nil
+			if (!ok || (v == nil && f.Required)) && f.Default != nil {
+				return k.encodeField(f, f.Default)
 			}
 			return k.encodeField(f, v)
 		},

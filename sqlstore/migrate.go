@@ -131,6 +131,29 @@ type Report struct {
 	// DetectedPlugins are the Better Auth plugins whose tables or columns the
 	// database has.
 	DetectedPlugins []ba.Plugin
+	// OmittedSecurityPlugins are the DetectedPlugins the schema leaves out
+	// whose absence a server would turn into a bypass (OmittedPluginRisk):
+	// twoFactor (a password alone would sign in a user who turned on a
+	// second factor) and admin (banned users would sign in). Each is also
+	// a problem finding.
+	OmittedSecurityPlugins []ba.Plugin
+	// Undeclared are the columns of the schema's tables that neither the
+	// schema nor any plugin declares, in table then column order: the
+	// app's additional fields, most likely. Each is also a finding: a
+	// problem when Unfillable, a warning otherwise.
+	Undeclared []UndeclaredColumn
+}
+
+// Unfillable returns the Undeclared columns a store cannot fill when it
+// inserts a row (UndeclaredColumn.Unfillable).
+func (r *Report) Unfillable() []UndeclaredColumn {
+	var out []UndeclaredColumn
+	for _, c := range r.Undeclared {
+		if c.Unfillable() {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Compatible reports whether no finding is a problem.
@@ -164,6 +187,14 @@ func (s *Store) Check(ctx context.Context) (*Report, error) {
 	r := &Report{DetectedPlugins: detectPlugins(cat, s.schema)}
 	add := func(sev Severity, table, column, format string, args ...any) {
 		r.Findings = append(r.Findings, Finding{Severity: sev, Table: table, Column: column, Message: fmt.Sprintf(format, args...)})
+	}
+	for _, p := range r.DetectedPlugins {
+		marks, risk, security := OmittedPluginRisk(p)
+		if !security || s.schema.HasPlugin(p) {
+			continue
+		}
+		r.OmittedSecurityPlugins = append(r.OmittedSecurityPlugins, p)
+		add(Problem, s.schema.Table(ba.ModelUser).Name, "", "the database has %s, but the schema leaves the %s plugin out: a server on this schema would %s; add %s to the plugins", marks, p, risk, p)
 	}
 	for _, t := range s.schema.Tables {
 		live := cat.Tables[t.Name]
@@ -214,7 +245,15 @@ func (s *Store) Check(ctx context.Context) (*Report, error) {
 		sort.Strings(cols)
 		for _, name := range cols {
 			col := live.Columns[name]
-			if !known[name] && col.NotNull && col.Default == "" {
+			switch {
+			case known[name]:
+			case !pluginColumn(t.Model, name):
+				u := UndeclaredColumn{Model: t.Model, Table: t.Name, Column: name, Type: col.Type, FieldType: guessFieldType(col.Type), NotNull: col.NotNull, Default: col.Default}
+				r.Undeclared = append(r.Undeclared, u)
+				sev, msg := undeclaredFinding(u)
+				add(sev, t.Name, name, "%s", msg)
+			case col.NotNull && col.Default == "":
+				// A column of a plugin the schema leaves out.
 				add(Problem, t.Name, name, "is NOT NULL without a default and Better Auth does not write it: Better Auth 1.7.3+ refuses to run (unexpected-required-column); make it nullable or give it a default")
 			}
 		}
@@ -254,7 +293,9 @@ func detectPlugins(cat *Catalog, schema *ba.ResolvedSchema) []ba.Plugin {
 		return ok
 	}
 	var out []ba.Plugin
-	if hasColumn(ba.ModelUser, "role") && hasColumn(ba.ModelUser, "banned") {
+	// The ban column alone marks the admin plugin: it is what a server
+	// must not ignore.
+	if hasColumn(ba.ModelUser, "banned") {
 		out = append(out, ba.PluginAdmin)
 	}
 	if hasTable(tableName(ba.ModelOrganization)) || hasTable("organization") {

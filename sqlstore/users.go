@@ -12,7 +12,11 @@ import (
 
 // CreateUser inserts u. Missing id and timestamps are filled in, the email is
 // lower-cased, and plugin defaults (role "user", banned false,
-// twoFactorEnabled false) are applied, as Better Auth's createUser does.
+// twoFactorEnabled false) and the additional fields' static defaults are
+// applied to u, as Better Auth's createUser does (see Table.ApplyDefaults):
+// the column of a field with a default has no database default, so the
+// writer supplies it. A Required field without a default that u leaves
+// unset fails with ErrInvalid, before anything is written.
 func (s *Store) CreateUser(ctx context.Context, u *ba.User) error {
 	s.prepareUser(u)
 	return insert(ctx, s, s.user, "create user", s.q.userInsert, u)
@@ -31,6 +35,7 @@ func (s *Store) prepareUser(u *ba.User) {
 	}
 	u.CreatedAt, u.UpdatedAt = ba.Truncate(u.CreatedAt), ba.Truncate(u.UpdatedAt)
 	u.Email = ba.NormalizeEmail(u.Email)
+	u.Fields = s.user.table.ApplyDefaults(u.Fields)
 	if s.user.has("role") && u.Role == nil {
 		role := "user"
 		u.Role = &role

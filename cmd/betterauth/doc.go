@@ -39,7 +39,17 @@
 //
 // doctor is read-only. It prints one line per finding ("problem: …" or
 // "warning: …"), then "detected plugins: …", then a verdict line, and
-// suggests the next step (usually `betterauth migrate`).
+// suggests the next step (usually `betterauth migrate`). Columns nobody
+// declared (the app's additional fields) are findings that give the
+// declaration to add.
+//
+// Without --plugins, doctor, serve and user create use the plugins whose
+// tables or columns the database carries. serve refuses to start when a
+// --plugins list leaves out twoFactor or admin where the database has them
+// (it would sign in two-factor users with a password alone, or banned
+// users), and serve and user create refuse a NOT NULL column without a
+// default that nobody declared (Better Auth fills it from the app's
+// config; they cannot).
 //
 // hash-password reads a password from stdin, strips one trailing newline and
 // prints the hash to store in account.password.

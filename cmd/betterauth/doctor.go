@@ -26,6 +26,14 @@ then the Better Auth plugins whose tables or columns the database carries,
 then a verdict. Exit status 0 when the database is compatible (warnings
 allowed), 1 when there are problems.
 
+Without --plugins, the plugins the database carries are checked. With
+--plugins, leaving out twoFactor or admin where the database has them is
+a problem: a server on that list would sign in two-factor users with a
+password alone, or banned users. Columns nobody declared (the app's
+additional fields) are listed with the declaration they need: a warning,
+or a problem when NOT NULL without a default (Better Auth fills those
+from the app's config; this program cannot).
+
 Flags:
 ` + dbFlagsHelp
 
@@ -48,9 +56,9 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if u.Missing() {
 		fmt.Fprintf(stdout, "note: the SQLite file %s does not exist yet; `betterauth migrate` will create it\n", u.DSN)
 	}
-	report, err := store.Check(ctx)
+	store, report, err := useDatabaseSchema(ctx, store, schema, db.declared())
 	if err != nil {
-		return fmt.Errorf("check the database: %w", err)
+		return err
 	}
 
 	problems, warnings, byMigrate := 0, 0, 0
@@ -70,7 +78,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if db.app != nil && strings.TrimSpace(db.plugins) == "" {
 		fmt.Fprintln(stdout, detectedLineConfig(report.DetectedPlugins, schema.Plugins))
 	} else {
-		fmt.Fprintln(stdout, detectedLine(report.DetectedPlugins, schema.Plugins))
+		fmt.Fprintln(stdout, detectedLine(report.DetectedPlugins, schema.Plugins, db.plugins != ""))
 	}
 
 	counts := fmt.Sprintf("%d problem%s, %d warning%s", problems, plural(problems), warnings, plural(warnings))
@@ -79,7 +87,12 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return nil
 	}
 	fmt.Fprintf(stdout, "verdict: NOT compatible with Better Auth 1.7 (%s)\n", counts)
-	for _, step := range nextSteps(ctx, store, db.suggestedFlags(schema.Plugins)+db.topologySuggestion(schema), problems, byMigrate) {
+	suggested := db.suggestedFlags(schema.Plugins)
+	if !db.declared() {
+		// Checked as the database's plugins: migrate needs them named.
+		suggested = pluginsFlag(report.DetectedPlugins)
+	}
+	for _, step := range nextSteps(ctx, store, suggested+db.topologySuggestion(schema), problems, byMigrate) {
 		fmt.Fprintln(stdout, "next: "+step)
 	}
 	return failed(fmt.Errorf("doctor found %d problem%s", problems, plural(problems)))
@@ -87,9 +100,13 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // detectedLine names the plugins the database carries, and points out those
 // left out of --plugins, whose tables doctor therefore did not check.
-func detectedLine(detected, given []ba.Plugin) string {
+// Without --plugins (pluginsGiven false) doctor checked the detected ones.
+func detectedLine(detected, given []ba.Plugin, pluginsGiven bool) string {
 	if len(detected) == 0 {
 		return "detected plugins: none"
+	}
+	if !pluginsGiven {
+		return "detected plugins: " + strings.ReplaceAll(pluginNames(detected), ",", ", ") + " (no --plugins given: checked as the database's plugins)"
 	}
 	names := make([]string, len(detected))
 	var unchecked []string

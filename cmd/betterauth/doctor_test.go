@@ -21,7 +21,9 @@ func TestDoctorUnexpectedRequiredColumn(t *testing.T) {
 		runCmd(t, "", "migrate", "--database-url", url).expect(t, 0)
 
 		d := runCmd(t, "", "doctor", "--database-url", url).expect(t, 1)
-		want := "problem: user.legacyCode: is NOT NULL without a default and Better Auth does not write it: Better Auth 1.7.3+ refuses to run (unexpected-required-column); make it nullable or give it a default"
+		want := "problem: user.legacyCode: is text NOT NULL without a database default and not declared: betterauth-go cannot fill it and would fail to create a user; " +
+			"if it is one of the app's additional fields (Better Auth fills those itself; any other such column makes Better Auth 1.7.3+ refuse to run), declare it: " +
+			"run `betterauth config export` in the app, or add ba.Field{Name: \"legacyCode\", Type: ba.TypeString, Required: true, Default: <the app's defaultValue>} to Schema.Tables[\"user\"].AdditionalFields"
 		if f := findings(d); !slices.Equal(f, []string{want}) {
 			t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(f, "\n"), want)
 		}

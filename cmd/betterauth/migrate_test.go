@@ -112,12 +112,16 @@ func TestMigratePlugins(t *testing.T) {
 			t.Errorf("doctor:\n%s", d.stdout)
 		}
 
-		// Without --plugins, doctor still detects them and says how to
-		// check their tables.
-		core := runCmd(t, "", "doctor", "--database-url", url).expect(t, 0)
-		if !strings.Contains(core.stdout, "detected plugins: admin, organization, jwt, username (not in --plugins") ||
-			!strings.Contains(core.stdout, "`betterauth doctor --plugins admin,organization,jwt,username`") {
-			t.Errorf("doctor without --plugins:\n%s", core.stdout)
+		// Without --plugins, doctor detects them and checks their tables.
+		detected := runCmd(t, "", "doctor", "--database-url", url).expect(t, 0)
+		if !slices.Equal(detected.lines(), []string{"detected plugins: admin, organization, jwt, username (no --plugins given: checked as the database's plugins)", "verdict: compatible with Better Auth 1.7 (0 problems, 0 warnings)"}) {
+			t.Errorf("doctor without --plugins:\n%s", detected.stdout)
+		}
+		// A list that leaves some out says how to check them too.
+		some := runCmd(t, "", "doctor", "--plugins", "admin", "--database-url", url).expect(t, 0)
+		if !strings.Contains(some.stdout, "detected plugins: admin, organization, jwt, username (not in --plugins") ||
+			!strings.Contains(some.stdout, "`betterauth doctor --plugins admin,organization,jwt,username`") {
+			t.Errorf("doctor --plugins admin:\n%s", some.stdout)
 		}
 
 		again := runCmd(t, "", "migrate", "--plugins", plugins, "--database-url", url).expect(t, 0)

@@ -166,7 +166,10 @@ const dbFlagsHelp = `  --database-url URL   the database; overrides DATABASE_URL
   --plugins LIST       comma-separated Better Auth plugins whose tables the
                        database has: admin, organization, jwt, username,
                        twoFactor, apiKey (bearer is accepted and has no tables);
-                       with --config, replaces the app's plugin list
+                       with --config, replaces the app's plugin list.
+                       Without either, doctor, serve and user create use the
+                       plugins the database carries; serve refuses a list
+                       that leaves out twoFactor or admin where it has them
   --config FILE        the app's configuration, written by "betterauth config
                        export" (default: BETTER_AUTH_CONFIG): tables, renames,
                        additional fields, plugins, cookies, sessions; flags
@@ -375,4 +378,11 @@ func (f *dbFlags) topologySuggestion(schema ba.Schema) string {
 		return ""
 	}
 	return topologyFlags(schema)
+}
+
+// declared reports whether the app's plugins were given (--plugins or the
+// app's config); without them the commands that need the truth use the
+// plugins the database carries.
+func (f *dbFlags) declared() bool {
+	return strings.TrimSpace(f.plugins) != "" || f.app != nil
 }

@@ -382,7 +382,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer closeStore()
-	if err := prepareSchema(ctx, store, u, embedded || f.migrate, log); err != nil {
+	if store, err = prepareSchema(ctx, store, schema, f.db.declared(), f.db.app != nil && strings.TrimSpace(f.db.plugins) == "", u, embedded || f.migrate, log); err != nil {
 		return err
 	}
 	cfg.Store = store
@@ -797,24 +797,48 @@ func openServeStore(ctx context.Context, u dburl.URL, opts sqlstore.Options, emb
 	return s, func() { db.Close() }, nil
 }
 
-// prepareSchema migrates when allowed, and otherwise refuses to start on a
-// database Better Auth's schema does not match.
-func prepareSchema(ctx context.Context, store *sqlstore.Store, u dburl.URL, migrate bool, log *slog.Logger) error {
+// prepareSchema settles the schema serve runs on and makes sure the
+// database fits it: the declared schema, with the plugins the database
+// carries when --plugins is not given (useDatabaseSchema); migrated when
+// allowed; then refused when serving it would be unsafe or fail
+// (safeToServe: a two-factor or ban check bypassed, a NOT NULL column
+// nobody fills) or, unmigrated, when Check finds problems. It returns the
+// store on that schema.
+//
+// appIsTruth says the schema is the app's exported config with no
+// --plugins beside it: then a plugin the database carries and the config
+// leaves out is not refused, as Better Auth itself runs without it.
+func prepareSchema(ctx context.Context, store *sqlstore.Store, declared ba.Schema, pluginsGiven, appIsTruth bool, u dburl.URL, migrate bool, log *slog.Logger) (*sqlstore.Store, error) {
+	store, rep, err := useDatabaseSchema(ctx, store, declared, pluginsGiven)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", u.Redacted, err)
+	}
+	if !pluginsGiven && len(rep.DetectedPlugins) > 0 {
+		log.Info("no --plugins given: serving the plugins the database carries", "plugins", pluginNames(rep.DetectedPlugins))
+	}
 	if migrate {
 		applied, err := store.Migrate(ctx)
 		if err != nil {
-			return fmt.Errorf("create the schema in %s: %w", u.Redacted, err)
+			return nil, fmt.Errorf("create the schema in %s: %w", u.Redacted, err)
 		}
 		if len(applied) > 0 {
 			log.Info("created Better Auth's schema", "database", u.Redacted, "statements", len(applied))
+			if rep, err = store.Check(ctx); err != nil {
+				return nil, fmt.Errorf("check the schema of %s: %w", u.Redacted, err)
+			}
 		}
-		return nil
 	}
-	rep, err := store.Check(ctx)
-	if err != nil {
-		return fmt.Errorf("check the schema of %s: %w", u.Redacted, err)
+	if appIsTruth && len(rep.OmittedSecurityPlugins) > 0 {
+		// With the app's config and no --plugins, the config is the truth,
+		// as it is for Better Auth: tables of a plugin the app no longer
+		// uses are the app's business. Say so, once.
+		log.Warn("the database has tables of plugins the app's config does not use; serving as the config says", "plugins", pluginNames(rep.OmittedSecurityPlugins))
+		rep.OmittedSecurityPlugins = nil
 	}
-	if !rep.Compatible() {
+	if err := safeToServe(rep, declared.Plugins); err != nil {
+		return nil, err
+	}
+	if !migrate && !rep.Compatible() {
 		var problems []string
 		for _, f := range rep.Findings {
 			if f.Severity == sqlstore.Problem {
@@ -832,9 +856,16 @@ func prepareSchema(ctx context.Context, store *sqlstore.Store, u dburl.URL, migr
 		if !store.Schema().SecondaryStorage() && missingSessionOrVerification(rep, store.Schema()) {
 			hint = "; if Better Auth runs with secondaryStorage, it creates no session or verification table: pass --secondary-storage (and --redis)"
 		}
-		return fmt.Errorf("the database does not match Better Auth's schema (%s) — run `betterauth doctor` for details and `betterauth migrate` (or serve --migrate) to fix it%s", strings.Join(problems, "; "), hint)
+		return nil, fmt.Errorf("the database does not match Better Auth's schema (%s) — run `betterauth doctor` for details and `betterauth migrate` (or serve --migrate) to fix it%s", strings.Join(problems, "; "), hint)
 	}
-	return nil
+	if len(rep.Undeclared) > 0 {
+		cols := make([]string, len(rep.Undeclared))
+		for i, c := range rep.Undeclared {
+			cols[i] = c.Table + "." + c.Column
+		}
+		log.Warn("the database has columns no one declared (the app's additional fields?): serve neither reads, sets nor returns them until they are declared — run `betterauth doctor` for how", "columns", strings.Join(cols, ", "))
+	}
+	return store, nil
 }
 
 // missingSessionOrVerification reports whether the check found the session

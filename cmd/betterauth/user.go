@@ -19,9 +19,11 @@ const userHelp = `Usage:
   betterauth user list [--search TEXT] [--limit N] [--offset N]
 
 create adds a user the way Better Auth's sign-up does (lower-cased email,
-credential account with an scrypt hash when --password-stdin is given).
---role needs the admin plugin (--plugins admin). list prints id, email,
-name, role and creation time.
+credential account with an scrypt hash when --password-stdin is given,
+the plugins' and the additional fields' defaults). --role needs the admin
+plugin. Without --plugins both use the plugins the database carries; a
+NOT NULL column without a default that nobody declared stops create.
+list prints id, email, name, role and creation time.
 
 Flags:
 ` + dbFlagsHelp
@@ -72,14 +74,23 @@ func runUserCreate(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	if err != nil {
 		return err
 	}
-	if *role != "" && !hasPlugin(schema, ba.PluginAdmin) {
-		return errors.New("user create: --role needs the admin plugin (add --plugins admin)")
-	}
 	store, closeStore, err := connect(ctx, u, schema, false)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
+	// As serve does: the database's plugins unless --plugins says, so
+	// that their defaults (role "user", banned false) are written.
+	store, rep, err := useDatabaseSchema(ctx, store, schema, db.declared())
+	if err != nil {
+		return err
+	}
+	if err := fillable(rep, "user create", ba.ModelUser, ba.ModelAccount); err != nil {
+		return failed(err)
+	}
+	if *role != "" && !store.Schema().HasPlugin(ba.PluginAdmin) {
+		return errors.New("user create: --role needs the admin plugin (add --plugins admin)")
+	}
 	user := ba.NewUser(create, time.Now())
 	user.EmailVerified = *verified
 	if *role != "" {
@@ -121,15 +132,6 @@ func readPassword(stdin io.Reader) (string, error) {
 	return line, nil
 }
 
-func hasPlugin(s ba.Schema, p ba.Plugin) bool {
-	for _, q := range s.Plugins {
-		if q == p {
-			return true
-		}
-	}
-	return false
-}
-
 func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("user list")
 	var db dbFlags
@@ -152,6 +154,9 @@ func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer closeStore()
+	if store, _, err = useDatabaseSchema(ctx, store, schema, db.declared()); err != nil {
+		return err
+	}
 	users, total, err := store.ListUsers(ctx, sqlstore.UserQuery{Search: *search, Limit: *limit, Offset: *offset})
 	if err != nil {
 		return failed(fmt.Errorf("user list: %w", err))

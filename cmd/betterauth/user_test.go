@@ -48,12 +48,20 @@ func TestUserAndSessionCommands(t *testing.T) {
 			if _, err := do("short\n", "user", "create", "--email", "s@example.com", "--name", "S", "--password-stdin"); err == nil {
 				t.Fatal("short password accepted")
 			}
-			if _, err := do("", "user", "create", "--email", "r@example.com", "--name", "R", "--role", "admin"); err == nil {
+			if _, err := do("", "user", "create", "--plugins", "bearer", "--email", "r@example.com", "--name", "R", "--role", "admin"); err == nil {
 				t.Fatal("--role without the admin plugin accepted")
 			}
 			out, err = do("", "user", "list", "--plugins", "admin")
 			if err != nil || !strings.Contains(out, "root@example.com") || !strings.Contains(out, "admin") || !strings.Contains(out, "1 of 1 users") {
 				t.Fatalf("user list: %v\n%s", err, out)
+			}
+			// Without --plugins, the database's plugins are used: the
+			// admin plugin's default role is written, as Better Auth does.
+			if out, err := do("", "user", "create", "--email", "d@example.com", "--name", "D"); err != nil {
+				t.Fatalf("user create without --plugins: %v %s", err, out)
+			}
+			if out, err = do("", "user", "list", "--plugins", "admin", "--search", "d@example.com"); err != nil || !strings.Contains(out, "d@example.com  D     user") {
+				t.Fatalf("user created without --plugins: %v\n%s", err, out)
 			}
 
 			// The password works, and sessions revoke.

@@ -382,6 +382,11 @@ func (h *Harness) shutdown() {
 	h.mu.Unlock()
 }
 
+// Close ends the harness now rather than when the test ends (as Start's
+// cleanup would), for a test that only needed it to set a database up.
+// Calls after the first do nothing.
+func (h *Harness) Close() { h.shutdown() }
+
 // Stderr returns everything node has written to stderr so far.
 func (h *Harness) Stderr() string { return h.stderr.String() }
 

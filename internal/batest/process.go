@@ -102,6 +102,13 @@ type AuthServerConfig struct {
 	// PluginOptions are each plugin's options by name
 	// (AUTHSERVER_PLUGIN_OPTIONS, JSON).
 	PluginOptions map[string]any
+	// AdditionalFields is the JSON text of Better Auth's
+	// user.additionalFields (AUTHSERVER_ADDITIONAL_FIELDS), such as
+	// {"plan":{"type":"string","required":true,"defaultValue":"free"}}:
+	// text rather than a map, because the order of the fields is the
+	// order of their columns and of their keys in answers. A function
+	// default cannot be given.
+	AdditionalFields json.RawMessage
 }
 
 // StartAuthServer runs the real Better Auth as an HTTP server
@@ -143,6 +150,12 @@ func StartAuthServer(tb testing.TB, cfg AuthServerConfig) string {
 			tb.Fatalf("batest.StartAuthServer: PluginOptions: %v", err)
 		}
 		cmd.Env = append(cmd.Env, "AUTHSERVER_PLUGIN_OPTIONS="+string(b))
+	}
+	if cfg.AdditionalFields != nil {
+		if !json.Valid(cfg.AdditionalFields) {
+			tb.Fatal("batest.StartAuthServer: AdditionalFields is not JSON")
+		}
+		cmd.Env = append(cmd.Env, "AUTHSERVER_ADDITIONAL_FIELDS="+string(cfg.AdditionalFields))
 	}
 	line := StartProcess(tb, filepath.Base(args[0]), cmd, "LISTENING ", cfg.StartTimeout)
 	return strings.TrimPrefix(line, "LISTENING ")

@@ -636,6 +636,80 @@ func RunCustomFields(t *testing.T, f Factory) {
 			t.Fatalf("duplicate custom unique: %v", err)
 		}
 	})
+
+	// Better Auth writes an additional field's defaultValue itself (the
+	// column has none), and so does the store: into the row and into the
+	// user it was given, which a server answers with.
+	t.Run("CustomFieldDefaults", func(t *testing.T) {
+		schema := ba.Schema{Tables: map[string]ba.TableConfig{ba.ModelUser: {AdditionalFields: []ba.Field{
+			{Name: "plan", Type: ba.TypeString, Required: true, Default: "free"},
+			{Name: "notificationsEnabled", Type: ba.TypeBoolean, Required: true, Default: true},
+			{Name: "credits", Type: ba.TypeNumber, Default: int64(10)},
+			{Name: "theme", Type: ba.TypeString, Default: "system"},
+			{Name: "country", Type: ba.TypeString, Required: true},
+		}}}}
+		s := MustMigrate(t, f, sqlstore.Options{Schema: schema})
+		for _, c := range []struct {
+			name   string
+			fields ba.Fields
+			want   ba.Fields
+		}{
+			{"Absent", ba.Fields{"country": "NL"}, ba.Fields{"plan": "free", "notificationsEnabled": true, "credits": int64(10), "theme": "system", "country": "NL"}},
+			{"Set", ba.Fields{"country": "NL", "plan": "pro", "notificationsEnabled": false, "credits": int64(0), "theme": ""}, ba.Fields{"plan": "pro", "notificationsEnabled": false, "credits": int64(0), "theme": "", "country": "NL"}},
+			// withApplyDefault: NULL becomes the default only where the
+			// column cannot hold it.
+			{"Null", ba.Fields{"country": "NL", "plan": nil, "notificationsEnabled": nil, "credits": nil, "theme": nil}, ba.Fields{"plan": "free", "notificationsEnabled": true, "country": "NL"}},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				u := &ba.User{Name: "D", Email: strings.ToLower(c.name) + "@example.com", Fields: c.fields}
+				if err := s.CreateUser(ctx, u); err != nil {
+					t.Fatal(err)
+				}
+				got, err := s.GetUser(ctx, u.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got.Fields, c.want) {
+					t.Errorf("stored fields %#v, want %#v", got.Fields, c.want)
+				}
+				for k, v := range c.want {
+					if !reflect.DeepEqual(u.Fields[k], v) {
+						t.Errorf("created user's %s = %#v, stored %#v", k, u.Fields[k], v)
+					}
+				}
+			})
+		}
+		t.Run("ErrRequiredWithoutDefault", func(t *testing.T) {
+			for _, fields := range []ba.Fields{nil, {"country": nil}} {
+				u := &ba.User{Name: "D", Email: "nocountry@example.com", Fields: fields}
+				if err := s.CreateUser(ctx, u); !errors.Is(err, ba.ErrInvalid) || !strings.Contains(err.Error(), "country") {
+					t.Errorf("CreateUser(%v) = %v, want ErrInvalid naming country", fields, err)
+				}
+				if _, err := s.CreateUserWithPassword(ctx, u, "hash"); !errors.Is(err, ba.ErrInvalid) {
+					t.Errorf("CreateUserWithPassword(%v) = %v, want ErrInvalid", fields, err)
+				}
+			}
+			if _, err := s.GetUserByEmail(ctx, "nocountry@example.com"); !errors.Is(err, ba.ErrNotFound) {
+				t.Errorf("a refused create left a row: %v", err)
+			}
+		})
+		t.Run("ErrUpdateRequiredToNull", func(t *testing.T) {
+			u := &ba.User{Name: "D", Email: "update@example.com", Fields: ba.Fields{"country": "NL"}}
+			if err := s.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.UpdateUser(ctx, u.ID, ba.UserUpdate{Fields: ba.Fields{"plan": nil}}); !errors.Is(err, ba.ErrInvalid) {
+				t.Errorf("plan set to NULL: %v, want ErrInvalid", err)
+			}
+			up, err := s.UpdateUser(ctx, u.ID, ba.UserUpdate{Fields: ba.Fields{"theme": nil, "plan": "team"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := up.Fields["theme"]; ok || up.Fields["plan"] != "team" {
+				t.Errorf("after update: %#v", up.Fields)
+			}
+		})
+	})
 }
 
 // RunSchemas checks a renamed, plural, snake_case schema end to end.

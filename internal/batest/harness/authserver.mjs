@@ -14,6 +14,9 @@
 // names among admin, twoFactor and username, in that order of installation
 // as given. AUTHSERVER_PLUGIN_OPTIONS is a JSON object of each plugin's
 // options by name ({"username":{"minUsernameLength":5}}).
+// AUTHSERVER_ADDITIONAL_FIELDS is a JSON object given as
+// user.additionalFields ({"plan":{"type":"string","required":true,
+// "defaultValue":"free"}}); the migrations create its columns.
 //
 // Every password-reset email becomes one JSON line {"email","url","token"}
 // appended to reset-file, or written to stderr when no file is given.
@@ -72,6 +75,8 @@ const plugins = pluginNames.map((name) => {
 	return factory(pluginOptions[name]);
 });
 
+const additionalFields = JSON.parse(process.env.AUTHSERVER_ADDITIONAL_FIELDS || "null");
+
 const db = new Database(dbPath);
 const auth = betterAuth({
 	database: db,
@@ -95,6 +100,7 @@ const auth = betterAuth({
 		},
 	},
 	plugins,
+	...(additionalFields ? { user: { additionalFields } } : {}),
 });
 const migrations = await getMigrations(auth.options);
 await migrations.runMigrations();
