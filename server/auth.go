@@ -255,61 +255,48 @@ func (b *body) email(field string) string {
 // read by their plugin's code, not here; the plugins' defaults are the
 // store's.
 func (s *Server) userInput(b *body, create bool) (fields ba.Fields, typeIssues func(), err error) {
-	var out ba.Fields
 	var issues []func()
+	wrongType := func(f ba.Field, raw json.RawMessage) {
+		name, expected := f.Name, string(f.Type)
+		issues = append(issues, func() { b.fail(name, expected, raw) })
+	}
+	set := func(name string, v any) {
+		if fields == nil {
+			fields = ba.Fields{}
+		}
+		fields[name] = v
+	}
 	for _, f := range s.schema.Table(ba.ModelUser).InputFields() {
 		raw, present := b.m[f.Name]
 		additional := ba.IsCustomField(ba.ModelUser, f.Name)
 		switch {
 		case present && f.NoInput:
-			if f.Default != nil && create {
-				continue // the store writes the default
-			}
-			if jsTruthy(raw) {
+			// With a default, on create: the store writes the default.
+			if !(create && f.Default != nil) && jsTruthy(raw) {
 				return nil, nil, fieldNotAllowed(f.Name)
 			}
-			continue
 		case present && !additional:
-			continue
 		case present && jsType(raw) == "null":
 			switch {
 			case create && f.Required && f.Default == nil:
 				return nil, nil, errFailedToCreateUser
 			case !create && f.Required:
-				// Better Auth writes the NULL, and the database's
-				// refusal is its 500.
-				name, expected := f.Name, string(f.Type)
-				issues = append(issues, func() { b.fail(name, expected, raw) })
-				continue
+				wrongType(f, raw) // Better Auth's database refuses it: a 500
+			default:
+				set(f.Name, nil) // NULL; a Required field gets its default
 			}
 		case present:
 			v, _ := b.any(f.Name)
-			nv, err := ba.NormalizeFieldValue(f.Type, v)
-			if err != nil {
-				name := f.Name
-				expected := string(f.Type)
-				issues = append(issues, func() { b.fail(name, expected, raw) })
-				continue
+			if v, err := ba.NormalizeFieldValue(f.Type, v); err == nil {
+				set(f.Name, v)
+			} else {
+				wrongType(f, raw)
 			}
-			v = nv
-			if out == nil {
-				out = ba.Fields{}
-			}
-			out[f.Name] = v
-			continue
 		case create && additional && f.Required && f.Default == nil:
 			return nil, nil, missingField(f.Name)
-		default:
-			continue
 		}
-		// Sent as null: NULL (the store gives a Required field its
-		// default, as Better Auth's adapter does).
-		if out == nil {
-			out = ba.Fields{}
-		}
-		out[f.Name] = nil
 	}
-	return out, func() {
+	return fields, func() {
 		for _, issue := range issues {
 			issue()
 		}
