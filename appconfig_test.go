@@ -280,3 +280,29 @@ func TestFixtureConfig(t *testing.T) {
 		t.Errorf("warnings %q", c.Warnings)
 	}
 }
+
+// TestAppConfigIdentifierStorage: the app's verification.storeIdentifier as
+// the stores take it, overrides in order; a custom hash function is an
+// error, never silently plain.
+func TestAppConfigIdentifierStorage(t *testing.T) {
+	c, err := ParseConfig([]byte(minimalConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.IdentifierStorage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Default != IdentifierPlain || len(got.Overrides) != 1 || got.Overrides[0] != (IdentifierOverride{Prefix: "reset-password:", Mode: IdentifierHashed}) {
+		t.Fatalf("IdentifierStorage() = %+v", got)
+	}
+	if got.Mode("reset-password:abc") != IdentifierHashed || got.Mode("email-verification:x") != IdentifierPlain {
+		t.Fatalf("modes: %v %v", got.Mode("reset-password:abc"), got.Mode("email-verification:x"))
+	}
+	for _, custom := range []AppStoreIdentifier{{Default: "custom"}, {Default: "hashed", Overrides: []AppStoreIdentifierOverride{{Prefix: "otp:", Option: "custom"}}}} {
+		c.Verification.StoreIdentifier = custom
+		if _, err := c.IdentifierStorage(); !errors.Is(err, ErrAppConfig) || !strings.Contains(err.Error(), "custom") {
+			t.Errorf("IdentifierStorage() with %+v: %v, want an ErrAppConfig naming the custom function", custom, err)
+		}
+	}
+}
