@@ -10,38 +10,12 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/batest"
+	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
-// productionFields are the additional fields of a production-like app, as
-// JSON text so that their order (the columns' and the answers' order) is
-// the app's: a required field with a default, an input:false one, a
-// boolean with a default (required by omission, so NOT NULL), an
-// optional one with a default, an optional one, a returned:false one and
-// a required one without a default.
-var productionFields = json.RawMessage(`{
-	"plan": {"type": "string", "required": true, "defaultValue": "free"},
-	"stripeCustomerId": {"type": "string", "required": false, "input": false},
-	"notificationsEnabled": {"type": "boolean", "defaultValue": true},
-	"theme": {"type": "string", "required": false, "defaultValue": "system"},
-	"bio": {"type": "string", "required": false},
-	"internalNote": {"type": "string", "required": false, "returned": false},
-	"country": {"type": "string", "required": true}
-}`)
-
-// productionGoFields declares productionFields to the Go schema.
-var productionGoFields = []ba.Field{
-	{Name: "plan", Type: ba.TypeString, Required: true, Default: "free"},
-	{Name: "stripeCustomerId", Type: ba.TypeString, NoInput: true},
-	{Name: "notificationsEnabled", Type: ba.TypeBoolean, Required: true, Default: true},
-	{Name: "theme", Type: ba.TypeString, Default: "system"},
-	{Name: "bio", Type: ba.TypeString},
-	{Name: "internalNote", Type: ba.TypeString, NotReturned: true},
-	{Name: "country", Type: ba.TypeString, Required: true},
-}
-
 // TestProductionAdditionalFields: on a database Better Auth migrated for
-// an app with productionFields, Check with the app's schema finds nothing
+// an app with storetest.ProductionFields, Check with the app's schema finds nothing
 // (a required field with a default is NOT NULL without a database
 // default, and that is right); without the declaration it names every
 // undeclared column, the NOT NULL ones as problems. A user the Go store
@@ -54,10 +28,10 @@ func TestProductionAdditionalFields(t *testing.T) {
 		db := newDB(t)
 		plugins := []string{"admin", "twoFactor"}
 		h := startBA(t, db, plugins, func(c *batest.Config) {
-			c.Extra = map[string]any{"additionalFields": productionFields}
+			c.Extra = map[string]any{"additionalFields": storetest.ProductionFields}
 		})
 		h.MustCall(t, "migrate", nil, nil)
-		declared := ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor}, Tables: map[string]ba.TableConfig{ba.ModelUser: {AdditionalFields: productionGoFields}}}
+		declared := ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor}, Tables: map[string]ba.TableConfig{ba.ModelUser: {AdditionalFields: storetest.ProductionGoFields()}}}
 		store := db.open(t, sqlstore.Options{Schema: declared})
 
 		rep, err := store.Check(ctx)

@@ -8,6 +8,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/batest"
+	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
@@ -59,7 +60,7 @@ func TestSchemaParity(t *testing.T) {
 			name       string
 			plugins    []string
 			custom     bool
-			production bool // productionFields: required with defaults, NOT NULL by omission
+			production bool // storetest.ProductionFields: required with defaults, NOT NULL by omission
 		}{{"core", nil, false, false}, {"plugins", pluginSets["plugins"], false, false}, {"customFields", nil, true, false}, {"productionFields", nil, false, true}} {
 			t.Run(variant.name, func(t *testing.T) {
 				ctx := context.Background()
@@ -69,14 +70,14 @@ func TestSchemaParity(t *testing.T) {
 						c.AdditionalFields = baAdditionalFields
 					}
 					if variant.production {
-						c.Extra = map[string]any{"additionalFields": productionFields}
+						c.Extra = map[string]any{"additionalFields": storetest.ProductionFields}
 					}
 				})
 				h.MustCall(t, "migrate", nil, nil)
 
 				opts := sqlstore.Options{Schema: goSchema(variant.plugins, variant.custom)}
 				if variant.production {
-					opts.Schema.Tables = map[string]ba.TableConfig{ba.ModelUser: {AdditionalFields: productionGoFields}}
+					opts.Schema.Tables = map[string]ba.TableConfig{ba.ModelUser: {AdditionalFields: storetest.ProductionGoFields()}}
 				}
 				goStore := goDB.open(t, opts)
 				if _, err := goStore.Migrate(ctx); err != nil {

@@ -17,6 +17,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/batest"
+	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/server"
 	"github.com/betterauth-go/betterauth/sqlite"
 )
@@ -47,7 +48,7 @@ func TestHTTPCompatibility(t *testing.T) {
 		compatUsername(t, p)
 	})
 	t.Run("AdditionalFields", func(t *testing.T) {
-		p := newCompatPair(t, dir, compatOptions{additionalFields: productionFields, goFields: productionGoFields})
+		p := newCompatPair(t, dir, compatOptions{additionalFields: storetest.ProductionFields, goFields: storetest.ProductionGoFields()})
 		compatAdditionalFields(t, p)
 	})
 	t.Run("UsernameLengths", func(t *testing.T) {
@@ -590,32 +591,6 @@ func compatUsername(t *testing.T, p *compatPair) {
 	update("displayUsernameAndName", true, map[string]any{"displayUsername": "G", "name": "Grace G"})
 	update("usernameNull", true, map[string]any{"username": nil})
 	update("usernameAfterNull", true, map[string]any{"username": "grace_3"})
-}
-
-// productionFields are the additional fields of a production-like app, in
-// its order: the column order Better Auth's migrator creates and the key
-// order of its answers.
-var productionFields = json.RawMessage(`{
-	"plan": {"type": "string", "required": true, "defaultValue": "free"},
-	"stripeCustomerId": {"type": "string", "required": false, "input": false},
-	"notificationsEnabled": {"type": "boolean", "defaultValue": true},
-	"theme": {"type": "string", "required": false, "defaultValue": "system"},
-	"bio": {"type": "string", "required": false},
-	"internalNote": {"type": "string", "required": false, "returned": false},
-	"country": {"type": "string", "required": true}
-}`)
-
-// productionGoFields declares productionFields to the Go schema. A field
-// without `required` is required to Better Auth (NOT NULL), as
-// notificationsEnabled is.
-var productionGoFields = []ba.Field{
-	{Name: "plan", Type: ba.TypeString, Required: true, Default: "free"},
-	{Name: "stripeCustomerId", Type: ba.TypeString, NoInput: true},
-	{Name: "notificationsEnabled", Type: ba.TypeBoolean, Required: true, Default: true},
-	{Name: "theme", Type: ba.TypeString, Default: "system"},
-	{Name: "bio", Type: ba.TypeString},
-	{Name: "internalNote", Type: ba.TypeString, NotReturned: true},
-	{Name: "country", Type: ba.TypeString, Required: true},
 }
 
 // compatAdditionalFields applies Better Auth's write rules for additional

@@ -635,7 +635,7 @@ func TestNilSessionFromBackend(t *testing.T) {
 // out of /api/me and the admin list (the /api/auth routes are compared
 // with Better Auth itself in TestHTTPCompatibility/AdditionalFields).
 func TestAdditionalFieldsOnAppAPI(t *testing.T) {
-	schema := ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin}, Tables: map[string]ba.TableConfig{ba.ModelUser: {AdditionalFields: productionGoFields}}}
+	schema := ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin}, Tables: map[string]ba.TableConfig{ba.ModelUser: {AdditionalFields: storetest.ProductionGoFields()}}}
 	st := storetest.OpenMigrated(t, sqlstore.SQLite, sqlstore.Options{Schema: schema})
 	e := newEnv(t, func(c *server.Config) { c.Store = st })
 	c := e.client()
