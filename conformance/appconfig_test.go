@@ -35,28 +35,7 @@ func TestSchemaParityAppConfig(t *testing.T) {
 		t.Errorf("Better Auth's migration has no NOT NULL plan column:\n%s", mig.SQL)
 	}
 
-	opts := sqlstore.Options{Schema: schema}
-	goStore := goDB.open(t, opts)
-	if _, err := goStore.Migrate(ctx); err != nil {
-		t.Fatalf("Go migrate: %v", err)
-	}
-	baStore := baDB.open(t, opts)
-	want, err := baStore.Inspect(ctx)
-	must(t, err)
-	got, err := goStore.Inspect(ctx)
-	must(t, err)
-	compareCatalogs(t, want, got)
-
-	rep, err := baStore.Check(ctx)
-	must(t, err)
-	for _, f := range rep.Findings {
-		t.Errorf("check on Better Auth's database: %s", f)
-	}
-	plan, err := baStore.PlanMigration(ctx)
-	must(t, err)
-	if len(plan) != 0 {
-		t.Errorf("migrate on Better Auth's database would run %q", plan)
-	}
+	migrateMatchesBetterAuth(t, goDB, baDB, sqlstore.Options{Schema: schema})
 	if r, err := schema.Resolve(); err != nil || !r.HasPlugin(ba.PluginTwoFactor) || r.Table(ba.ModelTeam) == nil {
 		t.Errorf("derived schema lacks twoFactor or teams (%v)", err)
 	}

@@ -63,7 +63,6 @@ func TestSchemaParity(t *testing.T) {
 			production bool // storetest.ProductionFields: required with defaults, NOT NULL by omission
 		}{{"core", nil, false, false}, {"plugins", pluginSets["plugins"], false, false}, {"customFields", nil, true, false}, {"productionFields", nil, false, true}} {
 			t.Run(variant.name, func(t *testing.T) {
-				ctx := context.Background()
 				baDB, goDB := newDB(t), newDB(t)
 				h := startBA(t, baDB, variant.plugins, func(c *batest.Config) {
 					if variant.custom {
@@ -79,29 +78,7 @@ func TestSchemaParity(t *testing.T) {
 				if variant.production {
 					opts.Schema.Tables = map[string]ba.TableConfig{ba.ModelUser: {AdditionalFields: storetest.ProductionGoFields()}}
 				}
-				goStore := goDB.open(t, opts)
-				if _, err := goStore.Migrate(ctx); err != nil {
-					t.Fatalf("Go migrate: %v", err)
-				}
-				baStore := baDB.open(t, opts)
-				want, err := baStore.Inspect(ctx)
-				must(t, err)
-				got, err := goStore.Inspect(ctx)
-				must(t, err)
-				compareCatalogs(t, want, got)
-
-				// On Better Auth's own database, doctor finds nothing and
-				// migrate has nothing to do.
-				rep, err := baStore.Check(ctx)
-				must(t, err)
-				for _, f := range rep.Findings {
-					t.Errorf("doctor on Better Auth's database: %s", f)
-				}
-				plan, err := baStore.PlanMigration(ctx)
-				must(t, err)
-				if len(plan) != 0 {
-					t.Errorf("migrate on Better Auth's database would run %q", plan)
-				}
+				migrateMatchesBetterAuth(t, goDB, baDB, opts)
 			})
 		}
 	})
@@ -184,4 +161,33 @@ func TestMigrationSQLMatchesBetterAuth(t *testing.T) {
 			})
 		}
 	})
+}
+
+// migrateMatchesBetterAuth migrates goDB with opts and checks that it then
+// has exactly the catalog Better Auth's migrator gave baDB, and that on
+// Better Auth's own database doctor finds nothing and migrate has nothing
+// to do.
+func migrateMatchesBetterAuth(t *testing.T, goDB, baDB database, opts sqlstore.Options) {
+	t.Helper()
+	ctx := context.Background()
+	goStore := goDB.open(t, opts)
+	if _, err := goStore.Migrate(ctx); err != nil {
+		t.Fatalf("Go migrate: %v", err)
+	}
+	baStore := baDB.open(t, opts)
+	want, err := baStore.Inspect(ctx)
+	must(t, err)
+	got, err := goStore.Inspect(ctx)
+	must(t, err)
+	compareCatalogs(t, want, got)
+	rep, err := baStore.Check(ctx)
+	must(t, err)
+	for _, f := range rep.Findings {
+		t.Errorf("doctor on Better Auth's database: %s", f)
+	}
+	plan, err := baStore.PlanMigration(ctx)
+	must(t, err)
+	if len(plan) != 0 {
+		t.Errorf("migrate on Better Auth's database would run %q", plan)
+	}
 }
