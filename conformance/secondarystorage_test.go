@@ -44,10 +44,10 @@ type ssFixture struct {
 
 type captureMailer struct {
 	mu   sync.Mutex
-	last server.PasswordResetEmail
+	last server.Email
 }
 
-func (m *captureMailer) SendPasswordReset(_ context.Context, e server.PasswordResetEmail) error {
+func (m *captureMailer) Send(_ context.Context, e server.Email) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.last = e

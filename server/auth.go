@@ -822,7 +822,7 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 			callback = *redirectTo
 		}
 		link := s.cfg.BaseURL + "/api/auth/reset-password/" + token + "?callbackURL=" + ba.EncodeURIComponent(callback)
-		if err := s.cfg.Mailer.SendPasswordReset(r.Context(), PasswordResetEmail{To: user.Email, Name: user.Name, URL: link, Token: token}); err != nil {
+		if err := s.cfg.Mailer.Send(r.Context(), Email{Kind: EmailResetPassword, To: user.Email, Name: user.Name, URL: link, Token: token}); err != nil {
 			s.log.ErrorContext(r.Context(), "password reset email failed", "error", err.Error())
 		}
 	}

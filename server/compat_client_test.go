@@ -207,7 +207,10 @@ type fileMailer struct {
 	path string
 }
 
-func (m *fileMailer) SendPasswordReset(_ context.Context, e server.PasswordResetEmail) error {
+func (m *fileMailer) Send(_ context.Context, e server.Email) error {
+	if e.Kind != server.EmailResetPassword {
+		return nil
+	}
 	line, err := json.Marshal(map[string]string{"email": e.To, "url": e.URL, "token": e.Token})
 	if err != nil {
 		return err

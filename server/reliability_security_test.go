@@ -635,7 +635,7 @@ type teeMailer struct {
 	log     server.LogMailer
 }
 
-func (m *teeMailer) SendPasswordReset(ctx context.Context, e server.PasswordResetEmail) error {
-	_ = m.capture.SendPasswordReset(ctx, e)
-	return m.log.SendPasswordReset(ctx, e)
+func (m *teeMailer) Send(ctx context.Context, e server.Email) error {
+	_ = m.capture.Send(ctx, e)
+	return m.log.Send(ctx, e)
 }

@@ -98,7 +98,8 @@ type Config struct {
 	// X-Forwarded-For is believed. Without it the peer address is the
 	// client, so a client cannot spoof its IP to escape rate limits.
 	TrustedProxies []netip.Prefix
-	// Mailer delivers password-reset emails; LogMailer by default.
+	// Mailer delivers every email (reset, verification, ...); LogMailer by
+	// default.
 	Mailer Mailer
 	// Log receives structured logs; slog.Default() by default. Secrets,
 	// tokens, cookies and passwords are never logged.

@@ -29,11 +29,11 @@ const secret = "server-test-secret-0123456789abcdefgh"
 
 type captureMailer struct {
 	mu   sync.Mutex
-	last server.PasswordResetEmail
+	last server.Email
 	n    int
 }
 
-func (m *captureMailer) SendPasswordReset(_ context.Context, e server.PasswordResetEmail) error {
+func (m *captureMailer) Send(_ context.Context, e server.Email) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.last, m.n = e, m.n+1
