@@ -146,9 +146,7 @@ Flags (default in brackets):
                                 that lock only the rows they delete (at
                                 least 1s; 0 turns it off) [1h]
   --pprof HOST:PORT             serve net/http/pprof there (keep it private)
-  --log-reset-links             log password-reset links instead of mailing
-                                them (development only: they hold a token)
-`
+` + mailHelp
 
 type serveFlags struct {
 	db                       dbFlags
@@ -173,7 +171,7 @@ type serveFlags struct {
 	redisPrefix              string
 	redisClientCache         time.Duration
 	redisClientCacheSize     int
-	logResetLinks            bool
+	mail                     mailFlags
 	cleanupInterval          time.Duration
 	otel                     bool
 	preserveSessionInDB      bool
@@ -206,7 +204,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&f.redisPrefix, "redis-key-prefix", "better-auth:", "")
 	fs.DurationVar(&f.redisClientCache, "redis-client-cache", 0, "")
 	fs.IntVar(&f.redisClientCacheSize, "redis-client-cache-size", 20000, "")
-	fs.BoolVar(&f.logResetLinks, "log-reset-links", false, "")
+	fs.BoolVar(&f.mail.logLinks, "log-email-links", false, "")
+	fs.BoolVar(&f.mail.logLinks, "log-reset-links", false, "") // the old name
+	fs.StringVar(&f.mail.smtpURL, "smtp-url", "", "")
+	fs.StringVar(&f.mail.from, "mail-from", "", "")
+	fs.StringVar(&f.mail.templates, "mail-templates", "", "")
 	fs.DurationVar(&f.cleanupInterval, "cleanup-interval", time.Hour, "")
 	fs.BoolVar(&f.otel, "otel", false, "")
 	fs.BoolVar(&f.preserveSessionInDB, "preserve-session-in-database", false, "")
@@ -369,7 +371,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		prefix, _ := parsePrefix(p)
 		cfg.TrustedProxies = append(cfg.TrustedProxies, prefix)
 	}
-	cfg.Mailer = server.LogMailer{Log: log, LogLinks: f.logResetLinks}
+	mailer, closeMailer, err := f.mail.mailer(log)
+	if err != nil {
+		return err
+	}
+	defer closeMailer()
+	cfg.Mailer = mailer
 	if f.jwksURL != "" {
 		if cfg.JWT, err = jwtVerifier(f.jwksURL, base, log); err != nil {
 			return err
