@@ -22,7 +22,9 @@ import (
 type Statements map[string][]string
 
 // Connector joins the parts of a permission check: AND needs every part,
-// OR needs one. Anything other than "OR" is AND, as in Better Auth.
+// OR needs one. Within a resource anything other than "OR" is AND; for
+// Authorize's connector "" is the default AND and any value other than AND
+// needs one authorized resource, as in Better Auth.
 type Connector string
 
 // The two connectors.
@@ -162,7 +164,7 @@ func NewRole(s Statements) Role { return Role{Statements: s} }
 // are skipped. Within a resource its own connector joins the actions; an
 // empty action list is never authorized.
 func (r Role) Authorize(request Request, connector Connector) Result {
-	or := connector == OR
+	or := connector != AND && connector != ""
 	authorized := false
 	for i := range request {
 		req := &request[i]
