@@ -27,7 +27,10 @@ func hasPermissionBody(b *body) (access.Request, error) {
 			return nil, validationError("[body] Invalid input", nil)
 		}
 	}
-	if hasOld == hasNew {
+	if hasOld && hasNew {
+		return nil, validationError("[body] Invalid input: more than one option matched", nil)
+	}
+	if !hasOld && !hasNew {
 		return nil, validationError("[body] Invalid input", nil)
 	}
 	if !hasNew {
@@ -87,7 +90,10 @@ func (s *Server) adminHasPermission(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if res == nil {
-		return errUnauthorized
+		// Better Auth's APIError("UNAUTHORIZED") with no message: 401 and
+		// an empty body.
+		w.WriteHeader(http.StatusUnauthorized)
+		return nil
 	}
 	role := ""
 	if res.User.Role != nil {
