@@ -399,7 +399,7 @@ type OrganizationOptions struct {
 	// default roles (owner, admin, member).
 	Roles map[string]Statements `json:"roles,omitempty"`
 	// AccessControl is ac.statements: every resource and its actions.
-	AccessControl                        Statements `json:"accessControl,omitempty"`
+	AccessControl                        Statements `json:"ac,omitempty"`
 	CreatorRole                          string     `json:"creatorRole,omitempty"`
 	MembershipLimit                      int        `json:"membershipLimit,omitempty"`
 	OrganizationLimit                    int        `json:"organizationLimit,omitempty"`

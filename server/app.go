@@ -8,7 +8,6 @@ import (
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
-	"github.com/betterauth-go/betterauth/httpauth"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
@@ -115,14 +114,15 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// admin wraps a handler for users whose admin-plugin role includes "admin".
-func (s *Server) admin(h func(http.ResponseWriter, *http.Request, *ba.Result) error) handlerFunc {
+// admin wraps a handler for users the admin plugin's access control
+// (Config.Admin: roles, defaultRole, adminUserIds) allows resource:action.
+func (s *Server) admin(resource, action string, h func(http.ResponseWriter, *http.Request, *ba.Result) error) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		res, err := s.requireSession(r)
 		if err != nil {
 			return err
 		}
-		if res.User.Role == nil || !httpauth.HasRole(*res.User.Role, "admin") {
+		if !s.adminAllowed(res, resource, action) {
 			return errForbidden
 		}
 		return h(w, r, res)

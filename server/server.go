@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/betterauth-go/betterauth/access"
 	"log/slog"
 	"net"
 	"net/http"
@@ -138,6 +139,13 @@ type Config struct {
 	// stores report their own operations through their options. Default
 	// none.
 	VerifyTracer ba.VerifyTracer
+	// Admin is the admin plugin's access control (roles, defaultRole,
+	// adminUserIds) for /api/auth/admin/has-permission and the app API's
+	// admin routes; nil is Better Auth's defaults.
+	Admin *access.Admin
+	// Organization is the organization plugin's access control for
+	// /api/auth/organization/has-permission; nil is Better Auth's defaults.
+	Organization *access.Organization
 }
 
 // Server serves the API. Create it with New; it is an http.Handler.
@@ -185,6 +193,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://localhost:8080"
+	}
+	if cfg.Admin == nil {
+		cfg.Admin = &access.Admin{}
+	}
+	if cfg.Organization == nil {
+		cfg.Organization = &access.Organization{}
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	schema := cfg.Store.Schema()
@@ -316,6 +330,12 @@ func (s *Server) routes() http.Handler {
 	auth("POST /api/auth/request-password-reset", s.requestPasswordReset)
 	auth("POST /api/auth/reset-password", s.resetPassword)
 	auth("GET /api/auth/reset-password/{token}", s.resetPasswordCallback)
+	if s.schema.HasPlugin(ba.PluginAdmin) {
+		auth("POST /api/auth/admin/has-permission", s.adminHasPermission)
+	}
+	if s.schema.HasPlugin(ba.PluginOrganization) {
+		auth("POST /api/auth/organization/has-permission", s.organizationHasPermission)
+	}
 	auth("GET /api/auth/ok", func(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, 200, map[string]bool{"ok": true})
 		return nil
@@ -328,11 +348,11 @@ func (s *Server) routes() http.Handler {
 	register("GET /api/me/accounts", s.handle(s.myAccounts))
 	register("GET /api/users/{id}", s.handle(s.getUser))
 	if s.schema.HasPlugin(ba.PluginAdmin) {
-		register("GET /api/admin/users", s.handle(s.admin(s.adminListUsers)))
-		register("POST /api/admin/users/{id}/ban", s.handle(s.admin(s.adminBan)))
-		register("POST /api/admin/users/{id}/unban", s.handle(s.admin(s.adminUnban)))
-		register("POST /api/admin/users/{id}/role", s.handle(s.admin(s.adminSetRole)))
-		register("DELETE /api/admin/users/{id}/sessions", s.handle(s.admin(s.adminRevokeSessions)))
+		register("GET /api/admin/users", s.handle(s.admin("user", "list", s.adminListUsers)))
+		register("POST /api/admin/users/{id}/ban", s.handle(s.admin("user", "ban", s.adminBan)))
+		register("POST /api/admin/users/{id}/unban", s.handle(s.admin("user", "ban", s.adminUnban)))
+		register("POST /api/admin/users/{id}/role", s.handle(s.admin("user", "set-role", s.adminSetRole)))
+		register("DELETE /api/admin/users/{id}/sessions", s.handle(s.admin("session", "revoke", s.adminRevokeSessions)))
 	}
 	register("GET /api/openapi.json", s.handle(s.openAPI))
 	register("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

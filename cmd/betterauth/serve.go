@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/betterauth-go/betterauth/access"
 	"github.com/prometheus/client_golang/prometheus"
 	goredis "github.com/redis/go-redis/v9"
 
@@ -455,6 +456,7 @@ func applyAppConfig(cfg *server.Config, app *ba.AppConfig, set map[string]bool, 
 		cfg.SessionUpdateAge = d
 	}
 	cfg.MinPasswordLength, cfg.MaxPasswordLength = app.PasswordLengths()
+	cfg.Admin, cfg.Organization = accessFromApp(app)
 	ep := app.EmailAndPassword
 	cfg.DisableSignUp = ep.DisableSignUp || !ep.Enabled
 	if !set["require-email-verification"] {
@@ -920,4 +922,32 @@ func serveOn(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Log
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// accessFromApp is the admin and organization plugins' access control from
+// the app's exported config (roles, adminUserIds, defaultRole, ac,
+// creatorRole, dynamicAccessControl); nil for a plugin the app lacks.
+func accessFromApp(app *ba.AppConfig) (*access.Admin, *access.Organization) {
+	roles := func(m map[string]ba.Statements) access.Roles {
+		if m == nil {
+			return nil
+		}
+		out := access.Roles{}
+		for name, st := range m {
+			out[name] = access.NewRole(access.Statements(st))
+		}
+		return out
+	}
+	var admin *access.Admin
+	if a := app.Admin(); a != nil {
+		admin = &access.Admin{Roles: roles(a.Roles), DefaultRole: a.DefaultRole, AdminRoles: a.AdminRoles, AdminUserIDs: a.AdminUserIDs}
+	}
+	var org *access.Organization
+	if o := app.Organization(); o != nil {
+		org = &access.Organization{Roles: roles(o.Roles), CreatorRole: o.CreatorRole, DynamicAccessControl: o.DynamicAccessControl.Enabled}
+		if o.AccessControl != nil {
+			org.AccessControl = access.Statements(o.AccessControl)
+		}
+	}
+	return admin, org
 }

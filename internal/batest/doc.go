@@ -73,6 +73,11 @@
 //	    options: any JSON object, deep-merged into the options last (escape hatch).
 //	  A second init replaces the instance (and closes the previous pool and
 //	  Redis client).
+//	    pluginOptions.admin/organization may carry rolesStatements {role: statements}
+//	      and acStatements, turned into createAccessControl(acStatements) roles
+//	      (roles) and ac, since JSON cannot carry role objects.
+//	authorize {statements, request, connector?} → role(statements).authorize(request, connector)
+//	  from better-auth/plugins/access ({thrown: message} if it throws).
 //	compileMigrations {throwOnUnsafe?} → {sql}
 //	  getMigrations(auth.options).compileMigrations(): statements joined by ";\n\n"
 //	  plus a final ";" (just ";" when nothing is to be done).

@@ -363,3 +363,32 @@ func TestExportJiti(t *testing.T) {
 		t.Errorf("loader %q, file %q, prefix %q, min %d", res.Loader, res.AuthFile, res.Config.Cookies.Prefix, res.Config.EmailAndPassword.MinPasswordLength)
 	}
 }
+
+// TestExportAccessControl: the admin and organization plugins' custom
+// roles and the organization's ac statements reach the Go side.
+func TestExportAccessControl(t *testing.T) {
+	dir := lightApp(t, map[string]string{"utils/auth.mjs": `const role = (statements) => ({ statements, authorize() {} });
+export default {
+  plugins: [
+    { id: "admin", options: { adminUserIds: ["u1"], roles: { support: role({ user: ["list"] }) } } },
+    { id: "organization", options: { ac: { statements: { project: ["read", "write"] } }, roles: { editor: role({ project: ["write"] }) }, dynamicAccessControl: { enabled: true } } },
+  ],
+};`})
+	res, err := Export(context.Background(), Options{Dir: dir, Env: fixtureEnv(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, o := res.Config.Admin(), res.Config.Organization()
+	if a == nil || o == nil {
+		t.Fatalf("admin %v organization %v", a, o)
+	}
+	if got := a.Roles["support"]["user"]; len(got) != 1 || got[0] != "list" || len(a.AdminUserIDs) != 1 {
+		t.Errorf("admin options %+v", a)
+	}
+	if got := o.Roles["editor"]["project"]; len(got) != 1 || got[0] != "write" {
+		t.Errorf("organization roles %+v", o.Roles)
+	}
+	if got := o.AccessControl["project"]; len(got) != 2 || !o.DynamicAccessControl.Enabled {
+		t.Errorf("organization ac %+v dynamic %v", o.AccessControl, o.DynamicAccessControl)
+	}
+}

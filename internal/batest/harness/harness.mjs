@@ -35,6 +35,7 @@ const { betterAuth } = await import("better-auth");
 const { getMigrations } = await import("better-auth/db/migration");
 const { hashPassword, verifyPassword } = await import("better-auth/crypto");
 const plugins = await import("better-auth/plugins");
+const { createAccessControl, role: acRole } = await import("better-auth/plugins/access");
 const { serializeSignedCookie } = await import("better-call");
 const { apiKey } = await import("@better-auth/api-key");
 
@@ -169,6 +170,19 @@ function buildPlugins(names, pluginOptions, capture) {
 	const out = [];
 	for (const name of names ?? []) {
 		const opts = { ...(pluginOptions?.[name] ?? {}) };
+		// JSON cannot carry role objects: rolesStatements {name: statements}
+		// and acStatements become createAccessControl(acStatements) roles.
+		if (opts.rolesStatements || opts.acStatements) {
+			const ac = createAccessControl(opts.acStatements ?? {});
+			if (opts.acStatements) opts.ac = ac;
+			if (opts.rolesStatements) {
+				opts.roles = Object.fromEntries(
+					Object.entries(opts.rolesStatements).map(([n, st]) => [n, ac.newRole(st)]),
+				);
+			}
+			delete opts.rolesStatements;
+			delete opts.acStatements;
+		}
 		switch (name) {
 			case "admin":
 				out.push(plugins.admin(opts));
@@ -214,6 +228,15 @@ function buildPlugins(names, pluginOptions, capture) {
 
 // --- ops ---------------------------------------------------------------------
 const ops = {
+	// role(statements).authorize(request, connector) from
+	// better-auth/plugins/access; an exception is returned as {thrown}.
+	async authorize(a) {
+		try {
+			return acRole(a.statements).authorize(a.request, a.connector);
+		} catch (e) {
+			return { thrown: String(e?.message ?? e) };
+		}
+	},
 	async init(a) {
 		if (auth) {
 			// Re-initialisation: drop the previous instance, its pool and its
