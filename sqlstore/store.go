@@ -91,6 +91,9 @@ type Store struct {
 	verification *codec[ba.Verification]
 	organization *codec[ba.Organization]
 	member       *codec[ba.Member]
+	invitation   *codec[ba.Invitation]
+	team         *codec[ba.Team]       // nil unless teams are enabled
+	teamMember   *codec[ba.TeamMember] // nil unless teams are enabled
 	jwks         *codec[ba.JWK]
 
 	q queries
@@ -139,6 +142,17 @@ func New(drv Driver, opts Options) (*Store, error) {
 		}
 		if s.member, err = newCodec[ba.Member](k, schema.Table(ba.ModelMember), memberAccessor, nil); err != nil {
 			return nil, err
+		}
+		if s.invitation, err = newCodec[ba.Invitation](k, schema.Table(ba.ModelInvitation), invitationAccessor, nil); err != nil {
+			return nil, err
+		}
+		if t := schema.Table(ba.ModelTeam); t != nil {
+			if s.team, err = newCodec[ba.Team](k, t, teamAccessor, nil); err != nil {
+				return nil, err
+			}
+			if s.teamMember, err = newCodec[ba.TeamMember](k, schema.Table(ba.ModelTeamMember), teamMemberAccessor, nil); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if t := schema.Table(ba.ModelJWKS); t != nil {
