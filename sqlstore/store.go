@@ -143,14 +143,14 @@ func New(drv Driver, opts Options) (*Store, error) {
 		if s.member, err = newCodec[ba.Member](k, schema.Table(ba.ModelMember), memberAccessor, nil); err != nil {
 			return nil, err
 		}
-		if s.invitation, err = newCodec[ba.Invitation](k, schema.Table(ba.ModelInvitation), invitationAccessor, nil); err != nil {
+		if s.invitation, err = newBuiltinCodec(k, schema.Table(ba.ModelInvitation), invitationAccessor); err != nil {
 			return nil, err
 		}
 		if t := schema.Table(ba.ModelTeam); t != nil {
-			if s.team, err = newCodec[ba.Team](k, t, teamAccessor, nil); err != nil {
+			if s.team, err = newBuiltinCodec(k, t, teamAccessor); err != nil {
 				return nil, err
 			}
-			if s.teamMember, err = newCodec[ba.TeamMember](k, schema.Table(ba.ModelTeamMember), teamMemberAccessor, nil); err != nil {
+			if s.teamMember, err = newBuiltinCodec(k, schema.Table(ba.ModelTeamMember), teamMemberAccessor); err != nil {
 				return nil, err
 			}
 		}
