@@ -172,6 +172,32 @@ func (m MemberWithUser) MarshalJSON() ([]byte, error) {
 	return o.Bytes(), nil
 }
 
+// OrganizationRole is a row of the organization plugin's organizationRole
+// table (dynamic access control): a role defined for one organization.
+type OrganizationRole struct {
+	ID             string `json:"id"`
+	OrganizationID string `json:"organizationId"`
+	Role           string `json:"role"`
+	// Permission is JSON text, {"resource":["action",…]}, as Better Auth
+	// stores it.
+	Permission string     `json:"permission"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	UpdatedAt  *time.Time `json:"updatedAt"`
+}
+
+// MarshalJSON writes the row as the adapter returns it (permission as
+// the stored text; Better Auth's list-org-roles parses it).
+func (r OrganizationRole) MarshalJSON() ([]byte, error) {
+	o := jsjson.NewObject()
+	o.String("id", r.ID)
+	o.String("organizationId", r.OrganizationID)
+	o.String("role", r.Role)
+	o.String("permission", r.Permission)
+	o.Date("createdAt", r.CreatedAt)
+	o.OptDate("updatedAt", r.UpdatedAt)
+	return o.Bytes(), nil
+}
+
 // JWK is a row of the jwt plugin's jwks table.
 type JWK struct {
 	ID string `json:"id"`

@@ -241,3 +241,21 @@ func teamMemberAccessor(name string) (accessor[ba.TeamMember], bool) {
 	}
 	return accessor[ba.TeamMember]{}, false
 }
+
+func organizationRoleAccessor(name string) (accessor[ba.OrganizationRole], bool) {
+	switch name {
+	case "id":
+		return str(func(r *ba.OrganizationRole) *string { return &r.ID }), true
+	case "organizationId":
+		return str(func(r *ba.OrganizationRole) *string { return &r.OrganizationID }), true
+	case "role":
+		return str(func(r *ba.OrganizationRole) *string { return &r.Role }), true
+	case "permission":
+		return str(func(r *ba.OrganizationRole) *string { return &r.Permission }), true
+	case "createdAt":
+		return date(func(r *ba.OrganizationRole) *time.Time { return &r.CreatedAt }), true
+	case "updatedAt":
+		return nullDate(func(r *ba.OrganizationRole) **time.Time { return &r.UpdatedAt }), true
+	}
+	return accessor[ba.OrganizationRole]{}, false
+}

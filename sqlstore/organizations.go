@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	ba "github.com/betterauth-go/betterauth"
@@ -256,6 +257,46 @@ func (s *Store) ListTeamMembers(ctx context.Context, teamID string) ([]ba.TeamMe
 		return nil, s.wrap("list team members", errNoTeams)
 	}
 	return getMany(ctx, s, s.teamMember, "list team members", s.q.teamMembersByTeam, teamID)
+}
+
+var errNoDynamicAccessControl = fmt.Errorf("%w: the organizationRole table is not in the schema (Schema.DynamicAccessControl)", ba.ErrInvalid)
+
+// CreateOrganizationRole inserts r (dynamic access control). Permission
+// must be a JSON object of resource → actions, as Better Auth's
+// create-role stores it.
+func (s *Store) CreateOrganizationRole(ctx context.Context, r *ba.OrganizationRole) error {
+	const op = "create organization role"
+	if s.orgRole == nil {
+		return s.wrap(op, errNoDynamicAccessControl)
+	}
+	var perm map[string][]string
+	if err := json.Unmarshal([]byte(r.Permission), &perm); err != nil || perm == nil {
+		return s.wrap(op, fmt.Errorf("%w: permission must be a JSON object of resource to actions", ba.ErrInvalid))
+	}
+	if r.ID == "" {
+		r.ID = ba.GenerateID()
+	}
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = s.nowUTC()
+	}
+	return insert(ctx, s, s.orgRole, op, s.q.orgRoleInsert, r)
+}
+
+// ListOrganizationRoles returns the roles defined for an organization
+// (Better Auth's list-org-roles), oldest first.
+func (s *Store) ListOrganizationRoles(ctx context.Context, organizationID string) ([]ba.OrganizationRole, error) {
+	if s.orgRole == nil {
+		return nil, s.wrap("list organization roles", errNoDynamicAccessControl)
+	}
+	return getMany(ctx, s, s.orgRole, "list organization roles", s.q.orgRolesByOrg, organizationID)
+}
+
+// GetOrganizationRole returns the organization's role with this name.
+func (s *Store) GetOrganizationRole(ctx context.Context, organizationID, role string) (*ba.OrganizationRole, error) {
+	if s.orgRole == nil {
+		return nil, s.wrap("get organization role", errNoDynamicAccessControl)
+	}
+	return getOne(ctx, s, s.orgRole, "get organization role", s.q.orgRoleByOrgAndName, organizationID, role)
 }
 
 // CreateJWK inserts a jwks row (jwt plugin).

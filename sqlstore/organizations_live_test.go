@@ -297,3 +297,70 @@ func testLiveOrganizations(t *testing.T, kind sqlstore.Kind) {
 
 func isNotFound(err error) bool  { return errors.Is(err, ba.ErrNotFound) }
 func isDuplicate(err error) bool { return errors.Is(err, ba.ErrDuplicate) }
+
+// TestLiveOrganizationRoles: the organizationRole table of dynamic access
+// control, as Better Auth 1.7.25 migrates it: a row Go writes is listed by
+// Better Auth's list-roles (permission parsed), and a row Better Auth's
+// adapter writes Go reads. (create-role itself needs an ac instance, a
+// JavaScript object the harness cannot pass.)
+func TestLiveOrganizationRoles(t *testing.T) {
+	storetest.ForEachKind(t, testLiveOrganizationRoles)
+}
+
+func testLiveOrganizationRoles(t *testing.T, kind sqlstore.Kind) {
+	ctx := context.Background()
+	db := storetest.NewDatabase(t, kind)
+	l := &orgLive{store: db.Open(t, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginOrganization}, DynamicAccessControl: true}})}
+	l.h = batest.Start(t, batest.Config{
+		Dialect: kind.String(), URL: db.DSN, Secret: orgLiveSecret, Plugins: []string{"organization"},
+		Extra: map[string]any{"pluginOptions": map[string]any{"organization": map[string]any{"dynamicAccessControl": map[string]any{"enabled": true}}}},
+	})
+	l.h.MustCall(t, "migrate", nil, nil)
+	alice := l.signUp(t, "alice@example.com", "Alice")
+	var org struct{ ID string }
+	l.call(t, alice, "POST", "/organization/create", map[string]any{"name": "Acme", "slug": "acme"}, &org)
+
+	goRole := &ba.OrganizationRole{OrganizationID: org.ID, Role: "auditor", Permission: `{"member":["read"],"invitation":["read"]}`}
+	if err := l.store.CreateOrganizationRole(ctx, goRole); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.store.CreateOrganizationRole(ctx, &ba.OrganizationRole{OrganizationID: org.ID, Role: "bad", Permission: `["member"]`}); !errors.Is(err, ba.ErrInvalid) {
+		t.Fatalf("a permission that is not an object: %v, want ErrInvalid", err)
+	}
+	var fromBA struct{ ID string }
+	l.h.MustCall(t, "adapter", map[string]any{"method": "create", "args": map[string]any{"model": "organizationRole", "data": map[string]any{
+		"organizationId": org.ID, "role": "billing", "permission": `{"organization":["update"]}`, "createdAt": ba.FormatTime(time.Now()),
+	}}}, &fromBA)
+
+	var listed []map[string]any
+	l.call(t, alice, "GET", "/organization/list-roles?organizationId="+url.QueryEscape(org.ID), nil, &listed)
+	goRoles, err := l.store.ListOrganizationRoles(ctx, org.ID)
+	if err != nil || len(goRoles) != 2 || len(listed) != 2 {
+		t.Fatalf("roles: Go %d %v, Better Auth %d", len(goRoles), err, len(listed))
+	}
+	for i := range goRoles {
+		want := jsonOf(t, goRoles[i]).(map[string]any)
+		var perm any
+		if err := json.Unmarshal([]byte(goRoles[i].Permission), &perm); err != nil {
+			t.Fatal(err)
+		}
+		want["permission"] = perm // list-roles parses it
+		if _, ok := listed[0]["updatedAt"]; !ok {
+			delete(want, "updatedAt")
+		}
+		same(t, "list-roles "+goRoles[i].Role, []any{want}, filterID(listed, goRoles[i].ID))
+	}
+	if r, err := l.store.GetOrganizationRole(ctx, org.ID, "billing"); err != nil || r.ID != fromBA.ID || r.Permission != `{"organization":["update"]}` {
+		t.Errorf("Better Auth's row read by Go: %+v %v", r, err)
+	}
+}
+
+func filterID(list []map[string]any, id string) []any {
+	var out []any
+	for _, m := range list {
+		if m["id"] == id {
+			out = append(out, m)
+		}
+	}
+	return out
+}

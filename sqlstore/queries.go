@@ -29,6 +29,7 @@ type queries struct {
 	teamInsert, teamByID, teamsByOrg, teamsByUser            string
 	teamMemberInsert, teamMembersByTeam, teamMemberCountSync string
 	teamMemberCountIncrement                                 string
+	orgRoleInsert, orgRolesByOrg, orgRoleByOrgAndName        string
 	jwksInsert, jwksAll                                      string
 }
 
@@ -107,6 +108,11 @@ func buildQueries(s *Store) queries {
 		q.invitationsByOrg = "SELECT " + i.selectList("") + " FROM " + i.name + " WHERE " + i.col("organizationId") + " = " + p(1) + " ORDER BY " + i.col("createdAt") + ", " + i.col("id")
 		q.invitationsPendingByOrg = "SELECT " + i.selectList("") + " FROM " + i.name + " WHERE " + i.col("organizationId") + " = " + p(1) +
 			" AND " + i.col("status") + " = 'pending' AND " + i.col("expiresAt") + " > " + p(2) + " ORDER BY " + i.col("createdAt") + ", " + i.col("id")
+	}
+	if r := s.orgRole; r != nil {
+		q.orgRoleInsert = r.insertSQL()
+		q.orgRolesByOrg = "SELECT " + r.selectList("") + " FROM " + r.name + " WHERE " + r.col("organizationId") + " = " + p(1) + " ORDER BY " + r.col("createdAt") + ", " + r.col("id")
+		q.orgRoleByOrgAndName = "SELECT " + r.selectList("") + " FROM " + r.name + " WHERE " + r.col("organizationId") + " = " + p(1) + " AND " + r.col("role") + " = " + p(2)
 	}
 	if t := s.team; t != nil {
 		tm := s.teamMember

@@ -92,8 +92,9 @@ type Store struct {
 	organization *codec[ba.Organization]
 	member       *codec[ba.Member]
 	invitation   *codec[ba.Invitation]
-	team         *codec[ba.Team]       // nil unless teams are enabled
-	teamMember   *codec[ba.TeamMember] // nil unless teams are enabled
+	team         *codec[ba.Team]             // nil unless teams are enabled
+	teamMember   *codec[ba.TeamMember]       // nil unless teams are enabled
+	orgRole      *codec[ba.OrganizationRole] // nil unless dynamic access control is enabled
 	jwks         *codec[ba.JWK]
 
 	q queries
@@ -145,6 +146,11 @@ func New(drv Driver, opts Options) (*Store, error) {
 		}
 		if s.invitation, err = newBuiltinCodec(k, schema.Table(ba.ModelInvitation), invitationAccessor); err != nil {
 			return nil, err
+		}
+		if t := schema.Table(ba.ModelOrganizationRole); t != nil {
+			if s.orgRole, err = newBuiltinCodec(k, t, organizationRoleAccessor); err != nil {
+				return nil, err
+			}
 		}
 		if t := schema.Table(ba.ModelTeam); t != nil {
 			if s.team, err = newBuiltinCodec(k, t, teamAccessor); err != nil {
