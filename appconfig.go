@@ -791,7 +791,10 @@ func (c *AppConfig) deriveSchema() error {
 	if org, ok := c.options[string(PluginOrganization)].(*OrganizationOptions); ok && org.Teams.Enabled {
 		s.Teams = true
 	}
-	builtin, err := Schema{Plugins: s.Plugins, Teams: s.Teams}.Resolve()
+	if c.Table(ModelOrganizationRole) != nil {
+		s.DynamicAccessControl = true
+	}
+	builtin, err := Schema{Plugins: s.Plugins, Teams: s.Teams, DynamicAccessControl: s.DynamicAccessControl}.Resolve()
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrAppConfig, err)
 	}

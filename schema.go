@@ -162,6 +162,9 @@ type Schema struct {
 	// Teams adds the organization plugin's team tables and
 	// session.activeTeamId (organization({ teams: { enabled: true } })).
 	Teams bool
+	// DynamicAccessControl adds the organization plugin's organizationRole
+	// table (organization({ dynamicAccessControl: { enabled: true } })).
+	DynamicAccessControl bool
 	// UsePlural names tables "users", "sessions", … (Better Auth's usePlural).
 	UsePlural bool
 	// Casing of column names; CasingCamel by default.
@@ -319,9 +322,11 @@ const (
 	ModelInvitation   = "invitation"
 	ModelTeam         = "team"
 	ModelTeamMember   = "teamMember"
-	ModelJWKS         = "jwks"
-	ModelTwoFactor    = "twoFactor"
-	ModelAPIKey       = "apikey"
+	// ModelOrganizationRole is the dynamic access control table.
+	ModelOrganizationRole = "organizationRole"
+	ModelJWKS             = "jwks"
+	ModelTwoFactor        = "twoFactor"
+	ModelAPIKey           = "apikey"
 )
 
 func ref(model string) *Reference { return &Reference{Model: model, Field: "id", OnDelete: "cascade"} }
@@ -331,7 +336,7 @@ func idField() Field { return Field{Name: "id", Type: TypeString, Required: true
 // builtinTables returns Better Auth 1.7.25's tables for the given plugins, in
 // Better Auth's order. The field lists mirror CORE/db/get-tables.ts and the
 // plugin schemas; keep them in step with the DDL in testdata.
-func builtinTables(plugins map[Plugin]bool, teams bool) []*Table {
+func builtinTables(plugins map[Plugin]bool, teams, dynamicAC bool) []*Table {
 	user := &Table{Model: ModelUser, Fields: []Field{
 		idField(),
 		{Name: "name", Type: TypeString, Required: true, Sortable: true},
@@ -409,6 +414,16 @@ func builtinTables(plugins map[Plugin]bool, teams bool) []*Table {
 			{Name: "createdAt", Type: TypeDate, Required: true},
 			{Name: "metadata", Type: TypeString},
 		}})
+		if dynamicAC {
+			tables = append(tables, &Table{Model: ModelOrganizationRole, Fields: []Field{
+				idField(),
+				{Name: "organizationId", Type: TypeString, Required: true, References: ref(ModelOrganization), Index: true},
+				{Name: "role", Type: TypeString, Required: true, Index: true},
+				{Name: "permission", Type: TypeString, Required: true},
+				{Name: "createdAt", Type: TypeDate, Required: true, DefaultNow: true},
+				{Name: "updatedAt", Type: TypeDate},
+			}})
+		}
 		if teams {
 			tables = append(tables,
 				&Table{Model: ModelTeam, Fields: []Field{
@@ -498,7 +513,7 @@ func invitationFields(teams bool) []Field {
 		{Name: "role", Type: TypeString, Sortable: true},
 	}
 	if teams {
-		f = append(f, Field{Name: "teamId", Type: TypeString})
+		f = append(f, Field{Name: "teamId", Type: TypeString, Sortable: true})
 	}
 	return append(f,
 		Field{Name: "status", Type: TypeString, Required: true, Sortable: true, Default: "pending"},
@@ -516,7 +531,7 @@ var builtinFieldNames = func() map[string]map[string]bool {
 		all[p] = true
 	}
 	out := map[string]map[string]bool{}
-	for _, t := range builtinTables(all, true) {
+	for _, t := range builtinTables(all, true, true) {
 		m := map[string]bool{}
 		for _, f := range t.Fields {
 			m[f.Name] = true
@@ -529,7 +544,7 @@ var builtinFieldNames = func() map[string]map[string]bool {
 // coreFieldNames records the fields of each model without any plugin.
 var coreFieldNames = func() map[string]map[string]bool {
 	out := map[string]map[string]bool{}
-	for _, t := range builtinTables(nil, false) {
+	for _, t := range builtinTables(nil, false, false) {
 		m := map[string]bool{}
 		for _, f := range t.Fields {
 			m[f.Name] = true
@@ -563,7 +578,7 @@ func (s Schema) Resolve() (*ResolvedSchema, error) {
 		}
 		plugins[p] = true
 	}
-	tables := builtinTables(plugins, s.Teams && plugins[PluginOrganization])
+	tables := builtinTables(plugins, s.Teams && plugins[PluginOrganization], s.DynamicAccessControl && plugins[PluginOrganization])
 	r := &ResolvedSchema{byModel: map[string]*Table{}, plugins: plugins}
 	for _, t := range tables {
 		r.byModel[t.Model] = t

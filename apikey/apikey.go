@@ -245,17 +245,24 @@ func Hash(key string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
-// Verify reads the key from the request's headers and verifies it.
-func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Result, error) {
+// Verify reads the key from the request's headers and verifies it; see
+// VerifyKey for required.
+func (v *Verifier) Verify(ctx context.Context, r *http.Request, required ...Permissions) (*Result, error) {
 	key := FromHeader(r.Header, v.headers...)
 	if key == "" {
 		return nil, ErrNoKey
 	}
-	return v.VerifyKey(ctx, key)
+	return v.VerifyKey(ctx, key, required...)
 }
 
-// VerifyKey verifies a plaintext key and resolves its owner.
-func (v *Verifier) VerifyKey(ctx context.Context, key string) (*Result, error) {
+// VerifyKey verifies a plaintext key and resolves its owner. With required
+// permissions the key must grant each of them (HasPermissions), checked
+// where Better Auth checks them: after enabled and expiry, before the
+// usage limit and the rate limit, so a refused key is not counted. A key
+// without them is ErrKeyNotFound (401 KEY_NOT_FOUND). A nil Permissions
+// checks nothing; an empty, non-nil one is refused, as Better Auth refuses
+// permissions: {}.
+func (v *Verifier) VerifyKey(ctx context.Context, key string, required ...Permissions) (*Result, error) {
 	if key == "" {
 		return nil, ErrNoKey
 	}
@@ -282,7 +289,7 @@ func (v *Verifier) VerifyKey(ctx context.Context, key string) (*Result, error) {
 		return nil, ErrInvalidKey
 	}
 	now := ba.Truncate(v.now())
-	if k, err = v.check(ctx, k, now); err != nil {
+	if k, err = v.check(ctx, k, now, required); err != nil {
 		return nil, err
 	}
 	return v.owner(ctx, k)

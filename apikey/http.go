@@ -53,14 +53,15 @@ func Key(ctx context.Context) *ba.APIKey {
 // Middleware verifies the key of every request that carries one and
 // stores the outcome in the context. It never rejects: Require (or the
 // handler, through FromContext) decides. It adds Vary for the key headers,
-// since the answer depends on them.
-func Middleware(v *Verifier) func(http.Handler) http.Handler {
+// since the answer depends on them. With required permissions a key that
+// lacks them is refused as ErrKeyNotFound (see VerifyKey).
+func Middleware(v *Verifier, required ...Permissions) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			for _, h := range v.headers {
 				w.Header().Add("Vary", h)
 			}
-			res, err := v.Verify(r.Context(), r)
+			res, err := v.Verify(r.Context(), r, required...)
 			next.ServeHTTP(w, r.WithContext(NewContext(r.Context(), res, err)))
 		})
 	}

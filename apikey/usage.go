@@ -16,9 +16,9 @@ import (
 const maxContention = 32
 
 // check applies Better Auth's checks to a found key, in Better Auth's
-// order (validateApiKey in @better-auth/api-key): enabled, expiry, used-up
-// quota, then the usage claim.
-func (v *Verifier) check(ctx context.Context, k *ba.APIKey, now time.Time) (*ba.APIKey, error) {
+// order (validateApiKey in @better-auth/api-key): enabled, expiry,
+// permissions, used-up quota, then the usage claim.
+func (v *Verifier) check(ctx context.Context, k *ba.APIKey, now time.Time, required []Permissions) (*ba.APIKey, error) {
 	if k.Enabled != nil && !*k.Enabled {
 		return nil, ErrKeyDisabled
 	}
@@ -27,6 +27,11 @@ func (v *Verifier) check(ctx context.Context, k *ba.APIKey, now time.Time) (*ba.
 			return nil, err
 		}
 		return nil, ErrKeyExpired
+	}
+	for _, p := range required {
+		if p != nil && !HasPermissions(k.Permissions, p) {
+			return nil, ErrKeyNotFound
+		}
 	}
 	if k.Remaining != nil && *k.Remaining == 0 && k.RefillAmount == nil {
 		if err := v.deleteKey(ctx, k); err != nil {

@@ -61,7 +61,9 @@ func TestSchemaParity(t *testing.T) {
 			plugins    []string
 			custom     bool
 			production bool // storetest.ProductionFields: required with defaults, NOT NULL by omission
-		}{{"core", nil, false, false}, {"plugins", pluginSets["plugins"], false, false}, {"customFields", nil, true, false}, {"productionFields", nil, false, true}} {
+			orgTables  bool // organization with teams and dynamic access control
+		}{{"core", nil, false, false, false}, {"plugins", pluginSets["plugins"], false, false, false}, {"customFields", nil, true, false, false}, {"productionFields", nil, false, true, false},
+			{"teamsAndRoles", []string{"organization"}, false, false, true}} {
 			t.Run(variant.name, func(t *testing.T) {
 				baDB, goDB := newDB(t), newDB(t)
 				h := startBA(t, baDB, variant.plugins, func(c *batest.Config) {
@@ -71,12 +73,20 @@ func TestSchemaParity(t *testing.T) {
 					if variant.production {
 						c.Extra = map[string]any{"additionalFields": storetest.ProductionFields}
 					}
+					if variant.orgTables {
+						c.Extra = map[string]any{"pluginOptions": map[string]any{"organization": map[string]any{
+							"teams": map[string]any{"enabled": true}, "dynamicAccessControl": map[string]any{"enabled": true},
+						}}}
+					}
 				})
 				h.MustCall(t, "migrate", nil, nil)
 
 				opts := sqlstore.Options{Schema: goSchema(variant.plugins, variant.custom)}
 				if variant.production {
 					opts.Schema.Tables = map[string]ba.TableConfig{ba.ModelUser: {AdditionalFields: storetest.ProductionGoFields()}}
+				}
+				if variant.orgTables {
+					opts.Schema.Teams, opts.Schema.DynamicAccessControl = true, true
 				}
 				migrateMatchesBetterAuth(t, goDB, baDB, opts)
 			})

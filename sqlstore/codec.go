@@ -206,3 +206,18 @@ func (c *codec[M]) updateSQL(sets []set, whereCol string) (string, []any) {
 	b.WriteString(" WHERE " + whereCol + " = " + c.kind.Placeholder(len(args)))
 	return b.String(), args
 }
+
+// newBuiltinCodec maps only the table's built-in fields: the organization
+// plugin's invitation and team tables may carry the app's additional
+// fields, which these models do not hold. Reads leave them out; inserts
+// leave them to the column's default.
+func newBuiltinCodec[M any](k Kind, t *betterauth.Table, builtin func(name string) (accessor[M], bool)) (*codec[M], error) {
+	only := *t
+	only.Fields = nil
+	for _, f := range t.Fields {
+		if _, ok := builtin(f.Name); ok {
+			only.Fields = append(only.Fields, f)
+		}
+	}
+	return newCodec(k, &only, builtin, nil)
+}

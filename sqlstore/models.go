@@ -178,3 +178,84 @@ func jwkAccessor(name string) (accessor[ba.JWK], bool) {
 	}
 	return accessor[ba.JWK]{}, false
 }
+
+func invitationAccessor(name string) (accessor[ba.Invitation], bool) {
+	switch name {
+	case "id":
+		return str(func(i *ba.Invitation) *string { return &i.ID }), true
+	case "organizationId":
+		return str(func(i *ba.Invitation) *string { return &i.OrganizationID }), true
+	case "email":
+		return str(func(i *ba.Invitation) *string { return &i.Email }), true
+	case "role":
+		return nullStr(func(i *ba.Invitation) **string { return &i.Role }), true
+	case "teamId":
+		a := nullStr(func(i *ba.Invitation) **string { return &i.TeamID })
+		a.scan = func(i *ba.Invitation) any { i.TeamColumn = true; return nullStringScanner{&i.TeamID} }
+		return a, true
+	case "status":
+		return str(func(i *ba.Invitation) *string { return &i.Status }), true
+	case "expiresAt":
+		return date(func(i *ba.Invitation) *time.Time { return &i.ExpiresAt }), true
+	case "createdAt":
+		return date(func(i *ba.Invitation) *time.Time { return &i.CreatedAt }), true
+	case "inviterId":
+		return str(func(i *ba.Invitation) *string { return &i.InviterID }), true
+	}
+	return accessor[ba.Invitation]{}, false
+}
+
+func teamAccessor(name string) (accessor[ba.Team], bool) {
+	switch name {
+	case "id":
+		return str(func(t *ba.Team) *string { return &t.ID }), true
+	case "name":
+		return str(func(t *ba.Team) *string { return &t.Name }), true
+	case "organizationId":
+		return str(func(t *ba.Team) *string { return &t.OrganizationID }), true
+	case "createdAt":
+		return date(func(t *ba.Team) *time.Time { return &t.CreatedAt }), true
+	case "updatedAt":
+		return nullDate(func(t *ba.Team) **time.Time { return &t.UpdatedAt }), true
+	case "memberCount":
+		return accessor[ba.Team]{
+			get:  func(_ Kind, t *ba.Team) (any, error) { return t.MemberCount, nil },
+			scan: func(t *ba.Team) any { return int64Scanner{&t.MemberCount} },
+		}, true
+	}
+	return accessor[ba.Team]{}, false
+}
+
+func teamMemberAccessor(name string) (accessor[ba.TeamMember], bool) {
+	switch name {
+	case "id":
+		return str(func(m *ba.TeamMember) *string { return &m.ID }), true
+	case "teamId":
+		return str(func(m *ba.TeamMember) *string { return &m.TeamID }), true
+	case "userId":
+		return str(func(m *ba.TeamMember) *string { return &m.UserID }), true
+	case "membershipKey":
+		return nullStr(func(m *ba.TeamMember) **string { return &m.MembershipKey }), true
+	case "createdAt":
+		return nullDate(func(m *ba.TeamMember) **time.Time { return &m.CreatedAt }), true
+	}
+	return accessor[ba.TeamMember]{}, false
+}
+
+func organizationRoleAccessor(name string) (accessor[ba.OrganizationRole], bool) {
+	switch name {
+	case "id":
+		return str(func(r *ba.OrganizationRole) *string { return &r.ID }), true
+	case "organizationId":
+		return str(func(r *ba.OrganizationRole) *string { return &r.OrganizationID }), true
+	case "role":
+		return str(func(r *ba.OrganizationRole) *string { return &r.Role }), true
+	case "permission":
+		return str(func(r *ba.OrganizationRole) *string { return &r.Permission }), true
+	case "createdAt":
+		return date(func(r *ba.OrganizationRole) *time.Time { return &r.CreatedAt }), true
+	case "updatedAt":
+		return nullDate(func(r *ba.OrganizationRole) **time.Time { return &r.UpdatedAt }), true
+	}
+	return accessor[ba.OrganizationRole]{}, false
+}

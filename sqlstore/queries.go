@@ -23,6 +23,13 @@ type queries struct {
 
 	organizationInsert, organizationByID, organizationBySlug string
 	memberInsert, memberByOrgAndUser, membersByUser          string
+	organizationsByUser, membersWithUsersByOrganization      string
+	invitationInsert, invitationByID, invitationsByOrg       string
+	invitationsPendingByOrg                                  string
+	teamInsert, teamByID, teamsByOrg, teamsByUser            string
+	teamMemberInsert, teamMembersByTeam, teamMemberCountSync string
+	teamMemberCountIncrement                                 string
+	orgRoleInsert, orgRolesByOrg, orgRoleByOrgAndName        string
 	jwksInsert, jwksAll                                      string
 }
 
@@ -91,6 +98,38 @@ func buildQueries(s *Store) queries {
 		q.memberInsert = m.insertSQL()
 		q.memberByOrgAndUser = "SELECT " + m.selectList("") + " FROM " + m.name + " WHERE " + m.col("organizationId") + " = " + p(1) + " AND " + m.col("userId") + " = " + p(2)
 		q.membersByUser = "SELECT " + m.selectList("") + " FROM " + m.name + " WHERE " + m.col("userId") + " = " + p(1) + " ORDER BY " + m.col("createdAt")
+		q.organizationsByUser = "SELECT " + o.selectList("o") + " FROM " + o.name + " o JOIN " + m.name + " m ON m." + m.col("organizationId") + " = o." + o.col("id") +
+			" WHERE m." + m.col("userId") + " = " + p(1) + " ORDER BY o." + o.col("createdAt") + ", o." + o.col("id")
+		q.membersWithUsersByOrganization = "SELECT " + m.selectList("m") + ", " + u.selectList("u") + " FROM " + m.name + " m JOIN " + u.name + " u ON u." + u.col("id") + " = m." + m.col("userId") +
+			" WHERE m." + m.col("organizationId") + " = " + p(1) + " ORDER BY m." + m.col("createdAt") + ", m." + m.col("id")
+		i := s.invitation
+		q.invitationInsert = i.insertSQL()
+		q.invitationByID = "SELECT " + i.selectList("") + " FROM " + i.name + " WHERE " + i.col("id") + " = " + p(1)
+		q.invitationsByOrg = "SELECT " + i.selectList("") + " FROM " + i.name + " WHERE " + i.col("organizationId") + " = " + p(1) + " ORDER BY " + i.col("createdAt") + ", " + i.col("id")
+		q.invitationsPendingByOrg = "SELECT " + i.selectList("") + " FROM " + i.name + " WHERE " + i.col("organizationId") + " = " + p(1) +
+			" AND " + i.col("status") + " = 'pending' AND " + i.col("expiresAt") + " > " + p(2) + " ORDER BY " + i.col("createdAt") + ", " + i.col("id")
+	}
+	if r := s.orgRole; r != nil {
+		q.orgRoleInsert = r.insertSQL()
+		q.orgRolesByOrg = "SELECT " + r.selectList("") + " FROM " + r.name + " WHERE " + r.col("organizationId") + " = " + p(1) + " ORDER BY " + r.col("createdAt") + ", " + r.col("id")
+		q.orgRoleByOrgAndName = "SELECT " + r.selectList("") + " FROM " + r.name + " WHERE " + r.col("organizationId") + " = " + p(1) + " AND " + r.col("role") + " = " + p(2)
+	}
+	if t := s.team; t != nil {
+		tm := s.teamMember
+		q.teamInsert = t.insertSQL()
+		q.teamByID = "SELECT " + t.selectList("") + " FROM " + t.name + " WHERE " + t.col("id") + " = " + p(1)
+		q.teamsByOrg = "SELECT " + t.selectList("") + " FROM " + t.name + " WHERE " + t.col("organizationId") + " = " + p(1) + " ORDER BY " + t.col("createdAt") + ", " + t.col("id")
+		q.teamsByUser = "SELECT " + t.selectList("t") + " FROM " + t.name + " t JOIN " + tm.name + " tm ON tm." + tm.col("teamId") + " = t." + t.col("id") +
+			" WHERE tm." + tm.col("userId") + " = " + p(1) + " ORDER BY t." + t.col("createdAt") + ", t." + t.col("id")
+		q.teamMemberInsert = tm.insertSQL()
+		q.teamMembersByTeam = "SELECT " + tm.selectList("") + " FROM " + tm.name + " WHERE " + tm.col("teamId") + " = " + p(1) + " ORDER BY " + tm.col("createdAt") + ", " + tm.col("id")
+		// Better Auth's findOrCreateTeamMember: syncTeamMemberCount raises
+		// the counter to the number of rows (never lowers it), and after the
+		// insert incrementTeamMemberCount adds one.
+		count := "(SELECT COUNT(*) FROM " + tm.name + " WHERE " + tm.col("teamId") + " = " + p(1) + ")"
+		q.teamMemberCountSync = "UPDATE " + t.name + " SET " + t.col("memberCount") + " = " + count + " WHERE " + t.col("id") + " = " + p(2) +
+			" AND " + t.col("memberCount") + " < " + strings.ReplaceAll(count, p(1), p(3))
+		q.teamMemberCountIncrement = "UPDATE " + t.name + " SET " + t.col("memberCount") + " = " + t.col("memberCount") + " + 1 WHERE " + t.col("id") + " = " + p(1)
 	}
 	if j := s.jwks; j != nil {
 		q.jwksInsert = j.insertSQL()

@@ -91,6 +91,10 @@ type Store struct {
 	verification *codec[ba.Verification]
 	organization *codec[ba.Organization]
 	member       *codec[ba.Member]
+	invitation   *codec[ba.Invitation]
+	team         *codec[ba.Team]             // nil unless teams are enabled
+	teamMember   *codec[ba.TeamMember]       // nil unless teams are enabled
+	orgRole      *codec[ba.OrganizationRole] // nil unless dynamic access control is enabled
 	jwks         *codec[ba.JWK]
 
 	q queries
@@ -139,6 +143,22 @@ func New(drv Driver, opts Options) (*Store, error) {
 		}
 		if s.member, err = newCodec[ba.Member](k, schema.Table(ba.ModelMember), memberAccessor, nil); err != nil {
 			return nil, err
+		}
+		if s.invitation, err = newBuiltinCodec(k, schema.Table(ba.ModelInvitation), invitationAccessor); err != nil {
+			return nil, err
+		}
+		if t := schema.Table(ba.ModelOrganizationRole); t != nil {
+			if s.orgRole, err = newBuiltinCodec(k, t, organizationRoleAccessor); err != nil {
+				return nil, err
+			}
+		}
+		if t := schema.Table(ba.ModelTeam); t != nil {
+			if s.team, err = newBuiltinCodec(k, t, teamAccessor); err != nil {
+				return nil, err
+			}
+			if s.teamMember, err = newBuiltinCodec(k, schema.Table(ba.ModelTeamMember), teamMemberAccessor); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if t := schema.Table(ba.ModelJWKS); t != nil {

@@ -382,6 +382,14 @@ const ops = {
 		return (await fn.call(ctx.adapter, revive(a.args ?? {}))) ?? null;
 	},
 
+	// Calls a server-side endpoint, auth.api[method]({ body }): the way to
+	// reach server-only routes (e.g. the api-key plugin's verifyApiKey).
+	async api(a) {
+		const fn = requireAuth().api[a.method];
+		if (typeof fn !== "function") throw new Error(`auth.api has no method ${JSON.stringify(a.method)}`);
+		return (await fn({ body: revive(a.body ?? {}) })) ?? null;
+	},
+
 	// Signs a cookie value with better-call's own serializeSignedCookie (the
 	// function Better Auth's ctx.setSignedCookie uses), which produces
 	// encodeURIComponent(value + "." + base64(HMAC-SHA256(secret, value))),
