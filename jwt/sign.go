@@ -416,6 +416,10 @@ func (s *Signer) JWKS(ctx context.Context) ([]byte, error) {
 			return nil, err
 		}
 	}
+	// Better Auth's findMany has no ORDER BY; the databases answer in
+	// insertion order, oldest first.
+	slices.Reverse(rows)
+	slices.SortStableFunc(rows, func(a, b ba.JWK) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	now := s.now()
 	buf := []byte(`{"keys":[`)
 	first := true
