@@ -120,3 +120,30 @@ func TestLiveJWTRoutes(t *testing.T) {
 		t.Errorf("DisableJWTHeader: /token %d", r.status)
 	}
 }
+
+func TestJWKSPathRefused(t *testing.T) {
+	store := storetest.OpenMigrated(t, sqlstore.SQLite, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginJWT}}})
+	signer, err := jwt.NewSigner(jwt.SignerConfig{Store: store, Secrets: []ba.Secret{{Value: secret}}, BaseURL: "http://localhost:3000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"jwks", "/../jwks", "/a b", "/{x}"} {
+		if _, err := server.New(server.Config{Store: store, Secrets: []ba.Secret{{Value: secret}}, JWTSigner: signer, JWKSPath: p}); err == nil {
+			t.Errorf("JWKSPath %q accepted", p)
+		}
+	}
+	// A custom path is served there, and /jwks is not.
+	e := newEnvOn(t, store, func(c *server.Config) { c.JWTSigner = signer; c.JWKSPath = "/keys" })
+	c := e.client()
+	if r := c.do("GET", "/api/auth/keys", nil); r.status != 200 || !strings.HasPrefix(string(r.body), `{"keys":[{"alg":"EdDSA"`) {
+		t.Errorf("/keys: %d %s", r.status, r.body)
+	}
+	if r := c.do("GET", "/api/auth/jwks", nil); r.status != 404 {
+		t.Errorf("/jwks with a custom path: %d", r.status)
+	}
+	// A forged session cookie gets 401, never a token.
+	r := c.do("GET", "/api/auth/token", nil, "Cookie", "better-auth.session_token=forged.AAAA")
+	if r.status != 401 || strings.Contains(string(r.body), "token\":\"ey") {
+		t.Errorf("forged cookie: %d %s", r.status, r.body)
+	}
+}
