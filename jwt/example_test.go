@@ -7,9 +7,12 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/dburl"
 	"github.com/betterauth-go/betterauth/jwt"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 // A service that accepts Better Auth's JWTs, checking them against the
@@ -70,4 +73,28 @@ func ExampleVerifier_Verify() {
 	// Output:
 	// betterauth/jwt: algorithm not allowed: "none" (allowed: EdDSA)
 	// true true
+}
+
+// A Go service mints the jwt plugin's tokens with the keys in Better
+// Auth's jwks table; Better Auth's verifyJWT and its /jwks accept them.
+func ExampleSigner() {
+	ctx := context.Background()
+	store, closeDB, err := dburl.Open(ctx, os.Getenv("DATABASE_URL"), sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginJWT}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer closeDB()
+	secrets, err := ba.SecretsFromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
+	signer, err := jwt.NewSigner(jwt.SignerConfig{Store: store, Secrets: secrets, BaseURL: "https://auth.example.com"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	token, err := signer.Sign(ctx, map[string]any{"sub": "user-id", "scope": "reports:read"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_ = token // send it as "Authorization: Bearer <token>"
 }

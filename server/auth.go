@@ -536,6 +536,9 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 		res.Session.ExpiresAt, res.Session.UpdatedAt = expires, ba.Truncate(now)
 		s.setSessionCookies(w, r, res.Session, res.User, false)
 	}
+	if err := s.setJWTHeader(w, r, res.User); err != nil {
+		return err
+	}
 	b := getResponseBuffer()
 	*b = s.schema.AppendGetSessionJSON(*b, res.Session, res.User)
 	writeJSON(w, 200, *b)

@@ -118,6 +118,16 @@ type Config struct {
 	// the user comes from the claims, so it is as fresh as the token (15
 	// minutes by default). Session and admin routes still need a session.
 	JWT *jwt.Verifier
+	// JWTSigner serves the jwt plugin's GET /api/auth/token and GET
+	// /api/auth/jwks (JWKSPath) and sets the set-auth-jwt header on a
+	// get-session that finds a session, as Better Auth does. Off when nil.
+	JWTSigner *jwt.Signer
+	// DisableJWTHeader is the jwt plugin's disableSettingJwtHeader: no
+	// set-auth-jwt header on get-session.
+	DisableJWTHeader bool
+	// JWKSPath is the jwt plugin's jwks.jwksPath under /api/auth; default
+	// "/jwks".
+	JWKSPath string
 	// Metrics serves Prometheus metrics at GET /metrics: requests by route
 	// and status, session verification outcomes, session-store latency,
 	// connection-pool stats. Off by default.
@@ -190,6 +200,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	if len(cfg.Secrets) == 0 {
 		return nil, errors.New("server: Config.Secrets is required")
+	}
+	if p := cfg.JWKSPath; p != "" && (!strings.HasPrefix(p, "/") || strings.Contains(p, "..") || strings.ContainsAny(p, " {}\t\n")) {
+		// Better Auth's rule, plus what a route pattern cannot hold.
+		return nil, errors.New("server: Config.JWKSPath must start with '/' and not contain '..'")
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://localhost:8080"
@@ -340,6 +354,11 @@ func (s *Server) routes() http.Handler {
 		writeJSON(w, 200, map[string]bool{"ok": true})
 		return nil
 	})
+
+	if s.cfg.JWTSigner != nil {
+		auth("GET /api/auth/token", s.jwtToken)
+		auth("GET /api/auth"+s.jwksPath(), s.jwks)
+	}
 
 	register("GET /api/me", s.handle(s.getMe))
 	register("PATCH /api/me", s.handle(s.patchMe))

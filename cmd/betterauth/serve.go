@@ -394,6 +394,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	cfg.Store = store
+	if err := useJWTSigner(&cfg, store, schema, app, cfg.BaseURL, log); err != nil {
+		return err
+	}
 	if f.redisURL != "" {
 		closeRedis, err := useRedis(ctx, &cfg, f.redisSource, f.redisURL, f.redisPrefix, f.redisClientCache, f.redisClientCacheSize, storeOpts.StoreIdentifier, f.preserveSessionInDB, tel.queryTracer())
 		if err != nil {

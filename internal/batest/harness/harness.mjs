@@ -360,6 +360,16 @@ const ops = {
 		return { status: res.status, headers: outHeaders, setCookie: res.headers.getSetCookie(), body: parsed, text };
 	},
 
+	// Calls a server-side endpoint, auth.api[method]({ body, headers }),
+	// e.g. the jwt plugin's serverOnly verifyJWT and signJWT.
+	async api(a) {
+		const fn = requireAuth().api[a.method];
+		if (typeof fn !== "function") throw new Error(`auth.api has no method ${JSON.stringify(a.method)}`);
+		const headers = new Headers();
+		for (const [k, v] of Object.entries(a.headers ?? {})) headers.set(k, String(v));
+		return (await fn({ body: a.body, headers })) ?? null;
+	},
+
 	async hashPassword(a) {
 		return { hash: await hashPassword(a.password) };
 	},

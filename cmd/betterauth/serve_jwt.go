@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+
+	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/jwt"
+	"github.com/betterauth-go/betterauth/server"
+	"github.com/betterauth-go/betterauth/sqlstore"
+)
+
+// useJWTSigner serves the jwt plugin's /token, /jwks and set-auth-jwt
+// header when the schema has the plugin, with the app config's jwt
+// options (keyPairConfig, disablePrivateKeyEncryption, rotationInterval,
+// gracePeriod, jwt.issuer/audience/expirationTime, jwksPath,
+// disableSettingJwtHeader). With jwks.remoteUrl the keys live elsewhere
+// and Better Auth signs with jwt.sign, so serve leaves the routes out.
+func useJWTSigner(cfg *server.Config, store *sqlstore.Store, schema ba.Schema, app *ba.AppConfig, base string, log *slog.Logger) error {
+	if !slices.Contains(schema.Plugins, ba.PluginJWT) {
+		return nil
+	}
+	sc := jwt.SignerConfig{Store: store, Secrets: cfg.Secrets, BaseURL: base}
+	if len(cfg.Secrets) > 1 || (len(cfg.Secrets) == 1 && cfg.Secrets[0].Version != "") {
+		// Better Auth's legacySecret, for private keys encrypted before
+		// BETTER_AUTH_SECRETS.
+		sc.LegacySecret = os.Getenv("BETTER_AUTH_SECRET")
+		if sc.LegacySecret == "" {
+			sc.LegacySecret = os.Getenv("AUTH_SECRET")
+		}
+	}
+	if app != nil {
+		if o := app.JWT(); o != nil {
+			if o.JWKS.RemoteURL != "" {
+				log.Info("jwt plugin: jwks.remoteUrl is set, so GET /api/auth/token, /jwks and set-auth-jwt are left to Better Auth")
+				return nil
+			}
+			sc.Algorithm, sc.Curve = o.JWKS.KeyPairConfig.Alg, o.JWKS.KeyPairConfig.Crv
+			sc.DisablePrivateKeyEncryption = o.JWKS.DisablePrivateKeyEncryption
+			sc.RotationInterval, sc.GracePeriod = o.JWKS.RotationInterval.Duration(), o.JWKS.GracePeriod.Duration()
+			sc.Issuer, sc.Audience = o.JWT.Issuer, o.JWT.Audience
+			if o.JWT.ExpirationTime != "" {
+				d, err := jwt.ParseExpirationTime(o.JWT.ExpirationTime)
+				if err != nil {
+					return fmt.Errorf("app config: jwt plugin: %w", err)
+				}
+				sc.ExpirationTime = d
+			}
+			cfg.JWKSPath = o.JWKS.JWKSPath
+			cfg.DisableJWTHeader = o.DisableSettingJWTHeader
+		}
+	}
+	s, err := jwt.NewSigner(sc)
+	if err != nil {
+		return fmt.Errorf("jwt plugin: %w", err)
+	}
+	cfg.JWTSigner = s
+	return nil
+}
