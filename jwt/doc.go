@@ -15,8 +15,12 @@
 // Better Auth's own verifyJWT (jose's jwtVerify) does. Keys are cached; an
 // unknown kid (after a key rotation) causes one refetch, rate-limited.
 //
-// What it is not: it does not mint tokens or touch private keys, it is not
-// an OAuth/OIDC client (no discovery, no token introspection), and a JWT is
+// A Signer (NewSigner) mints the same tokens in Go with the keys of the
+// jwks table, decrypting their private keys as Better Auth stores them
+// (and making an encrypted key when there is none), so Better Auth's
+// verifyJWT and /jwks accept them; the Verifier never needs private keys.
+//
+// What it is not: it is not an OAuth/OIDC client (no discovery, no token introspection), and a JWT is
 // not a session: a token stays valid until exp even if the user signs out
 // or is banned. Use the session Verifier of the root package when
 // revocation must take effect at once.

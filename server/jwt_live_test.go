@@ -147,3 +147,25 @@ func TestJWKSPathRefused(t *testing.T) {
 		t.Errorf("forged cookie: %d %s", r.status, r.body)
 	}
 }
+
+func TestOpenAPIDocumentsJWTRoutes(t *testing.T) {
+	store := storetest.OpenMigrated(t, sqlstore.SQLite, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginJWT}}})
+	signer, err := jwt.NewSigner(jwt.SignerConfig{Store: store, Secrets: []ba.Secret{{Value: secret}}, BaseURL: "http://localhost:3000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := server.New(server.Config{Store: store, Secrets: []ba.Secret{{Value: secret}}, JWTSigner: signer, JWKSPath: "/keys"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := s.OpenAPI()["paths"].(map[string]map[string]any)
+	for _, p := range s.Patterns() {
+		method, path, _ := strings.Cut(p, " ")
+		if _, ok := paths[path][strings.ToLower(method)]; !ok {
+			t.Errorf("route %s is not in the OpenAPI document", p)
+		}
+	}
+	if _, ok := paths["/api/auth/keys"]["get"]; !ok {
+		t.Error("custom JWKS path not documented")
+	}
+}

@@ -48,9 +48,13 @@ var operations = map[string]operation{
 	"POST /api/admin/users/{id}/role":       {summary: "Set a user's role", tag: "admin", admin: true, request: "Role", response: "UserWrapper", errorCode: []int{400, 401, 403, 404}},
 	"DELETE /api/admin/users/{id}/sessions": {summary: "Revoke all of a user's sessions", tag: "admin", admin: true, response: "Count", errorCode: []int{401, 403, 404}},
 	"GET /api/openapi.json":                 {summary: "This document", tag: "meta"},
+	"GET /api/auth/token":                   {summary: "A JWT for the signed-in user (jwt plugin)", tag: "auth", session: true, response: "JWTToken"},
+	jwksOperation:                           {summary: "The JSON Web Key Set (jwt plugin)", tag: "auth", response: "JWKS"},
 	"GET /healthz":                          {summary: "The process is up", tag: "meta"},
 	"GET /readyz":                           {summary: "The database (and Redis) answer", tag: "meta", errorCode: []int{503}},
 }
+
+const jwksOperation = "GET /api/auth/jwks"
 
 var pathParam = regexp.MustCompile(`\{([a-zA-Z]+)\}`)
 
@@ -109,6 +113,8 @@ var schemas = map[string]any{
 	"StatusMessage":        obj([]string{"status", "message"}, map[string]any{"status": boolean, "message": str}),
 	"OK":                   obj([]string{"ok"}, map[string]any{"ok": boolean}),
 	"Count":                obj([]string{"count"}, map[string]any{"count": integer}),
+	"JWTToken":             obj([]string{"token"}, map[string]any{"token": str}),
+	"JWKS":                 obj([]string{"keys"}, map[string]any{"keys": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}),
 }
 
 // OpenAPI returns the OpenAPI 3.1 document of the routes this server has.
@@ -119,6 +125,9 @@ func (s *Server) OpenAPI() map[string]any {
 	for _, p := range patterns {
 		method, path, _ := strings.Cut(p, " ")
 		op, ok := operations[p]
+		if !ok && s.cfg.JWTSigner != nil && p == "GET /api/auth"+s.jwksPath() {
+			op, ok = operations[jwksOperation], true
+		}
 		if !ok {
 			continue // caught by TestOpenAPIMatchesRoutes
 		}
