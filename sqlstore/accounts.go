@@ -50,6 +50,44 @@ func (s *Store) GetCredentialAccount(ctx context.Context, userID string) (*ba.Ac
 // UpdateAccount applies the set fields of up, sets updatedAt and returns the
 // updated account.
 func (s *Store) UpdateAccount(ctx context.Context, id string, up ba.AccountUpdate) (*ba.Account, error) {
+	q, args := s.account.updateSQL(s.accountSets(up), s.account.col("id"))
+	args[len(args)-1] = id
+	if err := s.execExpectOne(ctx, "update account", s.account.table.Name, q, args...); err != nil {
+		return nil, err
+	}
+	return s.GetAccount(ctx, id)
+}
+
+// UpdateAccountIf is UpdateAccount guarded by the row's current tokens: it
+// writes only while accessToken and refreshToken still hold the stored
+// values oldAccess and oldRefresh (nil: NULL), compared in the same UPDATE
+// statement. It reports false, and writes nothing, when another writer
+// changed them first or the row is gone, so two processes refreshing one
+// account never overwrite a newer token with an older one.
+func (s *Store) UpdateAccountIf(ctx context.Context, id string, oldAccess, oldRefresh *string, up ba.AccountUpdate) (*ba.Account, bool, error) {
+	c := s.account
+	q, args := c.updateSQL(s.accountSets(up), c.col("id"))
+	args[len(args)-1] = id
+	for _, g := range []struct {
+		col string
+		v   *string
+	}{{c.col("accessToken"), oldAccess}, {c.col("refreshToken"), oldRefresh}} {
+		if g.v == nil {
+			q += " AND " + g.col + " IS NULL"
+			continue
+		}
+		args = append(args, *g.v)
+		q += " AND " + g.col + " = " + s.kind.Placeholder(len(args))
+	}
+	n, err := s.exec(ctx, "update account if unchanged", c.table.Name, q, args...)
+	if err != nil || n == 0 {
+		return nil, false, err
+	}
+	a, err := s.GetAccount(ctx, id)
+	return a, err == nil, err
+}
+
+func (s *Store) accountSets(up ba.AccountUpdate) []set {
 	k, c := s.kind, s.account
 	var sets []set
 	for _, f := range []struct {
@@ -76,13 +114,7 @@ func (s *Store) UpdateAccount(ctx context.Context, id string, up ba.AccountUpdat
 			sets = append(sets, set{c.col(f.name), val})
 		}
 	}
-	sets = append(sets, set{c.col("updatedAt"), k.Time(s.nowUTC())})
-	q, args := c.updateSQL(sets, c.col("id"))
-	args[len(args)-1] = id
-	if err := s.execExpectOne(ctx, "update account", s.account.table.Name, q, args...); err != nil {
-		return nil, err
-	}
-	return s.GetAccount(ctx, id)
+	return append(sets, set{c.col("updatedAt"), k.Time(s.nowUTC())})
 }
 
 // DeleteAccount deletes the account with this id.

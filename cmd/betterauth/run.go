@@ -25,6 +25,7 @@ Commands:
   migrate        create the missing Better Auth tables, columns and indexes
   doctor         check the database against Better Auth 1.7's schema (read-only)
   user           create or list users (user create --email E --name N [--password-stdin] [--role R]; user list)
+  account        a user's provider token (account access-token --user EMAIL --provider ID)
   session        revoke every session of a user (session revoke --user EMAIL)
   hash-password  hash a password read from stdin the way Better Auth does
   config         export the Better Auth app's configuration (config export, in the app's directory)
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runUser(ctx, rest, stdin, stdout, stderr)
 	case "session":
 		return runSession(ctx, rest, stdout, stderr)
+	case "account":
+		return runAccount(ctx, rest, stdout, stderr)
 	case "config":
 		return runConfig(ctx, rest, stdout, stderr)
 	case "generate":

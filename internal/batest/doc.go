@@ -92,6 +92,10 @@
 //	  response text is empty or not JSON.
 //	hashPassword {password} → {hash}              better-auth/crypto hashPassword
 //	verifyPassword {hash, password} → {ok}        better-auth/crypto verifyPassword
+//	symmetricEncrypt {secret | secrets: [{version, value}], legacySecret?, data} → {data}
+//	symmetricDecrypt {same key, data} → {data}
+//	  better-auth/crypto symmetricEncrypt/Decrypt with key = secret, or
+//	  {keys: Map(version → value), currentVersion: secrets[0].version, legacySecret}
 //	internal {method, args: [...]} → <result or null>
 //	  (await auth.$context).internalAdapter[method](...args)
 //	adapter {method, args: {...}} → <result or null>

@@ -109,6 +109,9 @@ type AuthServerConfig struct {
 	// order of their columns and of their keys in answers. A function
 	// default cannot be given.
 	AdditionalFields json.RawMessage
+	// Account is Better Auth's account option (AUTHSERVER_ACCOUNT, JSON),
+	// such as {"encryptOAuthTokens": true}.
+	Account map[string]any
 }
 
 // StartAuthServer runs the real Better Auth as an HTTP server
@@ -156,6 +159,13 @@ func StartAuthServer(tb testing.TB, cfg AuthServerConfig) string {
 			tb.Fatal("batest.StartAuthServer: AdditionalFields is not JSON")
 		}
 		cmd.Env = append(cmd.Env, "AUTHSERVER_ADDITIONAL_FIELDS="+string(cfg.AdditionalFields))
+	}
+	if cfg.Account != nil {
+		b, err := json.Marshal(cfg.Account)
+		if err != nil {
+			tb.Fatalf("batest.StartAuthServer: Account: %v", err)
+		}
+		cmd.Env = append(cmd.Env, "AUTHSERVER_ACCOUNT="+string(b))
 	}
 	line := StartProcess(tb, filepath.Base(args[0]), cmd, "LISTENING ", cfg.StartTimeout)
 	return strings.TrimPrefix(line, "LISTENING ")

@@ -11,12 +11,14 @@
 // before it listens.
 //
 // AUTHSERVER_PLUGINS, when set, replaces the plugin list: comma-separated
-// names among admin, twoFactor and username, in that order of installation
-// as given. AUTHSERVER_PLUGIN_OPTIONS is a JSON object of each plugin's
+// names among admin, twoFactor, username and genericOAuth, in that order of
+// installation as given. AUTHSERVER_PLUGIN_OPTIONS is a JSON object of each plugin's
 // options by name ({"username":{"minUsernameLength":5}}).
 // AUTHSERVER_ADDITIONAL_FIELDS is a JSON object given as
 // user.additionalFields ({"plan":{"type":"string","required":true,
 // "defaultValue":"free"}}); the migrations create its columns.
+// AUTHSERVER_ACCOUNT is a JSON object given as the account option
+// ({"encryptOAuthTokens":true}).
 //
 // Every password-reset email becomes one JSON line {"email","url","token"}
 // appended to reset-file, or written to stderr when no file is given.
@@ -45,7 +47,7 @@ const secret = process.env.BETTER_AUTH_SECRET || "authserver-test-secret-0123456
 const { betterAuth } = await import("better-auth");
 const { getMigrations } = await import("better-auth/db/migration");
 const { toNodeHandler } = await import("better-auth/node");
-const { admin, twoFactor, username } = await import("better-auth/plugins");
+const { admin, twoFactor, username, genericOAuth } = await import("better-auth/plugins");
 const Database = (await import("better-sqlite3")).default;
 
 // Listen first: baseURL must name the port, and Better Auth is built with it.
@@ -60,7 +62,7 @@ await new Promise((resolve, reject) => {
 });
 const baseURL = `http://127.0.0.1:${server.address().port}`;
 
-const pluginFactories = { admin, twoFactor, username };
+const pluginFactories = { admin, twoFactor, username, genericOAuth };
 const pluginOptions = JSON.parse(process.env.AUTHSERVER_PLUGIN_OPTIONS || "{}") ?? {};
 const pluginNames = (process.env.AUTHSERVER_PLUGINS ?? "admin,twoFactor")
 	.split(",")
@@ -76,6 +78,7 @@ const plugins = pluginNames.map((name) => {
 });
 
 const additionalFields = JSON.parse(process.env.AUTHSERVER_ADDITIONAL_FIELDS || "null");
+const accountOptions = JSON.parse(process.env.AUTHSERVER_ACCOUNT || "null");
 
 const db = new Database(dbPath);
 const auth = betterAuth({
@@ -101,6 +104,7 @@ const auth = betterAuth({
 	},
 	plugins,
 	...(additionalFields ? { user: { additionalFields } } : {}),
+	...(accountOptions ? { account: accountOptions } : {}),
 });
 const migrations = await getMigrations(auth.options);
 await migrations.runMigrations();

@@ -33,7 +33,18 @@ process.on("uncaughtException", (err) => {
 
 const { betterAuth } = await import("better-auth");
 const { getMigrations } = await import("better-auth/db/migration");
-const { hashPassword, verifyPassword } = await import("better-auth/crypto");
+const { hashPassword, verifyPassword, symmetricEncrypt, symmetricDecrypt } = await import("better-auth/crypto");
+
+// symmetricKey turns {secret} or {secrets: [{version, value}], legacySecret?}
+// into the key better-auth/crypto's symmetricEncrypt/Decrypt take.
+function symmetricKey(a) {
+	if (typeof a.secret === "string") return a.secret;
+	return {
+		keys: new Map(a.secrets.map((s) => [s.version, s.value])),
+		currentVersion: a.secrets[0].version,
+		legacySecret: a.legacySecret || undefined,
+	};
+}
 const plugins = await import("better-auth/plugins");
 const { createAccessControl, role: acRole } = await import("better-auth/plugins/access");
 const { serializeSignedCookie } = await import("better-call");
@@ -372,6 +383,14 @@ const ops = {
 
 	async hashPassword(a) {
 		return { hash: await hashPassword(a.password) };
+	},
+
+	async symmetricEncrypt(a) {
+		return { data: await symmetricEncrypt({ key: symmetricKey(a), data: a.data }) };
+	},
+
+	async symmetricDecrypt(a) {
+		return { data: await symmetricDecrypt({ key: symmetricKey(a), data: a.data }) };
 	},
 
 	async verifyPassword(a) {
