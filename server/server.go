@@ -100,6 +100,10 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Mailer delivers password-reset emails; LogMailer by default.
 	Mailer Mailer
+	// TwoFactor is the two-factor plugin's options, for its /two-factor/*
+	// routes and sign-in's second step (served when Store's schema has
+	// the twoFactor plugin); Better Auth's defaults when nil.
+	TwoFactor *TwoFactorConfig
 	// Log receives structured logs; slog.Default() by default. Secrets,
 	// tokens, cookies and passwords are never logged.
 	Log *slog.Logger
@@ -166,6 +170,11 @@ type Server struct {
 	patterns []string
 	metrics  *metrics
 	freeing  atomic.Bool // releaseHashMemory is pending
+	// tf and twoFactors: the two-factor plugin's options and table (nil
+	// without the plugin). sendTwoFactorOTP delivers send-otp's codes.
+	tf               TwoFactorConfig
+	twoFactors       *sqlstore.TwoFactorStore
+	sendTwoFactorOTP func(ctx context.Context, otp TwoFactorOTP) error
 }
 
 // dummyHash is verified against on unknown emails so that sign-in takes as
@@ -273,6 +282,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.secure = s.verifier.Secure()
+	if err := s.initTwoFactor(); err != nil {
+		return nil, err
+	}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -319,6 +331,10 @@ func (s *Server) routes() http.Handler {
 		writeJSON(w, 200, map[string]bool{"ok": true})
 		return nil
 	})
+
+	if s.twoFactors != nil {
+		s.twoFactorRoutes(auth)
+	}
 
 	register("GET /api/me", s.handle(s.getMe))
 	register("PATCH /api/me", s.handle(s.patchMe))
