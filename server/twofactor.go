@@ -1075,7 +1075,14 @@ func (s *Server) twoFactorSignIn(w http.ResponseWriter, r *http.Request, user *b
 	}
 	// Better Auth sets the session cookies, then expires session_token and
 	// session_data, keeping dont_remember for the second step.
-	s.clearCookies(w)
+	hw := headerWriter{http.Header{}}
+	s.clearCookies(hw)
+	keep := s.verifier.CookieName("dont_remember") + "="
+	for _, c := range hw.h.Values("Set-Cookie") {
+		if !strings.HasPrefix(c, keep) {
+			w.Header().Add("Set-Cookie", c)
+		}
+	}
 	if dontRemember {
 		w.Header().Add("Set-Cookie", ba.SerializeCookie(s.verifier.CookieName("dont_remember"), ba.SignCookieValue("true", s.secret()), -1, s.secure, s.cookieAttrs()))
 	}
@@ -1083,3 +1090,10 @@ func (s *Server) twoFactorSignIn(w http.ResponseWriter, r *http.Request, user *b
 	writeJSON(w, 200, jsonObject("twoFactorRedirect", true, "twoFactorMethods", methods))
 	return true, nil
 }
+
+// headerWriter collects the headers written to it.
+type headerWriter struct{ h http.Header }
+
+func (w headerWriter) Header() http.Header         { return w.h }
+func (w headerWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w headerWriter) WriteHeader(int)             {}
