@@ -349,3 +349,60 @@ func answerKey(a tfAnswer) string {
 	msg, _ := a.body["message"].(string)
 	return strings.TrimSpace(strings.Join([]string{strconv.Itoa(a.status), code, msg}, " "))
 }
+
+// TestTwoFactorRefusalsMatchBetterAuth sends the same bad requests to
+// Better Auth and to serve and compares status and body.
+func TestTwoFactorRefusalsMatchBetterAuth(t *testing.T) {
+	t.Parallel()
+	baURL, goURL := startTwoFactorPair(t)
+	run := func(base, email string) []string {
+		var got []string
+		anon := newTFBrowser(t)
+		b := newTFBrowser(t)
+		if a := b.post(base, "/sign-up/email", map[string]any{"email": email, "password": "password1234", "name": "R"}); a.status != 200 {
+			t.Fatalf("sign-up: %d", a.status)
+		}
+		for _, step := range []struct {
+			b    *tfBrowser
+			path string
+			body any
+		}{
+			{anon, "/two-factor/enable", map[string]any{"password": "password1234"}},
+			{b, "/two-factor/enable", map[string]any{}},
+			{b, "/two-factor/enable", map[string]any{"password": "password1234", "method": "sms"}},
+			{b, "/two-factor/enable", map[string]any{"password": 12}},
+			{b, "/two-factor/enable", map[string]any{"password": "wrong-password"}},
+			{b, "/two-factor/enable", map[string]any{"password": "password1234", "method": "otp"}},
+			{b, "/two-factor/generate-backup-codes", map[string]any{"password": "password1234"}},
+			{b, "/two-factor/get-totp-uri", map[string]any{"password": "password1234"}},
+			{b, "/two-factor/verify-backup-code", map[string]any{"code": "abcde-fghij"}},
+			{b, "/two-factor/verify-totp", map[string]any{"code": "123456"}},
+			{b, "/two-factor/disable", map[string]any{}},
+			{anon, "/two-factor/disable", map[string]any{"password": "password1234"}},
+			{anon, "/two-factor/verify-totp", map[string]any{"code": "123456"}},
+			{anon, "/two-factor/verify-totp", map[string]any{"code": 123456}},
+			{anon, "/two-factor/verify-otp", map[string]any{"code": "123456"}},
+			{anon, "/two-factor/verify-backup-code", map[string]any{"code": "abcde-fghij", "trustDevice": "yes"}},
+			{anon, "/two-factor/send-otp", map[string]any{}},
+			{anon, "/two-factor/get-totp-uri", map[string]any{"password": "password1234"}},
+		} {
+			a := step.b.post(base, step.path, step.body)
+			raw, _ := json.Marshal(a.body)
+			got = append(got, step.path+" "+strconv.Itoa(a.status)+" "+strings.ReplaceAll(string(raw), email, "EMAIL"))
+		}
+		return got
+	}
+	baGot := run(baURL, "ba-refuse@example.com")
+	goGot := run(goURL, "go-refuse@example.com")
+	// The refusals are refusals (not a vacuous match of two 200s).
+	for i, want := range []string{"401 ", "400 {\"code\":\"VALIDATION_ERROR\"", "", "", "INVALID_PASSWORD", "OTP_NOT_CONFIGURED"} {
+		if want != "" && !strings.Contains(baGot[i], want) {
+			t.Errorf("better-auth step %d: %s, want %s", i, baGot[i], want)
+		}
+	}
+	for i := range baGot {
+		if goGot[i] != baGot[i] {
+			t.Errorf("step %d:\n go          %s\n better-auth %s", i, goGot[i], baGot[i])
+		}
+	}
+}
