@@ -3,6 +3,7 @@ package server
 import (
 	"strings"
 	"testing"
+	"time"
 
 	ba "github.com/betterauth-go/betterauth"
 )
@@ -41,5 +42,15 @@ func TestSymmetricEncryptFormats(t *testing.T) {
 	}
 	if _, err := symmetricDecrypt(single, "zz"); err == nil {
 		t.Error("decrypted garbage")
+	}
+}
+
+// The two-factor plugin's rate limit: 3 requests per 10 s on /two-factor/*.
+func TestTwoFactorRateRule(t *testing.T) {
+	if r := ruleFor("/api/auth/two-factor/verify-totp"); r != (rateRule{10 * time.Second, 3}) {
+		t.Errorf("two-factor rule %v", r)
+	}
+	if r := ruleFor("/api/auth/get-session"); r != defaultRule {
+		t.Errorf("default rule %v", r)
 	}
 }
