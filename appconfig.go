@@ -419,12 +419,21 @@ type TwoFactorOptions struct {
 	SkipVerificationOnEnable bool    `json:"skipVerificationOnEnable,omitempty"`
 	TwoFactorCookieMaxAge    Seconds `json:"twoFactorCookieMaxAge,omitempty"`
 	TrustDeviceMaxAge        Seconds `json:"trustDeviceMaxAge,omitempty"`
-	TOTP                     struct {
+	AllowPasswordless        bool    `json:"allowPasswordless,omitempty"`
+	// AccountLockout is accountLockout (Better Auth 1.7.25: on, 10
+	// failures, 900 seconds).
+	AccountLockout struct {
+		Enabled           *bool   `json:"enabled,omitempty"`
+		MaxFailedAttempts int     `json:"maxFailedAttempts,omitempty"`
+		DurationSeconds   Seconds `json:"durationSeconds,omitempty"`
+	} `json:"accountLockout"`
+	TOTP struct {
 		Digits  int     `json:"digits,omitempty"`
 		Period  Seconds `json:"period,omitempty"`
 		Disable bool    `json:"disable,omitempty"`
 	} `json:"totpOptions"`
 	OTP struct {
+		// Period is in minutes, as Better Auth's otpOptions.period is.
 		Period          Seconds `json:"period,omitempty"`
 		Digits          int     `json:"digits,omitempty"`
 		AllowedAttempts int     `json:"allowedAttempts,omitempty"`

@@ -471,11 +471,16 @@ func (s *Server) signInEmail(w http.ResponseWriter, r *http.Request) error {
 		return errEmailNotVerified
 	}
 	if user.TwoFactorEnabled != nil && *user.TwoFactorEnabled {
-		// The second factor is verified by Better Auth on the frontend; no
-		// session is created here.
-		s.clearCookies(w)
-		writeJSON(w, 200, jsonObject("twoFactorRedirect", true, "twoFactorMethods", []string{}))
-		return nil
+		if s.twoFactors == nil {
+			// No twoFactor table: no second step can be finished here.
+			s.clearCookies(w)
+			writeJSON(w, 200, jsonObject("twoFactorRedirect", true, "twoFactorMethods", []string{}))
+			return nil
+		}
+		done, err := s.twoFactorSignIn(w, r, user, rememberMe != nil && !*rememberMe)
+		if err != nil || done {
+			return err
+		}
 	}
 	sess, err := s.issueSession(w, r, user, rememberMe != nil && !*rememberMe)
 	if err != nil {

@@ -28,6 +28,9 @@ func ruleFor(path string) rateRule {
 	switch {
 	case strings.HasPrefix(p, "/sign-in"), strings.HasPrefix(p, "/sign-up"), strings.HasPrefix(p, "/change-password"), strings.HasPrefix(p, "/change-email"):
 		return credentialsRule
+	case strings.HasPrefix(p, "/two-factor/"):
+		// The two-factor plugin's rule: 3 per 10 s.
+		return credentialsRule
 	case p == "/request-password-reset", p == "/send-verification-email", strings.HasPrefix(p, "/forget-password"):
 		return resetRule
 	}

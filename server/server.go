@@ -102,6 +102,10 @@ type Config struct {
 	// Mailer delivers every email (reset, verification, ...); LogMailer by
 	// default.
 	Mailer Mailer
+	// TwoFactor is the two-factor plugin's options, for its /two-factor/*
+	// routes and sign-in's second step (served when Store's schema has
+	// the twoFactor plugin); Better Auth's defaults when nil.
+	TwoFactor *TwoFactorConfig
 	// Log receives structured logs; slog.Default() by default. Secrets,
 	// tokens, cookies and passwords are never logged.
 	Log *slog.Logger
@@ -185,6 +189,11 @@ type Server struct {
 	patterns []string
 	metrics  *metrics
 	freeing  atomic.Bool // releaseHashMemory is pending
+	// tf and twoFactors: the two-factor plugin's options and table (nil
+	// without the plugin). sendTwoFactorOTP delivers send-otp's codes.
+	tf               TwoFactorConfig
+	twoFactors       *sqlstore.TwoFactorStore
+	sendTwoFactorOTP func(ctx context.Context, otp TwoFactorOTP) error
 }
 
 // dummyHash is verified against on unknown emails so that sign-in takes as
@@ -302,6 +311,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.secure = s.verifier.Secure()
+	if err := s.initTwoFactor(); err != nil {
+		return nil, err
+	}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -358,6 +370,9 @@ func (s *Server) routes() http.Handler {
 	if s.cfg.JWTSigner != nil {
 		auth("GET /api/auth/token", s.jwtToken)
 		auth("GET /api/auth"+s.jwksPath(), s.jwks)
+	}
+	if s.twoFactors != nil {
+		s.twoFactorRoutes(auth)
 	}
 
 	register("GET /api/me", s.handle(s.getMe))

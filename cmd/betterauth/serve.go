@@ -477,6 +477,9 @@ func applyAppConfig(cfg *server.Config, app *ba.AppConfig, set map[string]bool, 
 	if len(app.RateLimit.CustomRules) > 0 {
 		log.Warn("config: rateLimit.customRules are not applied by serve; it uses Better Auth's default rules")
 	}
+	if tf := app.TwoFactor(); tf != nil {
+		cfg.TwoFactor = twoFactorConfig(tf)
+	}
 	if ep.CustomPasswordHash {
 		log.Warn("config: the app hashes passwords with its own function; passwords set through serve will not verify in the app")
 	}
@@ -953,4 +956,33 @@ func accessFromApp(app *ba.AppConfig) (*access.Admin, *access.Organization) {
 		}
 	}
 	return admin, org
+}
+
+// twoFactorConfig maps the app's two-factor plugin options to the server's.
+// otpOptions.sendOTP is a function the exported config cannot carry, so
+// send-otp stays OTP_NOT_CONFIGURED until serve can deliver the codes.
+func twoFactorConfig(o *ba.TwoFactorOptions) *server.TwoFactorConfig {
+	c := &server.TwoFactorConfig{
+		Issuer:                   o.Issuer,
+		SkipVerificationOnEnable: o.SkipVerificationOnEnable,
+		AllowPasswordless:        o.AllowPasswordless,
+		CookieMaxAge:             o.TwoFactorCookieMaxAge.Duration(),
+		TrustDeviceMaxAge:        o.TrustDeviceMaxAge.Duration(),
+		TOTPDigits:               o.TOTP.Digits,
+		TOTPPeriod:               o.TOTP.Period.Duration(),
+		TOTPDisable:              o.TOTP.Disable,
+		OTPPeriod:                time.Duration(o.OTP.Period) * time.Minute,
+		OTPDigits:                o.OTP.Digits,
+		OTPAllowedAttempts:       o.OTP.AllowedAttempts,
+		OTPStore:                 o.OTP.StoreOTP,
+		BackupCodeAmount:         o.BackupCodes.Amount,
+		BackupCodeLength:         o.BackupCodes.Length,
+		BackupCodeStore:          o.BackupCodes.StoreBackupCodes,
+		LockoutMaxFailedAttempts: o.AccountLockout.MaxFailedAttempts,
+		LockoutDuration:          o.AccountLockout.DurationSeconds.Duration(),
+	}
+	if o.AccountLockout.Enabled != nil && !*o.AccountLockout.Enabled {
+		c.LockoutDisabled = true
+	}
+	return c
 }
