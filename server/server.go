@@ -89,6 +89,9 @@ type Config struct {
 	// RequireEmailVerification refuses sign-in (and sign-up sessions) to
 	// users whose email is not verified.
 	RequireEmailVerification bool
+	// EmailVerification is Better Auth's emailVerification options
+	// (send-verification-email, verify-email, sendOnSignUp, sendOnSignIn).
+	EmailVerification EmailVerificationConfig
 	// RateLimit turns Better Auth's rate limits on (Better Auth turns them on
 	// when NODE_ENV=production).
 	RateLimit bool
@@ -316,6 +319,8 @@ func (s *Server) routes() http.Handler {
 	auth("POST /api/auth/request-password-reset", s.requestPasswordReset)
 	auth("POST /api/auth/reset-password", s.resetPassword)
 	auth("GET /api/auth/reset-password/{token}", s.resetPasswordCallback)
+	auth("POST /api/auth/send-verification-email", s.sendVerificationEmailRoute)
+	auth("GET /api/auth/verify-email", s.verifyEmail)
 	auth("GET /api/auth/ok", func(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, 200, map[string]bool{"ok": true})
 		return nil
