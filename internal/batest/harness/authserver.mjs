@@ -18,6 +18,11 @@
 // user.additionalFields ({"plan":{"type":"string","required":true,
 // "defaultValue":"free"}}); the migrations create its columns.
 //
+// AUTHSERVER_EMAIL_VERIFICATION, when set, is a JSON object given as
+// emailVerification ({"sendOnSignUp":true,"expiresIn":600}) with a
+// sendVerificationEmail that appends {"kind":"email-verification","email",
+// "url","token"} to reset-file (or stderr).
+//
 // Every password-reset email becomes one JSON line {"email","url","token"}
 // appended to reset-file, or written to stderr when no file is given.
 //
@@ -77,6 +82,12 @@ const plugins = pluginNames.map((name) => {
 
 const additionalFields = JSON.parse(process.env.AUTHSERVER_ADDITIONAL_FIELDS || "null");
 
+const emailVerification = JSON.parse(process.env.AUTHSERVER_EMAIL_VERIFICATION || "null");
+const mailLine = (line) => {
+	if (resetFile) appendFileSync(resetFile, line);
+	else process.stderr.write(line);
+};
+
 const db = new Database(dbPath);
 const auth = betterAuth({
 	database: db,
@@ -100,6 +111,16 @@ const auth = betterAuth({
 		},
 	},
 	plugins,
+	...(emailVerification
+		? {
+				emailVerification: {
+					...emailVerification,
+					sendVerificationEmail: async ({ user, url, token }) => {
+						mailLine(JSON.stringify({ kind: "email-verification", email: user.email, url, token }) + "\n");
+					},
+				},
+			}
+		: {}),
 	...(additionalFields ? { user: { additionalFields } } : {}),
 });
 const migrations = await getMigrations(auth.options);
