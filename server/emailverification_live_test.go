@@ -44,7 +44,7 @@ func TestEmailVerificationCrossServer(t *testing.T) {
 	goURL := "http://" + srv.Listener.Addr().String()
 	s, err := server.New(server.Config{Store: st, Secrets: []ba.Secret{{Value: compatSecret}}, BaseURL: goURL, Mailer: goMail,
 		EmailVerification: server.EmailVerificationConfig{Enabled: true, SendOnSignUp: ptr(true)},
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Log:               slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
