@@ -227,23 +227,21 @@ func (s *Server) sendVerificationEmailRoute(w http.ResponseWriter, r *http.Reque
 
 // verifyEmail is GET /verify-email?token=&callbackURL=.
 func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) error {
-	callbacks := queryValues(r, "callbackURL")
-	callback := ""
-	if len(callbacks) > 0 {
-		for _, c := range callbacks {
-			if c != "" && !s.safeRedirect(c) {
-				return errInvalidCallbackURL
-			}
-		}
-		callback = callbacks[0]
-	}
+	// The query's schema first (token required, callbackURL optional, both
+	// strings), then the origin check on callbackURL, then the token.
 	tokens := queryValues(r, "token")
 	if err := queryStringError("token", tokens, false); err != nil {
 		return err
 	}
-	if len(callbacks) > 1 {
-		if err := queryStringError("callbackURL", callbacks, false); err != nil {
-			return err
+	callbacks := queryValues(r, "callbackURL")
+	if err := queryStringError("callbackURL", callbacks, true); err != nil {
+		return err
+	}
+	callback := ""
+	if len(callbacks) == 1 {
+		callback = callbacks[0]
+		if callback != "" && !s.safeRedirect(callback) {
+			return errInvalidCallbackURL
 		}
 	}
 	redirect := func(to string) error {
