@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -82,4 +83,33 @@ func TestEmailVerificationDisabled(t *testing.T) {
 	expect(t, c.do("POST", "/api/auth/send-verification-email", map[string]any{"email": "a@example.com"}), 400, "VERIFICATION_EMAIL_NOT_ENABLED")
 	expect(t, c.do("POST", "/api/auth/send-verification-email", map[string]any{"email": "not-an-email"}), 400, "")
 	expect(t, c.do("GET", "/api/auth/verify-email", nil), 400, "")
+}
+
+func TestEmailVerificationTokenExpires(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	e := newEnv(t, func(c *server.Config) {
+		c.Now = clock
+		c.EmailVerification = server.EmailVerificationConfig{Enabled: true, SendOnSignUp: ptr(true), ExpiresIn: 10 * time.Minute}
+	})
+	c := e.client()
+	c.signUp("late@example.com", "password12345")
+	e.mailer.mu.Lock()
+	token := e.mailer.last.Token
+	e.mailer.mu.Unlock()
+	mu.Lock()
+	now = now.Add(10*time.Minute + time.Second)
+	mu.Unlock()
+	expect(t, c.do("GET", "/api/auth/verify-email?token="+token, nil), 401, "TOKEN_EXPIRED")
+	r := c.do("GET", "/api/auth/verify-email?token="+token+"&callbackURL=%2Fx%23frag", nil)
+	if r.status != 302 || r.header.Get("Location") != "/x?error=TOKEN_EXPIRED#frag" {
+		t.Fatalf("expired with callback: %d %q", r.status, r.header.Get("Location"))
+	}
+	mu.Lock()
+	now = now.Add(-2 * time.Second)
+	mu.Unlock()
+	if r := c.do("GET", "/api/auth/verify-email?token="+token, nil); r.status != 200 {
+		t.Fatalf("within expiresIn: %d %s", r.status, r.body)
+	}
 }
