@@ -78,7 +78,7 @@ var ErrAppConfig = errors.New("betterauth: invalid app config")
 //	                         autoSignIn, revokeSessionsOnPasswordReset,
 //	                         resetPasswordTokenExpiresIn, customPasswordHash,
 //	                         sendResetPassword}
-//	emailVerification        {sendOnSignUp, autoSignInAfterVerification,
+//	emailVerification        {sendOnSignUp, sendOnSignIn, autoSignInAfterVerification,
 //	                         expiresIn, sendVerificationEmail}
 //	rateLimit                {enabled (null: on in production), window, max,
 //	                         storage, customRules [{path, window, max,
@@ -328,7 +328,10 @@ type AppEmailAndPassword struct {
 
 // AppEmailVerification is Better Auth's emailVerification configuration.
 type AppEmailVerification struct {
-	SendOnSignUp                bool    `json:"sendOnSignUp,omitempty"`
+	// SendOnSignUp is nil when the app leaves it unset (Better Auth then
+	// follows requireEmailVerification).
+	SendOnSignUp                *bool   `json:"sendOnSignUp,omitempty"`
+	SendOnSignIn                bool    `json:"sendOnSignIn,omitempty"`
 	AutoSignInAfterVerification bool    `json:"autoSignInAfterVerification,omitempty"`
 	ExpiresIn                   Seconds `json:"expiresIn,omitempty"`
 	SendVerificationEmail       bool    `json:"sendVerificationEmail,omitempty"`

@@ -374,7 +374,7 @@ func (s *Server) signUpEmail(w http.ResponseWriter, r *http.Request) error {
 		return errSignUpDisabled
 	}
 	name, email, password := b.str("name"), b.email("email"), b.nonEmptyStr("password")
-	image, _, rememberMe := b.optStr("image"), b.optStr("callbackURL"), b.optBool("rememberMe")
+	image, callbackURL, rememberMe := b.optStr("image"), b.optStr("callbackURL"), b.optBool("rememberMe")
 	if err := b.err(); err != nil {
 		return err
 	}
@@ -414,6 +414,9 @@ func (s *Server) signUpEmail(w http.ResponseWriter, r *http.Request) error {
 			return errUsernameTaken
 		}
 		return err
+	}
+	if s.sendOnSignUp() {
+		s.sendVerificationEmail(r, user, callbackURL)
 	}
 	if s.cfg.RequireEmailVerification {
 		writeJSON(w, 200, jsonObject("token", nil, "user", json.RawMessage(s.schema.UserJSON(user))))
@@ -468,6 +471,9 @@ func (s *Server) signInEmail(w http.ResponseWriter, r *http.Request) error {
 		return errBanned
 	}
 	if s.cfg.RequireEmailVerification && !user.EmailVerified {
+		if s.cfg.EmailVerification.Enabled && s.cfg.EmailVerification.SendOnSignIn {
+			s.sendVerificationEmail(r, user, callbackURL)
+		}
 		return errEmailNotVerified
 	}
 	if user.TwoFactorEnabled != nil && *user.TwoFactorEnabled {

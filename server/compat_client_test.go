@@ -97,6 +97,9 @@ type compatOptions struct {
 	// (AUTHSERVER_PLUGIN_OPTIONS); config sets the Go server's equivalent.
 	pluginOptions map[string]any
 	config        func(*server.Config)
+	// emailVerification is Better Auth's emailVerification options
+	// (with a sendVerificationEmail); config enables the Go side's.
+	emailVerification map[string]any
 	// additionalFields is the JSON text of Better Auth's
 	// user.additionalFields, and goFields the same fields declared to
 	// the Go schema. With them, the Go server's database is migrated by
@@ -138,6 +141,7 @@ func startBetterAuthServer(t *testing.T, opts compatOptions) (baseURL, resetFile
 	baseURL = batest.StartAuthServer(t, batest.AuthServerConfig{
 		DB: dbPath, Secret: compatSecret, ResetFile: resetFile, StartTimeout: compatTimeout,
 		Plugins: opts.pluginNames(), PluginOptions: opts.pluginOptions, AdditionalFields: opts.additionalFields,
+		EmailVerification: opts.emailVerification,
 	})
 	return baseURL, resetFile, dbPath
 }

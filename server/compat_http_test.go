@@ -51,6 +51,13 @@ func TestHTTPCompatibility(t *testing.T) {
 		p := newCompatPair(t, dir, compatOptions{additionalFields: storetest.ProductionFields, goFields: storetest.ProductionGoFields()})
 		compatAdditionalFields(t, p)
 	})
+	t.Run("EmailVerification", func(t *testing.T) {
+		p := newCompatPair(t, dir, compatOptions{
+			emailVerification: map[string]any{"sendOnSignUp": false},
+			config:            func(c *server.Config) { c.EmailVerification = server.EmailVerificationConfig{Enabled: true} },
+		})
+		compatEmailVerification(t, p)
+	})
 	t.Run("UsernameLengths", func(t *testing.T) {
 		p := newCompatPair(t, dir, compatOptions{
 			plugins:       []ba.Plugin{ba.PluginUsername},
@@ -762,4 +769,39 @@ func sqliteUserRows(t *testing.T, path string) map[string]map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// compatEmailVerification compares send-verification-email and
+// verify-email's answers to bad input and bad tokens.
+func compatEmailVerification(t *testing.T, p *compatPair) {
+	p.signUp(t, map[string]any{"email": "ev@example.com", "password": "password123", "name": "EV"})
+	send := "/api/auth/send-verification-email"
+	for name, body := range map[string]any{
+		"unknown address":    map[string]any{"email": "nobody@example.com"},
+		"unverified":         map[string]any{"email": "ev@example.com", "callbackURL": "/verified"},
+		"not an email":       map[string]any{"email": "nope"},
+		"no email":           map[string]any{},
+		"email not string":   map[string]any{"email": 7},
+		"callback untrusted": map[string]any{"email": "ev@example.com", "callbackURL": "https://evil.example/"},
+	} {
+		p.compare(t, "send "+name, compatRequest{method: "POST", path: send, json: body})
+	}
+	p.compare(t, "send mismatch", compatRequest{method: "POST", path: send, json: map[string]any{"email": "other@example.com"}, signedIn: true})
+	p.compare(t, "send signed in", compatRequest{method: "POST", path: send, json: map[string]any{"email": "EV@example.com"}, signedIn: true})
+	for _, q := range []string{
+		"",
+		"?token=",
+		"?token=nope",
+		"?token=nope&callbackURL=%2Fdone",
+		"?token=nope&callbackURL=%2Fdone%3Fa%3D1",
+		"?token=nope&callbackURL=https%3A%2F%2Fevil.example%2F",
+		"?callbackURL=https%3A%2F%2Fevil.example%2F",
+		"?token=a.b.c",
+		"?token=x&token=y",
+		"?token=x&callbackURL=%2Fa&callbackURL=%2Fb",
+		"?token=eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImV2QGV4YW1wbGUuY29tIn0.x",
+		"?token=eyJhbGciOiJub25lIn0.eyJlbWFpbCI6ImV2QGV4YW1wbGUuY29tIn0.",
+	} {
+		p.compare(t, "verify "+q, compatRequest{method: "GET", path: "/api/auth/verify-email" + q})
+	}
 }

@@ -30,7 +30,7 @@ func FuzzRouteBodies(f *testing.F) {
 	ctx := context.Background()
 	s, err := server.New(server.Config{Store: db.store, Secrets: []ba.Secret{{Value: secret}}, Bearer: true,
 		CookieCache: ba.CookieCacheConfig{Strategy: ba.CacheCompact}, Mailer: &captureMailer{},
-		BaseURL: "http://fuzz.test", Log: discardLogger()})
+		BaseURL: "http://fuzz.test", Log: discardLogger(), EmailVerification: server.EmailVerificationConfig{Enabled: true, AutoSignInAfterVerification: true}})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -55,6 +55,8 @@ func FuzzRouteBodies(f *testing.F) {
 			f.Add(uint8(i), []byte(body), "application/json", "")
 		}
 		f.Add(uint8(i), []byte(`{"callbackURL":"//evil.example","redirectTo":"javascript:x"}`), "text/plain", "?callbackURL=%zz&limit=-1")
+		f.Add(uint8(i), []byte(`{"email":"admin@example.com","callbackURL":"/done"}`), "application/json", "?token=eyJhbGciOiJIUzI1NiJ9.e30.x&callbackURL=%2Fdone")
+		f.Add(uint8(i), []byte(`{"email":["a@b.co"],"callbackURL":7}`), "application/json", "?token=a&token=b&callbackURL=/a&callbackURL=/b")
 	}
 	f.Fuzz(func(t *testing.T, route uint8, body []byte, contentType, query string) {
 		r := routes[int(route)%len(routes)]

@@ -90,6 +90,9 @@ type Config struct {
 	// RequireEmailVerification refuses sign-in (and sign-up sessions) to
 	// users whose email is not verified.
 	RequireEmailVerification bool
+	// EmailVerification is Better Auth's emailVerification options
+	// (send-verification-email, verify-email, sendOnSignUp, sendOnSignIn).
+	EmailVerification EmailVerificationConfig
 	// RateLimit turns Better Auth's rate limits on (Better Auth turns them on
 	// when NODE_ENV=production).
 	RateLimit bool
@@ -362,6 +365,8 @@ func (s *Server) routes() http.Handler {
 	if s.schema.HasPlugin(ba.PluginOrganization) {
 		auth("POST /api/auth/organization/has-permission", s.organizationHasPermission)
 	}
+	auth("POST /api/auth/send-verification-email", s.sendVerificationEmailRoute)
+	auth("GET /api/auth/verify-email", s.verifyEmail)
 	auth("GET /api/auth/ok", func(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, 200, map[string]bool{"ok": true})
 		return nil

@@ -468,6 +468,9 @@ func applyAppConfig(cfg *server.Config, app *ba.AppConfig, set map[string]bool, 
 	if !set["cookie-domain"] {
 		cfg.CookieDomain = app.CookieDomain()
 	}
+	ev := app.EmailVerification
+	cfg.EmailVerification = server.EmailVerificationConfig{Enabled: ev.SendVerificationEmail, SendOnSignUp: ev.SendOnSignUp,
+		SendOnSignIn: ev.SendOnSignIn, AutoSignInAfterVerification: ev.AutoSignInAfterVerification, ExpiresIn: ev.ExpiresIn.Duration()}
 	if !ep.Enabled {
 		log.Warn("config: emailAndPassword is not enabled in the app; serve refuses email sign-up but still serves email sign-in")
 	}

@@ -112,6 +112,10 @@ type AuthServerConfig struct {
 	// Account is Better Auth's account option (AUTHSERVER_ACCOUNT, JSON),
 	// such as {"encryptOAuthTokens": true}.
 	Account map[string]any
+	// EmailVerification, when set, is Better Auth's emailVerification
+	// options (AUTHSERVER_EMAIL_VERIFICATION, JSON); its verification
+	// emails go to ResetFile as {"kind":"email-verification",...} lines.
+	EmailVerification map[string]any
 }
 
 // StartAuthServer runs the real Better Auth as an HTTP server
@@ -146,6 +150,13 @@ func StartAuthServer(tb testing.TB, cfg AuthServerConfig) string {
 	}
 	if cfg.Plugins != nil {
 		cmd.Env = append(cmd.Env, "AUTHSERVER_PLUGINS="+strings.Join(cfg.Plugins, ","))
+	}
+	if cfg.EmailVerification != nil {
+		b, err := json.Marshal(cfg.EmailVerification)
+		if err != nil {
+			tb.Fatalf("batest.StartAuthServer: EmailVerification: %v", err)
+		}
+		cmd.Env = append(cmd.Env, "AUTHSERVER_EMAIL_VERIFICATION="+string(b))
 	}
 	if cfg.PluginOptions != nil {
 		b, err := json.Marshal(cfg.PluginOptions)

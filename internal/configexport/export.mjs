@@ -589,7 +589,8 @@ async function main() {
 			sendResetPassword: presence(ep.sendResetPassword),
 		},
 		emailVerification: {
-			sendOnSignUp: ev.sendOnSignUp || undefined,
+			sendOnSignUp: typeof ev.sendOnSignUp === "boolean" ? ev.sendOnSignUp : undefined,
+			sendOnSignIn: ev.sendOnSignIn || undefined,
 			autoSignInAfterVerification: ev.autoSignInAfterVerification || undefined,
 			expiresIn: ev.expiresIn ?? 3600,
 			sendVerificationEmail: presence(ev.sendVerificationEmail),

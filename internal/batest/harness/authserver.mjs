@@ -20,6 +20,11 @@
 // AUTHSERVER_ACCOUNT is a JSON object given as the account option
 // ({"encryptOAuthTokens":true}).
 //
+// AUTHSERVER_EMAIL_VERIFICATION, when set, is a JSON object given as
+// emailVerification ({"sendOnSignUp":true,"expiresIn":600}) with a
+// sendVerificationEmail that appends {"kind":"email-verification","email",
+// "url","token"} to reset-file (or stderr).
+//
 // Every password-reset email becomes one JSON line {"email","url","token"}
 // appended to reset-file, or written to stderr when no file is given.
 //
@@ -80,6 +85,12 @@ const plugins = pluginNames.map((name) => {
 const additionalFields = JSON.parse(process.env.AUTHSERVER_ADDITIONAL_FIELDS || "null");
 const accountOptions = JSON.parse(process.env.AUTHSERVER_ACCOUNT || "null");
 
+const emailVerification = JSON.parse(process.env.AUTHSERVER_EMAIL_VERIFICATION || "null");
+const mailLine = (line) => {
+	if (resetFile) appendFileSync(resetFile, line);
+	else process.stderr.write(line);
+};
+
 const db = new Database(dbPath);
 const auth = betterAuth({
 	database: db,
@@ -103,6 +114,16 @@ const auth = betterAuth({
 		},
 	},
 	plugins,
+	...(emailVerification
+		? {
+				emailVerification: {
+					...emailVerification,
+					sendVerificationEmail: async ({ user, url, token }) => {
+						mailLine(JSON.stringify({ kind: "email-verification", email: user.email, url, token }) + "\n");
+					},
+				},
+			}
+		: {}),
 	...(additionalFields ? { user: { additionalFields } } : {}),
 	...(accountOptions ? { account: accountOptions } : {}),
 });
