@@ -49,12 +49,12 @@ var (
 	}
 )
 
-func permHarnessConfig(db string, adminUserIDs []string) batest.Config {
+func permHarnessConfig(dialect, db string, adminUserIDs []string) batest.Config {
 	admin := map[string]any{"rolesStatements": permAdminRoles, "acStatements": permAdminAC}
 	if adminUserIDs != nil {
 		admin["adminUserIds"] = adminUserIDs
 	}
-	return batest.Config{Dialect: "sqlite", URL: db, Secret: permSecret, Plugins: []string{"admin", "organization"},
+	return batest.Config{Dialect: dialect, URL: db, Secret: permSecret, Plugins: []string{"admin", "organization"},
 		Extra: map[string]any{"pluginOptions": map[string]any{
 			"admin":        admin,
 			"organization": map[string]any{"rolesStatements": permOrgRoles, "acStatements": permOrgAC, "dynamicAccessControl": map[string]any{"enabled": true}},
@@ -63,7 +63,7 @@ func permHarnessConfig(db string, adminUserIDs []string) batest.Config {
 
 // TestHasPermissionMatchesBetterAuth asks Better Auth's own
 // /admin/has-permission and /organization/has-permission and Go's, on one
-// SQLite database, the same matrix: users whose roles are default, custom,
+// database (SQLite, PostgreSQL and MariaDB), the same matrix: users whose roles are default, custom,
 // comma lists (with and without spaces, a trailing comma) and an
 // adminUserIds entry; organization members with static, custom, trimmed
 // comma-list and dynamic (organizationRole) roles, in two organizations, by
@@ -71,8 +71,14 @@ func permHarnessConfig(db string, adminUserIDs []string) batest.Config {
 // the body ignored, the deprecated permission field, both fields, none). The
 // status and JSON body must be identical.
 func TestHasPermissionMatchesBetterAuth(t *testing.T) {
-	db := storetest.NewDatabase(t, sqlstore.SQLite)
-	h := batest.Start(t, permHarnessConfig(db.DSN, nil))
+	for _, kind := range storetest.Kinds {
+		t.Run(kind.String(), func(t *testing.T) { testHasPermissionMatchesBetterAuth(t, kind) })
+	}
+}
+
+func testHasPermissionMatchesBetterAuth(t *testing.T, kind sqlstore.Kind) {
+	db := storetest.NewDatabase(t, kind)
+	h := batest.Start(t, permHarnessConfig(kind.String(), db.DSN, nil))
 	h.MustCall(t, "migrate", nil, nil)
 
 	roles := []string{"admin", "user", "support", "support,auditor", "user, admin", "user,admin", "admin,", "auditor", "nobody", "plain"}
@@ -94,7 +100,7 @@ func TestHasPermissionMatchesBetterAuth(t *testing.T) {
 	}
 	// "nobody" (role nobody) is in adminUserIds: Better Auth's init again.
 	superID := people[8].id
-	h.MustCall(t, "init", permHarnessConfig(db.DSN, []string{superID}), nil)
+	h.MustCall(t, "init", permHarnessConfig(kind.String(), db.DSN, []string{superID}), nil)
 
 	now := time.Now().UTC().Format(time.RFC3339)
 	create := func(model string, data map[string]any) string {
