@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -221,4 +222,35 @@ func sameJSON(a, b []byte) bool {
 		return false
 	}
 	return reflect.DeepEqual(x, y)
+}
+
+// TestAdminRoutesCheckPermissions: the app API's admin routes ask the admin
+// access control for user:list, user:ban, user:set-role and
+// session:revoke, so a custom role with some of them gets exactly those, a
+// role list is split untrimmed.
+func TestAdminRoutesCheckPermissions(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) {
+		c.Admin = &access.Admin{Roles: access.Roles{
+			"admin":   access.AdminDefaultRoles()["admin"],
+			"user":    access.AdminDefaultRoles()["user"],
+			"support": access.NewRole(access.Statements{"user": {"list"}, "session": {"revoke"}}),
+		}}
+	})
+	support, spaced, target := e.client(), e.client(), e.client()
+	s := support.signUp("support@example.com", "password123")["user"].(map[string]any)
+	sp := spaced.signUp("spaced@example.com", "password123")["user"].(map[string]any)
+	u := target.signUp("target@example.com", "password123")["user"].(map[string]any)
+	ctx := context.Background()
+	for id, role := range map[string]string{s["id"].(string): "user,support", sp["id"].(string): "user, support"} {
+		if _, err := e.store.UpdateUser(ctx, id, ba.UserUpdate{Role: ba.Value(role)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	uid := u["id"].(string)
+	expect(t, support.do("GET", "/api/admin/users", nil), 200, "")
+	expect(t, support.do("DELETE", "/api/admin/users/"+uid+"/sessions", nil), 200, "")
+	expect(t, support.do("POST", "/api/admin/users/"+uid+"/ban", map[string]any{}), 403, "FORBIDDEN")
+	expect(t, support.do("POST", "/api/admin/users/"+uid+"/unban", nil), 403, "FORBIDDEN")
+	expect(t, support.do("POST", "/api/admin/users/"+uid+"/role", map[string]any{"role": "admin"}), 403, "FORBIDDEN")
+	expect(t, spaced.do("GET", "/api/admin/users", nil), 403, "FORBIDDEN") // " support" is no role
 }
