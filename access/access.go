@@ -191,6 +191,20 @@ func (r Role) Authorize(request Request, connector Connector) Result {
 	return Result{Error: "Not authorized"}
 }
 
+// allows is Authorize(request, AND).Success without building the error.
+func (r Role) allows(request Request) bool {
+	authorized := false
+	for i := range request {
+		req := &request[i]
+		allowed, ok := r.Statements[req.Resource]
+		if !ok || allowed == nil || !resourceAuthorized(allowed, req) {
+			return false
+		}
+		authorized = true
+	}
+	return authorized
+}
+
 // AuthorizeStatements is Authorize for a plain statement set (resources in
 // sorted order, each action list joined with AND).
 func (r Role) AuthorizeStatements(s Statements, connector Connector) Result {

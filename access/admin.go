@@ -61,7 +61,7 @@ func (a *Admin) HasPermission(userID, role string, permissions Request) bool {
 	}
 	for {
 		name, rest, more := strings.Cut(role, ",")
-		if r, ok := roles[name]; ok && r.Authorize(permissions, AND).Success {
+		if r, ok := roles[name]; ok && r.allows(permissions) {
 			return true
 		}
 		if !more {

@@ -213,7 +213,7 @@ func Check(roles Roles, role string, permissions Request, creatorRole string, al
 		}
 	}
 	for _, name := range list {
-		if r, ok := roles[name]; ok && r.Authorize(permissions, AND).Success {
+		if r, ok := roles[name]; ok && r.allows(permissions) {
 			return true
 		}
 	}

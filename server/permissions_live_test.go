@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -49,12 +50,12 @@ var (
 	}
 )
 
-func permHarnessConfig(db string, adminUserIDs []string) batest.Config {
+func permHarnessConfig(dialect, db string, adminUserIDs []string) batest.Config {
 	admin := map[string]any{"rolesStatements": permAdminRoles, "acStatements": permAdminAC}
 	if adminUserIDs != nil {
 		admin["adminUserIds"] = adminUserIDs
 	}
-	return batest.Config{Dialect: "sqlite", URL: db, Secret: permSecret, Plugins: []string{"admin", "organization"},
+	return batest.Config{Dialect: dialect, URL: db, Secret: permSecret, Plugins: []string{"admin", "organization"},
 		Extra: map[string]any{"pluginOptions": map[string]any{
 			"admin":        admin,
 			"organization": map[string]any{"rolesStatements": permOrgRoles, "acStatements": permOrgAC, "dynamicAccessControl": map[string]any{"enabled": true}},
@@ -63,7 +64,7 @@ func permHarnessConfig(db string, adminUserIDs []string) batest.Config {
 
 // TestHasPermissionMatchesBetterAuth asks Better Auth's own
 // /admin/has-permission and /organization/has-permission and Go's, on one
-// SQLite database, the same matrix: users whose roles are default, custom,
+// database (SQLite, PostgreSQL and MariaDB), the same matrix: users whose roles are default, custom,
 // comma lists (with and without spaces, a trailing comma) and an
 // adminUserIds entry; organization members with static, custom, trimmed
 // comma-list and dynamic (organizationRole) roles, in two organizations, by
@@ -71,8 +72,14 @@ func permHarnessConfig(db string, adminUserIDs []string) batest.Config {
 // the body ignored, the deprecated permission field, both fields, none). The
 // status and JSON body must be identical.
 func TestHasPermissionMatchesBetterAuth(t *testing.T) {
-	db := storetest.NewDatabase(t, sqlstore.SQLite)
-	h := batest.Start(t, permHarnessConfig(db.DSN, nil))
+	for _, kind := range storetest.Kinds {
+		t.Run(kind.String(), func(t *testing.T) { testHasPermissionMatchesBetterAuth(t, kind) })
+	}
+}
+
+func testHasPermissionMatchesBetterAuth(t *testing.T, kind sqlstore.Kind) {
+	db := storetest.NewDatabase(t, kind)
+	h := batest.Start(t, permHarnessConfig(kind.String(), db.DSN, nil))
 	h.MustCall(t, "migrate", nil, nil)
 
 	roles := []string{"admin", "user", "support", "support,auditor", "user, admin", "user,admin", "admin,", "auditor", "nobody", "plain"}
@@ -94,7 +101,7 @@ func TestHasPermissionMatchesBetterAuth(t *testing.T) {
 	}
 	// "nobody" (role nobody) is in adminUserIds: Better Auth's init again.
 	superID := people[8].id
-	h.MustCall(t, "init", permHarnessConfig(db.DSN, []string{superID}), nil)
+	h.MustCall(t, "init", permHarnessConfig(kind.String(), db.DSN, []string{superID}), nil)
 
 	now := time.Now().UTC().Format(time.RFC3339)
 	create := func(model string, data map[string]any) string {
@@ -215,4 +222,35 @@ func sameJSON(a, b []byte) bool {
 		return false
 	}
 	return reflect.DeepEqual(x, y)
+}
+
+// TestAdminRoutesCheckPermissions: the app API's admin routes ask the admin
+// access control for user:list, user:ban, user:set-role and
+// session:revoke, so a custom role with some of them gets exactly those, a
+// role list is split untrimmed.
+func TestAdminRoutesCheckPermissions(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) {
+		c.Admin = &access.Admin{Roles: access.Roles{
+			"admin":   access.AdminDefaultRoles()["admin"],
+			"user":    access.AdminDefaultRoles()["user"],
+			"support": access.NewRole(access.Statements{"user": {"list"}, "session": {"revoke"}}),
+		}}
+	})
+	support, spaced, target := e.client(), e.client(), e.client()
+	s := support.signUp("support@example.com", "password123")["user"].(map[string]any)
+	sp := spaced.signUp("spaced@example.com", "password123")["user"].(map[string]any)
+	u := target.signUp("target@example.com", "password123")["user"].(map[string]any)
+	ctx := context.Background()
+	for id, role := range map[string]string{s["id"].(string): "user,support", sp["id"].(string): "user, support"} {
+		if _, err := e.store.UpdateUser(ctx, id, ba.UserUpdate{Role: ba.Value(role)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	uid := u["id"].(string)
+	expect(t, support.do("GET", "/api/admin/users", nil), 200, "")
+	expect(t, support.do("DELETE", "/api/admin/users/"+uid+"/sessions", nil), 200, "")
+	expect(t, support.do("POST", "/api/admin/users/"+uid+"/ban", map[string]any{}), 403, "FORBIDDEN")
+	expect(t, support.do("POST", "/api/admin/users/"+uid+"/unban", nil), 403, "FORBIDDEN")
+	expect(t, support.do("POST", "/api/admin/users/"+uid+"/role", map[string]any{"role": "admin"}), 403, "FORBIDDEN")
+	expect(t, spaced.do("GET", "/api/admin/users", nil), 403, "FORBIDDEN") // " support" is no role
 }
