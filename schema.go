@@ -498,7 +498,7 @@ func invitationFields(teams bool) []Field {
 		{Name: "role", Type: TypeString, Sortable: true},
 	}
 	if teams {
-		f = append(f, Field{Name: "teamId", Type: TypeString})
+		f = append(f, Field{Name: "teamId", Type: TypeString, Sortable: true})
 	}
 	return append(f,
 		Field{Name: "status", Type: TypeString, Required: true, Sortable: true, Default: "pending"},
