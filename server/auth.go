@@ -472,9 +472,13 @@ func (s *Server) signInEmail(w http.ResponseWriter, r *http.Request) error {
 	}
 	if user.TwoFactorEnabled != nil && *user.TwoFactorEnabled {
 		// The second factor is verified by Better Auth on the frontend; no
-		// session is created here.
+		// session is created here. The methods are Better Auth's list.
+		methods, err := s.store.TwoFactorMethods(r.Context(), user.ID)
+		if err != nil {
+			return err
+		}
 		s.clearCookies(w)
-		writeJSON(w, 200, jsonObject("twoFactorRedirect", true, "twoFactorMethods", []string{}))
+		writeJSON(w, 200, jsonObject("twoFactorRedirect", true, "twoFactorMethods", methods))
 		return nil
 	}
 	sess, err := s.issueSession(w, r, user, rememberMe != nil && !*rememberMe)
