@@ -50,6 +50,15 @@ func (r *ResolvedSchema) AppendGetSessionJSON(dst []byte, s *Session, u *User) [
 // the object under construction stays on the stack.
 func appendOutputJSON(dst []byte, t *Table, u *User, s *Session) []byte {
 	o := jsjson.AppendObject(dst)
+	if s != nil && u == nil && s.outputKeys != nil {
+		// Read from secondaryStorage: the stored object's keys, in order.
+		for _, k := range s.outputKeys {
+			if f, ok := t.Field(k); !ok || !f.NotReturned {
+				appendSessionField(o, s, k)
+			}
+		}
+		return o.Bytes()
+	}
 	field := func(name string) {
 		if u != nil {
 			appendUserField(o, u, name)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/betterauth-go/betterauth/internal/jsjson"
+	"github.com/betterauth-go/betterauth/internal/sessionorder"
 )
 
 // Session is a row of Better Auth's session table.
@@ -30,6 +31,15 @@ type Session struct {
 
 	// Fields holds custom session fields (session.additionalFields).
 	Fields Fields `json:"-"`
+
+	// outputKeys, when set, is the key order of the session object this
+	// session was read from in secondaryStorage (see internal/sessionorder):
+	// its JSON then has those keys, in that order, as Better Auth's has.
+	outputKeys []string
+}
+
+func init() {
+	sessionorder.Set = func(sess any, keys []string) { sess.(*Session).outputKeys = keys }
 }
 
 // IsExpired reports whether the session has expired at now. Both instants are

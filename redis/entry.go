@@ -13,6 +13,7 @@ import (
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/errtext"
 	"github.com/betterauth-go/betterauth/internal/jsjson"
+	"github.com/betterauth-go/betterauth/internal/sessionorder"
 )
 
 // jsonObject is a JSON object kept as its members in their original order,
@@ -131,6 +132,12 @@ func decodeEntry(b []byte) (*entry, error) {
 	if e.session.UserID == "" {
 		return nil, errors.New("session has no userId")
 	}
+	// Better Auth answers this session with the stored object's keys.
+	keys := make([]string, len(e.rawSession))
+	for i, m := range e.rawSession {
+		keys[i] = m.key
+	}
+	sessionorder.Set(&e.session, keys)
 	rawUser := top.get("user")
 	if !isObject(rawUser) {
 		return nil, errors.New(`"user" is missing or not an object`)

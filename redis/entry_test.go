@@ -2,8 +2,11 @@ package redis
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
+
+	ba "github.com/betterauth-go/betterauth"
 )
 
 // baEntry is an entry as Better Auth 1.7.25 wrote it at sign-up (captured).
@@ -105,4 +108,28 @@ func FuzzDecodeRefs(f *testing.F) {
 			t.Fatalf("re-encoded list does not decode: %v\n%s", err, encodeRefs(out))
 		}
 	})
+}
+
+// TestStoredSessionOrder: a session read from Redis is answered as Better
+// Auth's filterOutputFields answers it, the stored object's keys in their
+// order, not in schema order with the plugins' null fields added.
+func TestStoredSessionOrder(t *testing.T) {
+	e, err := decodeEntry([]byte(baEntry))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginOrganization}, Teams: true}.Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := baEntry[len(`{"session":`):strings.Index(baEntry, `,"user":`)]
+	if got := string(schema.SessionJSON(&e.session)); got != want {
+		t.Fatalf("session JSON:\n got %s\nwant %s", got, want)
+	}
+	// A session from the database keeps the schema's order and fields.
+	s := e.session
+	plain := ba.Session{ID: s.ID, Token: s.Token, UserID: s.UserID, ExpiresAt: s.ExpiresAt, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, IPAddress: s.IPAddress, UserAgent: s.UserAgent}
+	if got := string(schema.SessionJSON(&plain)); !strings.Contains(got, `"impersonatedBy":null`) || strings.HasPrefix(got, `{"id"`) {
+		t.Fatalf("database session JSON: %s", got)
+	}
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -246,4 +247,50 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 
 func sortedFieldNames(f ba.Fields) []string {
 	return slices.Sorted(maps.Keys(f))
+}
+
+// TwoFactorMethods returns the second factors Better Auth's sign-in lists
+// for a two-factor user (twoFactorRedirect's twoFactorMethods): "totp"
+// when the user has a twoFactor row whose verified is not false, as the
+// twoFactor plugin checks. Without the twoFactor table the list is empty.
+// (Better Auth adds "otp" when the app configures sendOTP, which only the
+// TypeScript app can do.)
+func (s *Store) TwoFactorMethods(ctx context.Context, userID string) ([]string, error) {
+	t := s.schema.Table(ba.ModelTwoFactor)
+	if t == nil {
+		return []string{}, nil
+	}
+	uid, ok1 := t.Field("userId")
+	verified, ok2 := t.Field("verified")
+	if !ok1 || !ok2 {
+		return []string{}, nil
+	}
+	q := "SELECT " + s.kind.Quote(verified.Column) + " FROM " + s.kind.Quote(t.Name) + " WHERE " + s.kind.Quote(uid.Column) + " = " + s.kind.Placeholder(1)
+	var v any
+	err := s.queryOne(ctx, q, []any{userID}, []any{&v})
+	if errors.Is(err, ba.ErrNotFound) {
+		return []string{}, nil
+	}
+	if err != nil {
+		return nil, s.wrap("two-factor methods", err)
+	}
+	switch x := v.(type) {
+	case bool:
+		if !x {
+			return []string{}, nil
+		}
+	case int64:
+		if x == 0 {
+			return []string{}, nil
+		}
+	case []byte:
+		if string(x) == "0" || string(x) == "false" {
+			return []string{}, nil
+		}
+	case string:
+		if x == "0" || x == "false" {
+			return []string{}, nil
+		}
+	}
+	return []string{"totp"}, nil
 }

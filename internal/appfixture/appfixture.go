@@ -3,11 +3,14 @@
 // alias, cookie prefix "myapp", 30-day sessions, minPasswordLength 10,
 // additional user fields, admin + organization with teams + twoFactor, a
 // GitHub provider with a client secret), with its own node_modules
-// (better-auth 1.7.25, tsx, pg; installed by the tests from
+// (better-auth 1.7.25, tsx, pg, mysql2, better-sqlite3; installed by the tests from
 // app/package-lock.json with `npm ci`, as batest installs its harness). The
 // tests export its config with `betterauth config export`, let Better Auth
 // itself migrate a database and write users through it (app/ops.ts), and
-// check the Go side against both.
+// check the Go side against both. DATABASE_URL picks the driver
+// (postgres://, mysql:// or sqlite:/path, see app/src/lib/db.ts);
+// FIXTURE_REDIS_URL and FIXTURE_REDIS_PREFIX add Redis secondaryStorage;
+// FIXTURE_RESET_FILE receives the reset tokens Better Auth mails.
 package appfixture
 
 import (
@@ -52,7 +55,8 @@ func Env(vars map[string]string) []string {
 }
 
 // Op runs one operation of app/ops.ts (migrate, compileMigrations, signUp,
-// getSession) with the given environment on top of the test's, and
+// getSession, request, enableTwoFactor, resetToken, or batch: a list of
+// {op, arg} run in one process; see ops.ts) with the given environment on top of the test's, and
 // decodes its result into out (when not nil).
 func Op(tb testing.TB, vars map[string]string, op string, arg any, out any) {
 	tb.Helper()

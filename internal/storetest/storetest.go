@@ -769,6 +769,10 @@ func RunPlugins(t *testing.T, f Factory) {
 		if got.Role == nil || *got.Role != "user" || got.Banned == nil || *got.Banned || *got.Username != "pat_01" || *got.DisplayUsername != "Pat_01" || got.TwoFactorEnabled == nil || *got.TwoFactorEnabled {
 			t.Fatalf("plugin defaults: %+v", got)
 		}
+		// No twoFactor row: no method for sign-in's twoFactorRedirect.
+		if m, err := s.TwoFactorMethods(ctx, u.ID); err != nil || m == nil || len(m) != 0 {
+			t.Fatalf("TwoFactorMethods without a twoFactor row = %v, %v", m, err)
+		}
 		if byName, err := s.GetUserByUsername(ctx, "PAT_01"); err != nil || byName.ID != u.ID {
 			t.Fatalf("GetUserByUsername(PAT_01) = %v, %v", byName, err)
 		}

@@ -3,14 +3,20 @@
 // password, additional user fields (required with a default, input:false,
 // boolean and string defaults, optional), admin + organization (teams) +
 // twoFactor, and a social provider whose client secret must never be
-// exported. FIXTURE_REDIS_URL adds Redis secondaryStorage.
+// exported. FIXTURE_REDIS_URL adds Redis secondaryStorage (keys under
+// FIXTURE_REDIS_PREFIX, by default the package's "better-auth:").
+// sendResetPassword writes the reset token to FIXTURE_RESET_FILE when set
+// (one JSON line per email), so the tests can redeem it elsewhere.
 import { betterAuth, type BetterAuthOptions } from "better-auth";
 import { admin, organization, twoFactor } from "better-auth/plugins";
 import { redisStorage } from "@better-auth/redis-storage";
+import { appendFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { pool } from "@/lib/db";
 
 const redisURL = process.env.FIXTURE_REDIS_URL;
+const redisPrefix = process.env.FIXTURE_REDIS_PREFIX;
+const resetFile = process.env.FIXTURE_RESET_FILE;
 
 const options = {
   appName: "My App",
@@ -25,8 +31,9 @@ const options = {
   emailAndPassword: {
     enabled: true,
     minPasswordLength: 10,
-    async sendResetPassword({ url }) {
+    async sendResetPassword({ user, url, token }) {
       console.error(`reset link for the fixture: ${url.length} characters`);
+      if (resetFile) appendFileSync(resetFile, JSON.stringify({ email: user.email, token }) + "\n");
     },
   },
   socialProviders: {
@@ -47,7 +54,10 @@ const options = {
   plugins: [admin(), organization({ teams: { enabled: true } }), twoFactor()],
   telemetry: { enabled: false },
   ...(redisURL
-    ? { secondaryStorage: redisStorage({ client: new Redis(redisURL, { lazyConnect: true }) }) }
+    ? { secondaryStorage: redisStorage({
+          client: new Redis(redisURL, { lazyConnect: true }),
+          ...(redisPrefix ? { keyPrefix: redisPrefix } : {}),
+        }) }
     : {}),
 } satisfies BetterAuthOptions;
 
