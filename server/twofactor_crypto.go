@@ -5,12 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
-	"strconv"
-	"strings"
-
-	"golang.org/x/crypto/chacha20poly1305"
+	"fmt"
 
 	ba "github.com/betterauth-go/betterauth"
 )
@@ -21,78 +17,20 @@ import (
 
 var errDecrypt = errors.New("server: cannot decrypt a two-factor value with the configured secrets")
 
-// symmetricEncrypt is Better Auth's symmetricEncrypt: XChaCha20-Poly1305
-// with key SHA-256(secret), nonce(24) ‖ ciphertext ‖ tag as lowercase hex;
-// with versioned secrets (BETTER_AUTH_SECRETS) the "$ba$<version>$" envelope
-// of the current one.
+// symmetricEncrypt and symmetricDecrypt are betterauth.SymmetricEncrypt
+// and SymmetricDecrypt (Better Auth's symmetricEncrypt: XChaCha20-Poly1305
+// under SHA-256 of the secret, hex, the "$ba$<version>$" envelope with
+// versioned secrets); a failed decrypt is errDecrypt, never the value.
 func symmetricEncrypt(secrets []ba.Secret, data string) (string, error) {
-	cur := secrets[0]
-	out, err := rawEncrypt(cur.Value, data)
-	if err != nil {
-		return "", err
-	}
-	if cur.Version == "" {
-		return out, nil
-	}
-	v, err := strconv.Atoi(cur.Version)
-	if err != nil {
-		return "", err
-	}
-	return "$ba$" + strconv.Itoa(v) + "$" + out, nil
+	return ba.SymmetricEncrypt(secrets, data)
 }
 
-// symmetricDecrypt is Better Auth's symmetricDecrypt: an envelope names its
-// secret's version; a bare hex value is from a single (unversioned) secret.
 func symmetricDecrypt(secrets []ba.Secret, data string) (string, error) {
-	if rest, ok := strings.CutPrefix(data, "$ba$"); ok {
-		ver, ct, ok := strings.Cut(rest, "$")
-		if ok {
-			if v, err := strconv.Atoi(ver); err == nil && v >= 0 {
-				for _, s := range secrets {
-					if sv, err := strconv.Atoi(s.Version); err == nil && sv == v {
-						return rawDecrypt(s.Value, ct)
-					}
-				}
-				return "", errDecrypt
-			}
-		}
-	}
-	for _, s := range secrets {
-		if s.Version == "" {
-			return rawDecrypt(s.Value, data)
-		}
-	}
-	return "", errDecrypt
-}
-
-func rawEncrypt(secret, data string) (string, error) {
-	key := sha256.Sum256([]byte(secret))
-	aead, err := chacha20poly1305.NewX(key[:])
+	plain, err := ba.SymmetricDecrypt(secrets, data)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%w: %w", errDecrypt, err)
 	}
-	nonce := make([]byte, chacha20poly1305.NonceSizeX, chacha20poly1305.NonceSizeX+len(data)+aead.Overhead())
-	if _, err := rand.Read(nonce); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(aead.Seal(nonce, nonce, []byte(data), nil)), nil
-}
-
-func rawDecrypt(secret, data string) (string, error) {
-	raw, err := hex.DecodeString(data)
-	if err != nil || len(raw) < chacha20poly1305.NonceSizeX {
-		return "", errDecrypt
-	}
-	key := sha256.Sum256([]byte(secret))
-	aead, err := chacha20poly1305.NewX(key[:])
-	if err != nil {
-		return "", err
-	}
-	plain, err := aead.Open(nil, raw[:chacha20poly1305.NonceSizeX], raw[chacha20poly1305.NonceSizeX:], nil)
-	if err != nil {
-		return "", errDecrypt
-	}
-	return string(plain), nil
+	return plain, nil
 }
 
 const (
