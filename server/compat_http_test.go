@@ -46,6 +46,7 @@ func TestHTTPCompatibility(t *testing.T) {
 	t.Run("Username", func(t *testing.T) {
 		p := newCompatPair(t, dir, compatOptions{plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor, ba.PluginUsername}})
 		compatUsername(t, p)
+		compatUsernameRoutes(t, p)
 	})
 	t.Run("AdditionalFields", func(t *testing.T) {
 		p := newCompatPair(t, dir, compatOptions{additionalFields: storetest.ProductionFields, goFields: storetest.ProductionGoFields()})
@@ -762,4 +763,50 @@ func sqliteUserRows(t *testing.T, path string) map[string]map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// compatUsernameRoutes sends the username plugin's own routes,
+// /sign-in/username and /is-username-available, to both servers, after
+// compatUsername created alice (alice_1.x), bob (bob.b) and grace (grace_3).
+func compatUsernameRoutes(t *testing.T, p *compatPair) {
+	signIn := func(name string, body any) {
+		t.Helper()
+		p.compare(t, "signInUsername "+name, compatRequest{method: "POST", path: "/api/auth/sign-in/username", json: body})
+	}
+	signIn("ok", map[string]any{"username": "alice_1.x", "password": "password123"})
+	signIn("otherCase", map[string]any{"username": "ALICE_1.X", "password": "password123"})
+	signIn("callbackURL", map[string]any{"username": "alice_1.x", "password": "password123", "callbackURL": "/dashboard"})
+	signIn("emptyCallbackURL", map[string]any{"username": "alice_1.x", "password": "password123", "callbackURL": ""})
+	signIn("untrustedCallbackURL", map[string]any{"username": "alice_1.x", "password": "password123", "callbackURL": "https://evil.example/x"})
+	signIn("rememberMeFalse", map[string]any{"username": "alice_1.x", "password": "password123", "rememberMe": false})
+	signIn("wrongPassword", map[string]any{"username": "alice_1.x", "password": "password124"})
+	signIn("unknown", map[string]any{"username": "nobody_here", "password": "password123"})
+	signIn("emptyUsername", map[string]any{"username": "", "password": "password123"})
+	signIn("emptyPassword", map[string]any{"username": "alice_1.x", "password": ""})
+	signIn("invalidUsername", map[string]any{"username": "bad name", "password": "password123"})
+	signIn("tooShort", map[string]any{"username": "ab", "password": "password123"})
+	signIn("tooLong", map[string]any{"username": strings.Repeat("a", 31), "password": "password123"})
+	signIn("passwordTooLong", map[string]any{"username": "alice_1.x", "password": strings.Repeat("p", 129)})
+	signIn("missingPassword", map[string]any{"username": "alice_1.x"})
+	signIn("missingUsername", map[string]any{"password": "password123"})
+	signIn("usernameNotString", map[string]any{"username": 42, "password": "password123"})
+	signIn("rememberMeNotBool", map[string]any{"username": "alice_1.x", "password": "password123", "rememberMe": "no"})
+	signIn("array", []any{1})
+	p.compare(t, "signInUsername form", compatRequest{method: "POST", path: "/api/auth/sign-in/username", raw: "username=alice_1.x&password=password123", contentType: "application/x-www-form-urlencoded"})
+	p.compare(t, "signInUsername GET", compatRequest{method: "GET", path: "/api/auth/sign-in/username"})
+
+	available := func(name string, body any) {
+		t.Helper()
+		p.compare(t, "isUsernameAvailable "+name, compatRequest{method: "POST", path: "/api/auth/is-username-available", json: body})
+	}
+	available("taken", map[string]any{"username": "alice_1.x"})
+	available("takenOtherCase", map[string]any{"username": "BOB.B"})
+	available("free", map[string]any{"username": "free_name"})
+	available("empty", map[string]any{"username": ""})
+	available("invalid", map[string]any{"username": "no way"})
+	available("tooShort", map[string]any{"username": "ab"})
+	available("tooLong", map[string]any{"username": strings.Repeat("a", 31)})
+	available("missing", map[string]any{})
+	available("notString", map[string]any{"username": nil})
+	available("signedIn", map[string]any{"username": "grace_3"})
 }

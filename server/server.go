@@ -315,6 +315,10 @@ func (s *Server) routes() http.Handler {
 	auth("POST /api/auth/request-password-reset", s.requestPasswordReset)
 	auth("POST /api/auth/reset-password", s.resetPassword)
 	auth("GET /api/auth/reset-password/{token}", s.resetPasswordCallback)
+	if s.schema.HasPlugin(ba.PluginUsername) {
+		auth("POST /api/auth/sign-in/username", s.signInUsername)
+		auth("POST /api/auth/is-username-available", s.isUsernameAvailable)
+	}
 	auth("GET /api/auth/ok", func(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, 200, map[string]bool{"ok": true})
 		return nil
