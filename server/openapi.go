@@ -24,6 +24,8 @@ type operation struct {
 var operations = map[string]operation{
 	"POST /api/auth/sign-up/email":          {summary: "Sign up with email and password", tag: "auth", request: "SignUpEmail", response: "TokenUser", errorCode: []int{400, 422, 429}},
 	"POST /api/auth/sign-in/email":          {summary: "Sign in with email and password", tag: "auth", request: "SignInEmail", response: "SignInResult", errorCode: []int{400, 401, 403, 429}},
+	"POST /api/auth/sign-in/username":       {summary: "Sign in with username and password (username plugin)", tag: "auth", request: "SignInUsername", response: "SignInResult", errorCode: []int{400, 401, 403, 422, 429}},
+	"POST /api/auth/is-username-available":  {summary: "Whether a username is free (username plugin)", tag: "auth", request: "Username", response: "Available", errorCode: []int{400, 422}},
 	"POST /api/auth/sign-out":               {summary: "Sign out", tag: "auth", response: "Success"},
 	"GET /api/auth/get-session":             {summary: "The current session and user, or null", tag: "auth", response: "SessionAndUser"},
 	"GET /api/auth/list-sessions":           {summary: "The user's active sessions", tag: "auth", session: true, response: "SessionList"},
@@ -97,6 +99,9 @@ var schemas = map[string]any{
 	"SignInEmail":          obj([]string{"email", "password"}, map[string]any{"email": str, "password": str, "rememberMe": boolean, "callbackURL": str}),
 	"TokenUser":            obj([]string{"token", "user"}, map[string]any{"token": nullStr, "user": ref("User")}),
 	"SignInResult":         map[string]any{"oneOf": []any{obj([]string{"redirect", "token", "user"}, map[string]any{"redirect": boolean, "token": str, "user": ref("User")}), obj([]string{"twoFactorRedirect"}, map[string]any{"twoFactorRedirect": boolean, "twoFactorMethods": map[string]any{"type": "array", "items": str}})}},
+	"SignInUsername":       obj([]string{"username", "password"}, map[string]any{"username": str, "password": str, "rememberMe": boolean, "callbackURL": str}),
+	"Username":             obj([]string{"username"}, map[string]any{"username": str}),
+	"Available":            obj([]string{"available"}, map[string]any{"available": boolean}),
 	"Token":                obj([]string{"token"}, map[string]any{"token": str}),
 	"UserUpdate":           map[string]any{"type": "object", "properties": map[string]any{"name": str, "image": nullStr, "username": nullStr, "displayUsername": nullStr}, "additionalProperties": true},
 	"ChangePassword":       obj([]string{"newPassword", "currentPassword"}, map[string]any{"newPassword": map[string]any{"type": "string", "minLength": 8, "maxLength": 128}, "currentPassword": str, "revokeOtherSessions": boolean}),
