@@ -792,6 +792,26 @@ func compatUsernameRoutes(t *testing.T, p *compatPair) {
 	signIn("usernameNotString", map[string]any{"username": 42, "password": "password123"})
 	signIn("rememberMeNotBool", map[string]any{"username": "alice_1.x", "password": "password123", "rememberMe": "no"})
 	signIn("array", []any{1})
+	// A banned user (admin plugin) and one with two factors (twoFactor
+	// plugin), set in both databases as the plugins would.
+	for _, side := range p.sides {
+		db, err := sqlite.Open(context.Background(), side.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{`UPDATE "user" SET banned = 1, banReason = 'spam' WHERE username = 'bob.b'`,
+			`UPDATE "user" SET twoFactorEnabled = 1 WHERE username = 'dave_1'`} {
+			if res, err := db.Exec(q); err != nil {
+				t.Fatal(err)
+			} else if n, _ := res.RowsAffected(); n != 1 {
+				t.Fatalf("%s: %s: %d rows", side.label, q, n)
+			}
+		}
+		db.Close()
+	}
+	signIn("banned", map[string]any{"username": "bob.b", "password": "password123"})
+	signIn("bannedWrongPassword", map[string]any{"username": "bob.b", "password": "password124"})
+	signIn("twoFactor", map[string]any{"username": "Dave_1", "password": "password123"})
 	p.compare(t, "signInUsername form", compatRequest{method: "POST", path: "/api/auth/sign-in/username", raw: "username=alice_1.x&password=password123", contentType: "application/x-www-form-urlencoded"})
 	p.compare(t, "signInUsername GET", compatRequest{method: "GET", path: "/api/auth/sign-in/username"})
 
