@@ -42,6 +42,7 @@ func TestHTTPCompatibility(t *testing.T) {
 		t.Run("Bodies", func(t *testing.T) { compatBodies(t, p) })
 		t.Run("Fields", func(t *testing.T) { compatFields(t, p) })
 		t.Run("ResetCallback", func(t *testing.T) { compatResetCallback(t, p) })
+		t.Run("ListAccounts", func(t *testing.T) { compatListAccounts(t, p) })
 	})
 	t.Run("Username", func(t *testing.T) {
 		p := newCompatPair(t, dir, compatOptions{plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor, ba.PluginUsername}})
@@ -182,7 +183,7 @@ func (p *compatPair) send(t *testing.T, side *compatSide, r compatRequest) compa
 }
 
 // volatileValue is a string value of one of volatileKeys.
-var volatileValue = regexp.MustCompile(`"(id|token|userId|createdAt|updatedAt|expiresAt)":"[^"\\]*"`)
+var volatileValue = regexp.MustCompile(`"(id|accountId|token|userId|createdAt|updatedAt|expiresAt)":"[^"\\]*"`)
 
 // orderedBody is body with the string values of volatileKeys replaced by
 // "<key>" and nothing else changed: what two servers that answer alike
@@ -192,7 +193,7 @@ func orderedBody(body string) string {
 }
 
 // volatileKeys hold values that differ between any two servers.
-var volatileKeys = map[string]bool{"id": true, "token": true, "userId": true, "createdAt": true, "updatedAt": true, "expiresAt": true}
+var volatileKeys = map[string]bool{"id": true, "accountId": true, "token": true, "userId": true, "createdAt": true, "updatedAt": true, "expiresAt": true}
 
 // canonicalBody is body itself, or — when it is JSON holding volatileKeys —
 // that JSON with their values replaced by "<key>" and its keys sorted.
@@ -829,4 +830,16 @@ func compatUsernameRoutes(t *testing.T, p *compatPair) {
 	available("missing", map[string]any{})
 	available("notString", map[string]any{"username": nil})
 	available("signedIn", map[string]any{"username": "grace_3"})
+}
+
+// compatListAccounts lists the accounts of a fresh user (its credential
+// account), and answers a caller without a session.
+func compatListAccounts(t *testing.T, p *compatPair) {
+	p.compare(t, "listAccounts anonymous", compatRequest{method: "GET", path: "/api/auth/list-accounts"})
+	p.signUp(t, map[string]any{"email": "accounts@example.com", "password": "password123", "name": "A"})
+	want, _ := p.compare(t, "listAccounts", compatRequest{method: "GET", path: "/api/auth/list-accounts", signedIn: true})
+	if want.status != 200 || !strings.Contains(want.body, `"providerId":"credential"`) || !strings.Contains(want.body, `"scopes":[]`) {
+		t.Errorf("listAccounts: Better Auth answered %s, not the credential account", want)
+	}
+	p.compare(t, "listAccounts POST", compatRequest{method: "POST", path: "/api/auth/list-accounts", json: map[string]any{}, signedIn: true})
 }

@@ -126,3 +126,23 @@ func (s *Server) isUsernameAvailable(w http.ResponseWriter, r *http.Request) err
 	}
 	return nil
 }
+
+// listAccounts is Better Auth's GET /list-accounts: the caller's accounts
+// without tokens or password hash, scope split into scopes (401 without a
+// session).
+func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.requireSession(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.store.ListAccounts(r.Context(), res.User.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]ba.AccountResponse, len(list))
+	for i := range list {
+		out[i] = list[i].Response()
+	}
+	writeJSON(w, 200, out)
+	return nil
+}
