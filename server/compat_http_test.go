@@ -43,6 +43,11 @@ func TestHTTPCompatibility(t *testing.T) {
 		t.Run("Fields", func(t *testing.T) { compatFields(t, p) })
 		t.Run("ResetCallback", func(t *testing.T) { compatResetCallback(t, p) })
 		t.Run("ListAccounts", func(t *testing.T) { compatListAccounts(t, p) })
+		t.Run("GetSessionPost", func(t *testing.T) {
+			p.compare(t, "getSession POST anonymous", compatRequest{method: "POST", path: "/api/auth/get-session"})
+			p.compare(t, "getSession POST", compatRequest{method: "POST", path: "/api/auth/get-session", json: map[string]any{}, signedIn: true})
+			p.compare(t, "getSession POST disableRefresh", compatRequest{method: "POST", path: "/api/auth/get-session?disableRefresh=true", signedIn: true})
+		})
 	})
 	t.Run("Username", func(t *testing.T) {
 		p := newCompatPair(t, dir, compatOptions{plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor, ba.PluginUsername}})

@@ -26,6 +26,7 @@ var operations = map[string]operation{
 	"POST /api/auth/sign-in/email":          {summary: "Sign in with email and password", tag: "auth", request: "SignInEmail", response: "SignInResult", errorCode: []int{400, 401, 403, 429}},
 	"POST /api/auth/sign-in/username":       {summary: "Sign in with username and password (username plugin)", tag: "auth", request: "SignInUsername", response: "SignInResult", errorCode: []int{400, 401, 403, 422, 429}},
 	"POST /api/auth/is-username-available":  {summary: "Whether a username is free (username plugin)", tag: "auth", request: "Username", response: "Available", errorCode: []int{400, 422}},
+	"POST /api/auth/get-session":            {summary: "Refused: needs session.deferSessionRefresh, which this server does not have", tag: "auth", errorCode: []int{405}},
 	"GET /api/auth/list-accounts":           {summary: "The user's linked accounts (never tokens or passwords)", tag: "auth", session: true, response: "AccountList"},
 	"POST /api/auth/sign-out":               {summary: "Sign out", tag: "auth", response: "Success"},
 	"GET /api/auth/get-session":             {summary: "The current session and user, or null", tag: "auth", response: "SessionAndUser"},

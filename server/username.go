@@ -146,3 +146,16 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, 200, out)
 	return nil
 }
+
+// errDeferSessionRequired is Better Auth's answer to POST /get-session
+// when session.deferSessionRefresh is off.
+var errDeferSessionRequired = newError(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED", "POST method requires deferSessionRefresh to be enabled in session config")
+
+// getSessionPost is POST /get-session. This server has no
+// deferSessionRefresh, so it refuses it as Better Auth does without it,
+// before reading any session.
+func (s *Server) getSessionPost(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	return errDeferSessionRequired
+}
