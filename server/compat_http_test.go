@@ -68,6 +68,10 @@ func TestHTTPCompatibility(t *testing.T) {
 			p.compare(t, "signUp "+name, compatRequest{method: "POST", path: "/api/auth/sign-up/email",
 				json: map[string]any{"email": strings.ToLower(name) + "@example.com", "password": "password123", "name": "N", "username": name}})
 		}
+		for _, name := range []string{"abcd", "abcde", "ABCDEFGH", "abcdefghi", "fresh"} {
+			p.compare(t, "isUsernameAvailable "+name, compatRequest{method: "POST", path: "/api/auth/is-username-available", json: map[string]any{"username": name}})
+			p.compare(t, "signInUsername "+name, compatRequest{method: "POST", path: "/api/auth/sign-in/username", json: map[string]any{"username": name, "password": "password123"}})
+		}
 	})
 }
 
