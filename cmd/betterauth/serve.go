@@ -448,6 +448,9 @@ func applyAppConfig(cfg *server.Config, app *ba.AppConfig, set map[string]bool, 
 		cfg.SessionUpdateAge = d
 	}
 	cfg.MinPasswordLength, cfg.MaxPasswordLength = app.PasswordLengths()
+	if u := app.Username(); u != nil {
+		cfg.Username = ba.UsernameRules{MinLength: u.MinUsernameLength, MaxLength: u.MaxUsernameLength}
+	}
 	ep := app.EmailAndPassword
 	cfg.DisableSignUp = ep.DisableSignUp || !ep.Enabled
 	if !set["require-email-verification"] {
