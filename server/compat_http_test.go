@@ -850,5 +850,9 @@ func compatListAccounts(t *testing.T, p *compatPair) {
 	if want.status != 200 || !strings.Contains(want.body, `"providerId":"credential"`) || !strings.Contains(want.body, `"scopes":[]`) {
 		t.Errorf("listAccounts: Better Auth answered %s, not the credential account", want)
 	}
+	p.compare(t, "unlinkAccount anonymous", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{"accountId": "x"}})
+	p.compare(t, "unlinkAccount last", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{"accountId": "x"}, signedIn: true})
+	p.compare(t, "unlinkAccount missing", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{}, signedIn: true})
+	p.compare(t, "unlinkAccount notString", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{"accountId": 1}, signedIn: true})
 	p.compare(t, "listAccounts POST", compatRequest{method: "POST", path: "/api/auth/list-accounts", json: map[string]any{}, signedIn: true})
 }

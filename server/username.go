@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"time"
 
 	ba "github.com/betterauth-go/betterauth"
 )
@@ -158,4 +159,53 @@ func (s *Server) getSessionPost(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
 	return errDeferSessionRequired
+}
+
+// Better Auth's answers of /unlink-account (core error codes).
+var (
+	errUnlinkLastAccount = newError(400, "FAILED_TO_UNLINK_LAST_ACCOUNT", "You can't unlink your last account")
+	errAccountNotFound   = newError(400, "ACCOUNT_NOT_FOUND", "Account not found")
+	errSessionNotFresh   = newError(403, "SESSION_NOT_FRESH", "Session is not fresh")
+)
+
+// freshAge is Better Auth's default session.freshAge: a session older
+// than this may not unlink accounts.
+const freshAge = 24 * time.Hour
+
+// unlinkAccount is Better Auth's POST /unlink-account: a fresh session
+// (403 SESSION_NOT_FRESH otherwise) deletes one of its user's accounts by
+// its id, never the last one (allowUnlinkingAll has no equivalent here).
+func (s *Server) unlinkAccount(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.readBody(w, r, bodySpec{schema: objectSchema})
+	if err != nil {
+		return err
+	}
+	accountID := b.str("accountId")
+	if err := b.err(); err != nil {
+		return err
+	}
+	res, err := s.requireSession(r)
+	if err != nil {
+		return err
+	}
+	if s.now().Sub(res.Session.CreatedAt) >= freshAge {
+		return errSessionNotFresh
+	}
+	list, err := s.store.ListAccounts(r.Context(), res.User.ID)
+	if err != nil {
+		return err
+	}
+	if len(list) == 1 {
+		return errUnlinkLastAccount
+	}
+	for i := range list {
+		if list[i].ID == accountID {
+			if err := s.store.DeleteAccount(r.Context(), accountID); err != nil {
+				return err
+			}
+			writeJSON(w, 200, map[string]bool{"status": true})
+			return nil
+		}
+	}
+	return errAccountNotFound
 }
