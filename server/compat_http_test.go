@@ -854,5 +854,30 @@ func compatListAccounts(t *testing.T, p *compatPair) {
 	p.compare(t, "unlinkAccount last", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{"accountId": "x"}, signedIn: true})
 	p.compare(t, "unlinkAccount missing", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{}, signedIn: true})
 	p.compare(t, "unlinkAccount notString", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{"accountId": 1}, signedIn: true})
+	// A second account, linked as an OAuth provider would, in both
+	// databases: then one account may be unlinked, by its id only.
+	for _, side := range p.sides {
+		db, err := sqlite.Open(context.Background(), side.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.Exec(`INSERT INTO account (id, accountId, providerId, userId, scope, createdAt, updatedAt)
+			SELECT 'acc-gh-1', 'gh-1', 'github', userId, 'read:user, user:email', createdAt, updatedAt FROM account
+			WHERE providerId = 'credential' AND userId = (SELECT id FROM "user" WHERE email = 'accounts@example.com')`)
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, _ = p.compare(t, "listAccounts two", compatRequest{method: "GET", path: "/api/auth/list-accounts", signedIn: true})
+	if !strings.Contains(want.body, `"scopes":["read:user","user:email"]`) {
+		t.Errorf("listAccounts two: Better Auth answered %s, without the linked account's scopes", want)
+	}
+	p.compare(t, "unlinkAccount unknown", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{"accountId": "gh-1"}, signedIn: true})
+	p.compare(t, "unlinkAccount linked", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{"accountId": "acc-gh-1"}, signedIn: true})
+	want, _ = p.compare(t, "listAccounts after unlink", compatRequest{method: "GET", path: "/api/auth/list-accounts", signedIn: true})
+	if strings.Contains(want.body, "github") || !strings.Contains(want.body, "credential") {
+		t.Errorf("listAccounts after unlink: Better Auth answered %s", want)
+	}
 	p.compare(t, "listAccounts POST", compatRequest{method: "POST", path: "/api/auth/list-accounts", json: map[string]any{}, signedIn: true})
 }
