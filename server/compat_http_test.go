@@ -43,6 +43,11 @@ func TestHTTPCompatibility(t *testing.T) {
 		t.Run("Fields", func(t *testing.T) { compatFields(t, p) })
 		t.Run("ResetCallback", func(t *testing.T) { compatResetCallback(t, p) })
 		t.Run("ListAccounts", func(t *testing.T) { compatListAccounts(t, p) })
+		t.Run("DeleteUserDisabled", func(t *testing.T) {
+			p.signUp(t, map[string]any{"email": "delete@example.com", "password": "password123", "name": "D"})
+			p.compare(t, "deleteUser disabled", compatRequest{method: "POST", path: "/api/auth/delete-user", json: map[string]any{"password": "password123"}, signedIn: true})
+			p.compare(t, "deleteUser callback disabled", compatRequest{method: "GET", path: "/api/auth/delete-user/callback?token=x", signedIn: true})
+		})
 		t.Run("GetSessionPost", func(t *testing.T) {
 			p.compare(t, "getSession POST anonymous", compatRequest{method: "POST", path: "/api/auth/get-session"})
 			p.compare(t, "getSession POST", compatRequest{method: "POST", path: "/api/auth/get-session", json: map[string]any{}, signedIn: true})

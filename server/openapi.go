@@ -28,6 +28,7 @@ var operations = map[string]operation{
 	"POST /api/auth/is-username-available":  {summary: "Whether a username is free (username plugin)", tag: "auth", request: "Username", response: "Available", errorCode: []int{400, 422}},
 	"POST /api/auth/get-session":            {summary: "Refused: needs session.deferSessionRefresh, which this server does not have", tag: "auth", errorCode: []int{405}},
 	"POST /api/auth/unlink-account":         {summary: "Unlink one of the user's accounts, never the last (fresh session)", tag: "auth", session: true, request: "AccountID", response: "Status", errorCode: []int{400, 401, 403}},
+	"GET /api/auth/delete-user/callback":    {summary: "Refused: user deletion is not enabled on this server", tag: "auth", errorCode: []int{404}},
 	"GET /api/auth/list-accounts":           {summary: "The user's linked accounts (never tokens or passwords)", tag: "auth", session: true, response: "AccountList"},
 	"POST /api/auth/sign-out":               {summary: "Sign out", tag: "auth", response: "Success"},
 	"GET /api/auth/get-session":             {summary: "The current session and user, or null", tag: "auth", response: "SessionAndUser"},

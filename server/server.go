@@ -317,6 +317,7 @@ func (s *Server) routes() http.Handler {
 	auth("GET /api/auth/reset-password/{token}", s.resetPasswordCallback)
 	auth("GET /api/auth/list-accounts", s.listAccounts)
 	auth("POST /api/auth/unlink-account", s.unlinkAccount)
+	auth("GET /api/auth/delete-user/callback", s.deleteUserCallbackDisabled)
 	auth("POST /api/auth/get-session", s.getSessionPost)
 	if s.schema.HasPlugin(ba.PluginUsername) {
 		auth("POST /api/auth/sign-in/username", s.signInUsername)

@@ -209,3 +209,11 @@ func (s *Server) unlinkAccount(w http.ResponseWriter, r *http.Request) error {
 	}
 	return errAccountNotFound
 }
+
+// deleteUserCallbackDisabled is GET /delete-user/callback as Better Auth
+// answers it with user.deleteUser.enabled off, which is this server's only
+// mode: 404 with a body (POST /delete-user is the empty 404 of an unknown
+// route, as Better Auth's fromStatus answer is).
+func (s *Server) deleteUserCallbackDisabled(w http.ResponseWriter, r *http.Request) error {
+	return newError(http.StatusNotFound, "NOT_FOUND", "Not found")
+}
