@@ -42,10 +42,22 @@ func TestHTTPCompatibility(t *testing.T) {
 		t.Run("Bodies", func(t *testing.T) { compatBodies(t, p) })
 		t.Run("Fields", func(t *testing.T) { compatFields(t, p) })
 		t.Run("ResetCallback", func(t *testing.T) { compatResetCallback(t, p) })
+		t.Run("ListAccounts", func(t *testing.T) { compatListAccounts(t, p) })
+		t.Run("DeleteUserDisabled", func(t *testing.T) {
+			p.signUp(t, map[string]any{"email": "delete@example.com", "password": "password123", "name": "D"})
+			p.compare(t, "deleteUser disabled", compatRequest{method: "POST", path: "/api/auth/delete-user", json: map[string]any{"password": "password123"}, signedIn: true})
+			p.compare(t, "deleteUser callback disabled", compatRequest{method: "GET", path: "/api/auth/delete-user/callback?token=x", signedIn: true})
+		})
+		t.Run("GetSessionPost", func(t *testing.T) {
+			p.compare(t, "getSession POST anonymous", compatRequest{method: "POST", path: "/api/auth/get-session"})
+			p.compare(t, "getSession POST", compatRequest{method: "POST", path: "/api/auth/get-session", json: map[string]any{}, signedIn: true})
+			p.compare(t, "getSession POST disableRefresh", compatRequest{method: "POST", path: "/api/auth/get-session?disableRefresh=true", signedIn: true})
+		})
 	})
 	t.Run("Username", func(t *testing.T) {
 		p := newCompatPair(t, dir, compatOptions{plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor, ba.PluginUsername}})
 		compatUsername(t, p)
+		compatUsernameRoutes(t, p)
 	})
 	t.Run("AdditionalFields", func(t *testing.T) {
 		p := newCompatPair(t, dir, compatOptions{additionalFields: storetest.ProductionFields, goFields: storetest.ProductionGoFields()})
@@ -67,6 +79,10 @@ func TestHTTPCompatibility(t *testing.T) {
 		for _, name := range []string{"abcd", "abcde", "abcdefgh", "abcdefghi", "ABCDEFGH"} {
 			p.compare(t, "signUp "+name, compatRequest{method: "POST", path: "/api/auth/sign-up/email",
 				json: map[string]any{"email": strings.ToLower(name) + "@example.com", "password": "password123", "name": "N", "username": name}})
+		}
+		for _, name := range []string{"abcd", "abcde", "ABCDEFGH", "abcdefghi", "fresh"} {
+			p.compare(t, "isUsernameAvailable "+name, compatRequest{method: "POST", path: "/api/auth/is-username-available", json: map[string]any{"username": name}})
+			p.compare(t, "signInUsername "+name, compatRequest{method: "POST", path: "/api/auth/sign-in/username", json: map[string]any{"username": name, "password": "password123"}})
 		}
 	})
 }
@@ -188,7 +204,7 @@ func (p *compatPair) send(t *testing.T, side *compatSide, r compatRequest) compa
 }
 
 // volatileValue is a string value of one of volatileKeys.
-var volatileValue = regexp.MustCompile(`"(id|token|userId|createdAt|updatedAt|expiresAt)":"[^"\\]*"`)
+var volatileValue = regexp.MustCompile(`"(id|accountId|token|userId|createdAt|updatedAt|expiresAt)":"[^"\\]*"`)
 
 // orderedBody is body with the string values of volatileKeys replaced by
 // "<key>" and nothing else changed: what two servers that answer alike
@@ -198,7 +214,7 @@ func orderedBody(body string) string {
 }
 
 // volatileKeys hold values that differ between any two servers.
-var volatileKeys = map[string]bool{"id": true, "token": true, "userId": true, "createdAt": true, "updatedAt": true, "expiresAt": true}
+var volatileKeys = map[string]bool{"id": true, "accountId": true, "token": true, "userId": true, "createdAt": true, "updatedAt": true, "expiresAt": true}
 
 // canonicalBody is body itself, or — when it is JSON holding volatileKeys —
 // that JSON with their values replaced by "<key>" and its keys sorted.
@@ -804,4 +820,111 @@ func compatEmailVerification(t *testing.T, p *compatPair) {
 	} {
 		p.compare(t, "verify "+q, compatRequest{method: "GET", path: "/api/auth/verify-email" + q})
 	}
+}
+
+// compatUsernameRoutes sends the username plugin's own routes,
+// /sign-in/username and /is-username-available, to both servers, after
+// compatUsername created alice (alice_1.x), bob (bob.b) and grace (grace_3).
+func compatUsernameRoutes(t *testing.T, p *compatPair) {
+	signIn := func(name string, body any) {
+		t.Helper()
+		p.compare(t, "signInUsername "+name, compatRequest{method: "POST", path: "/api/auth/sign-in/username", json: body})
+	}
+	signIn("ok", map[string]any{"username": "alice_1.x", "password": "password123"})
+	signIn("otherCase", map[string]any{"username": "ALICE_1.X", "password": "password123"})
+	signIn("callbackURL", map[string]any{"username": "alice_1.x", "password": "password123", "callbackURL": "/dashboard"})
+	signIn("emptyCallbackURL", map[string]any{"username": "alice_1.x", "password": "password123", "callbackURL": ""})
+	signIn("untrustedCallbackURL", map[string]any{"username": "alice_1.x", "password": "password123", "callbackURL": "https://evil.example/x"})
+	signIn("rememberMeFalse", map[string]any{"username": "alice_1.x", "password": "password123", "rememberMe": false})
+	signIn("wrongPassword", map[string]any{"username": "alice_1.x", "password": "password124"})
+	signIn("unknown", map[string]any{"username": "nobody_here", "password": "password123"})
+	signIn("emptyUsername", map[string]any{"username": "", "password": "password123"})
+	signIn("emptyPassword", map[string]any{"username": "alice_1.x", "password": ""})
+	signIn("invalidUsername", map[string]any{"username": "bad name", "password": "password123"})
+	signIn("tooShort", map[string]any{"username": "ab", "password": "password123"})
+	signIn("tooLong", map[string]any{"username": strings.Repeat("a", 31), "password": "password123"})
+	signIn("passwordTooLong", map[string]any{"username": "alice_1.x", "password": strings.Repeat("p", 129)})
+	signIn("missingPassword", map[string]any{"username": "alice_1.x"})
+	signIn("missingUsername", map[string]any{"password": "password123"})
+	signIn("usernameNotString", map[string]any{"username": 42, "password": "password123"})
+	signIn("rememberMeNotBool", map[string]any{"username": "alice_1.x", "password": "password123", "rememberMe": "no"})
+	signIn("array", []any{1})
+	// A banned user (admin plugin) and one with two factors (twoFactor
+	// plugin), set in both databases as the plugins would.
+	for _, side := range p.sides {
+		db, err := sqlite.Open(context.Background(), side.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{`UPDATE "user" SET banned = 1, banReason = 'spam' WHERE username = 'bob.b'`,
+			`UPDATE "user" SET twoFactorEnabled = 1 WHERE username = 'dave_1'`} {
+			if res, err := db.Exec(q); err != nil {
+				t.Fatal(err)
+			} else if n, _ := res.RowsAffected(); n != 1 {
+				t.Fatalf("%s: %s: %d rows", side.label, q, n)
+			}
+		}
+		db.Close()
+	}
+	signIn("banned", map[string]any{"username": "bob.b", "password": "password123"})
+	signIn("bannedWrongPassword", map[string]any{"username": "bob.b", "password": "password124"})
+	signIn("twoFactor", map[string]any{"username": "Dave_1", "password": "password123"})
+	p.compare(t, "signInUsername form", compatRequest{method: "POST", path: "/api/auth/sign-in/username", raw: "username=alice_1.x&password=password123", contentType: "application/x-www-form-urlencoded"})
+	p.compare(t, "signInUsername GET", compatRequest{method: "GET", path: "/api/auth/sign-in/username"})
+
+	available := func(name string, body any) {
+		t.Helper()
+		p.compare(t, "isUsernameAvailable "+name, compatRequest{method: "POST", path: "/api/auth/is-username-available", json: body})
+	}
+	available("taken", map[string]any{"username": "alice_1.x"})
+	available("takenOtherCase", map[string]any{"username": "BOB.B"})
+	available("free", map[string]any{"username": "free_name"})
+	available("empty", map[string]any{"username": ""})
+	available("invalid", map[string]any{"username": "no way"})
+	available("tooShort", map[string]any{"username": "ab"})
+	available("tooLong", map[string]any{"username": strings.Repeat("a", 31)})
+	available("missing", map[string]any{})
+	available("notString", map[string]any{"username": nil})
+	available("signedIn", map[string]any{"username": "grace_3"})
+}
+
+// compatListAccounts lists the accounts of a fresh user (its credential
+// account), and answers a caller without a session.
+func compatListAccounts(t *testing.T, p *compatPair) {
+	p.compare(t, "listAccounts anonymous", compatRequest{method: "GET", path: "/api/auth/list-accounts"})
+	p.signUp(t, map[string]any{"email": "accounts@example.com", "password": "password123", "name": "A"})
+	want, _ := p.compare(t, "listAccounts", compatRequest{method: "GET", path: "/api/auth/list-accounts", signedIn: true})
+	if want.status != 200 || !strings.Contains(want.body, `"providerId":"credential"`) || !strings.Contains(want.body, `"scopes":[]`) {
+		t.Errorf("listAccounts: Better Auth answered %s, not the credential account", want)
+	}
+	p.compare(t, "unlinkAccount anonymous", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{"accountId": "x"}})
+	p.compare(t, "unlinkAccount last", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{"accountId": "x"}, signedIn: true})
+	p.compare(t, "unlinkAccount missing", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{}, signedIn: true})
+	p.compare(t, "unlinkAccount notString", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{"accountId": 1}, signedIn: true})
+	// A second account, linked as an OAuth provider would, in both
+	// databases: then one account may be unlinked, by its id only.
+	for _, side := range p.sides {
+		db, err := sqlite.Open(context.Background(), side.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.Exec(`INSERT INTO account (id, accountId, providerId, userId, scope, createdAt, updatedAt)
+			SELECT 'acc-gh-1', 'gh-1', 'github', userId, 'read:user, user:email', createdAt, updatedAt FROM account
+			WHERE providerId = 'credential' AND userId = (SELECT id FROM "user" WHERE email = 'accounts@example.com')`)
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, _ = p.compare(t, "listAccounts two", compatRequest{method: "GET", path: "/api/auth/list-accounts", signedIn: true})
+	if !strings.Contains(want.body, `"scopes":["read:user","user:email"]`) {
+		t.Errorf("listAccounts two: Better Auth answered %s, without the linked account's scopes", want)
+	}
+	p.compare(t, "unlinkAccount unknown", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{"accountId": "gh-1"}, signedIn: true})
+	p.compare(t, "unlinkAccount linked", compatRequest{method: "POST", path: "/api/auth/unlink-account", json: map[string]any{"accountId": "acc-gh-1"}, signedIn: true})
+	want, _ = p.compare(t, "listAccounts after unlink", compatRequest{method: "GET", path: "/api/auth/list-accounts", signedIn: true})
+	if strings.Contains(want.body, "github") || !strings.Contains(want.body, "credential") {
+		t.Errorf("listAccounts after unlink: Better Auth answered %s", want)
+	}
+	p.compare(t, "listAccounts POST", compatRequest{method: "POST", path: "/api/auth/list-accounts", json: map[string]any{}, signedIn: true})
 }

@@ -51,7 +51,8 @@ func FuzzRouteBodies(f *testing.F) {
 	}
 	for i := range routes {
 		for _, body := range []string{"{}", `{"email":"a@b.co","password":"password-123","name":"N"}`, `{"name":"x","image":null,"bio":"b","username":"u"}`,
-			`{"token":"t","newPassword":"password-123","currentPassword":"password-123"}`, `{"banReason":"r","banExpiresIn":60,"role":"r"}`, "[", "\x00"} {
+			`{"token":"t","newPassword":"password-123","currentPassword":"password-123"}`, `{"banReason":"r","banExpiresIn":60,"role":"r"}`,
+			`{"username":"Admin_1","password":"password-123","rememberMe":false,"callbackURL":"/x"}`, `{"username":""}`, "[", "\x00"} {
 			f.Add(uint8(i), []byte(body), "application/json", "")
 		}
 		f.Add(uint8(i), []byte(`{"callbackURL":"//evil.example","redirectTo":"javascript:x"}`), "text/plain", "?callbackURL=%zz&limit=-1")

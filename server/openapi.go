@@ -56,6 +56,12 @@ var operations = map[string]operation{
 	"GET /api/auth/verify-email":                 {summary: "Verification link target: verifies the email, then redirects to callbackURL or answers {status, user:null}", tag: "auth", response: "StatusUser", errorCode: []int{400, 401, 403}},
 	"POST /api/auth/admin/has-permission":        {summary: "Whether the signed-in user's admin role allows the permissions", tag: "auth", session: true, request: "HasPermission", response: "HasPermissionResult", errorCode: []int{400, 401}},
 	"POST /api/auth/organization/has-permission": {summary: "Whether the user's membership of the organization allows the permissions", tag: "auth", session: true, request: "HasPermission", response: "HasPermissionResult", errorCode: []int{400, 401}},
+	"POST /api/auth/sign-in/username":            {summary: "Sign in with username and password (username plugin)", tag: "auth", request: "SignInUsername", response: "SignInResult", errorCode: []int{400, 401, 403, 422, 429}},
+	"POST /api/auth/is-username-available":       {summary: "Whether a username is free (username plugin)", tag: "auth", request: "Username", response: "Available", errorCode: []int{400, 422}},
+	"POST /api/auth/get-session":                 {summary: "Refused: needs session.deferSessionRefresh, which this server does not have", tag: "auth", errorCode: []int{405}},
+	"POST /api/auth/unlink-account":              {summary: "Unlink one of the user's accounts, never the last (fresh session)", tag: "auth", session: true, request: "AccountID", response: "Status", errorCode: []int{400, 401, 403}},
+	"GET /api/auth/delete-user/callback":         {summary: "Refused: user deletion is not enabled on this server", tag: "auth", errorCode: []int{404}},
+	"GET /api/auth/list-accounts":                {summary: "The user's linked accounts (never tokens or passwords)", tag: "auth", session: true, response: "AccountList"},
 }
 
 const jwksOperation = "GET /api/auth/jwks"
@@ -126,6 +132,10 @@ var schemas = map[string]any{
 	"JWKS":                  obj([]string{"keys"}, map[string]any{"keys": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}),
 	"SendVerificationEmail": obj([]string{"email"}, map[string]any{"email": str, "callbackURL": str}),
 	"StatusUser":            obj([]string{"status", "user"}, map[string]any{"status": boolean, "user": map[string]any{"nullable": true}}),
+	"SignInUsername":        obj([]string{"username", "password"}, map[string]any{"username": str, "password": str, "rememberMe": boolean, "callbackURL": str}),
+	"Username":              obj([]string{"username"}, map[string]any{"username": str}),
+	"Available":             obj([]string{"available"}, map[string]any{"available": boolean}),
+	"AccountID":             obj([]string{"accountId"}, map[string]any{"accountId": str}),
 }
 
 // OpenAPI returns the OpenAPI 3.1 document of the routes this server has.

@@ -367,6 +367,14 @@ func (s *Server) routes() http.Handler {
 	}
 	auth("POST /api/auth/send-verification-email", s.sendVerificationEmailRoute)
 	auth("GET /api/auth/verify-email", s.verifyEmail)
+	auth("GET /api/auth/list-accounts", s.listAccounts)
+	auth("POST /api/auth/unlink-account", s.unlinkAccount)
+	auth("GET /api/auth/delete-user/callback", s.deleteUserCallbackDisabled)
+	auth("POST /api/auth/get-session", s.getSessionPost)
+	if s.schema.HasPlugin(ba.PluginUsername) {
+		auth("POST /api/auth/sign-in/username", s.signInUsername)
+		auth("POST /api/auth/is-username-available", s.isUsernameAvailable)
+	}
 	auth("GET /api/auth/ok", func(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, 200, map[string]bool{"ok": true})
 		return nil
