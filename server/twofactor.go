@@ -158,11 +158,7 @@ func (s *Server) initTwoFactor() error {
 		return errors.New("server: TwoFactorConfig.TOTPDigits must be 1 to 8")
 	}
 	s.sendTwoFactorOTP = func(ctx context.Context, e TwoFactorOTP) error {
-		// TODO(mailer): Mailer.Send(ctx, Email{Kind: "two-factor-otp"}) once
-		// the Mailer redesign lands; until then the request is only logged,
-		// without the code.
-		s.log.InfoContext(ctx, "two-factor OTP requested; configure a Mailer to deliver it", "to", e.To)
-		return nil
+		return s.cfg.Mailer.Send(ctx, Email{Kind: EmailTwoFactorOTP, To: e.To, Name: e.Name, OTP: e.OTP})
 	}
 	if !s.schema.HasPlugin(ba.PluginTwoFactor) {
 		return nil
