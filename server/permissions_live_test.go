@@ -140,7 +140,15 @@ func testHasPermissionMatchesBetterAuth(t *testing.T, kind sqlstore.Kind) {
 		}
 	}
 
-	st := db.Open(t, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginOrganization}}})
+	// Dynamic access control on a schema without the organizationRole
+	// table is refused when the server is built, not answered with a 400
+	// on every call.
+	noRoles := db.Open(t, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginOrganization}}})
+	if _, err := server.New(server.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: noRoles, Secrets: []ba.Secret{{Value: permSecret}},
+		Organization: &access.Organization{DynamicAccessControl: true}}); err == nil || !strings.Contains(err.Error(), "organizationRole") {
+		t.Errorf("dynamic access control without the organizationRole table: %v", err)
+	}
+	st := db.Open(t, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginOrganization}, DynamicAccessControl: true}})
 	srv, err := server.New(server.Config{
 		Log:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Store: st, Secrets: []ba.Secret{{Value: permSecret}}, BaseURL: "http://localhost:3000",

@@ -228,6 +228,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	schema := cfg.Store.Schema()
+	if cfg.Organization.DynamicAccessControl && schema.HasPlugin(ba.PluginOrganization) && schema.Table(ba.ModelOrganizationRole) == nil {
+		// Refused here, not as a 400 on every has-permission call.
+		return nil, errors.New("server: Config.Organization.DynamicAccessControl needs the organizationRole table in the store's schema (betterauth.Schema.DynamicAccessControl)")
+	}
 	if cfg.Sessions == nil {
 		if !schema.InDatabase(ba.ModelSession) {
 			return nil, errors.New("server: the schema keeps sessions in secondary storage (Schema.SecondaryStorage without StoreSessionInDatabase), so Config.Sessions must be the Redis store")
