@@ -216,6 +216,24 @@ func (s *Server) passwordBody(b *body) *string {
 	return &p
 }
 
+// passwordRequest reads a body whose only field is the password (see
+// passwordBody), then the session: Better Auth checks the body first.
+func (s *Server) passwordRequest(w http.ResponseWriter, r *http.Request) (*string, *ba.Result, error) {
+	b, err := s.readBody(w, r, bodySpec{schema: objectSchema})
+	if err != nil {
+		return nil, nil, err
+	}
+	password := s.passwordBody(b)
+	if err := b.err(); err != nil {
+		return nil, nil, err
+	}
+	res, err := s.requireSession(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return password, res, nil
+}
+
 // checkTwoFactorPassword is shouldRequirePassword + validatePassword (or
 // checkPassword; both refuse with 400 INVALID_PASSWORD).
 func (s *Server) checkTwoFactorPassword(ctx context.Context, userID string, password *string) error {
@@ -434,15 +452,7 @@ func (s *Server) tfEnable(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) tfDisable(w http.ResponseWriter, r *http.Request) error {
-	b, err := s.readBody(w, r, bodySpec{schema: objectSchema})
-	if err != nil {
-		return err
-	}
-	password := s.passwordBody(b)
-	if err := b.err(); err != nil {
-		return err
-	}
-	res, err := s.requireSession(r)
+	password, res, err := s.passwordRequest(w, r)
 	if err != nil {
 		return err
 	}
@@ -476,15 +486,7 @@ func (s *Server) tfDisable(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) tfGetTOTPURI(w http.ResponseWriter, r *http.Request) error {
-	b, err := s.readBody(w, r, bodySpec{schema: objectSchema})
-	if err != nil {
-		return err
-	}
-	password := s.passwordBody(b)
-	if err := b.err(); err != nil {
-		return err
-	}
-	res, err := s.requireSession(r)
+	password, res, err := s.passwordRequest(w, r)
 	if err != nil {
 		return err
 	}
@@ -905,15 +907,7 @@ func parseIntPrefix(s string) int {
 }
 
 func (s *Server) tfGenerateBackupCodes(w http.ResponseWriter, r *http.Request) error {
-	b, err := s.readBody(w, r, bodySpec{schema: objectSchema})
-	if err != nil {
-		return err
-	}
-	password := s.passwordBody(b)
-	if err := b.err(); err != nil {
-		return err
-	}
-	res, err := s.requireSession(r)
+	password, res, err := s.passwordRequest(w, r)
 	if err != nil {
 		return err
 	}
