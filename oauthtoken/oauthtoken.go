@@ -174,7 +174,9 @@ func (m *Manager) load(ctx context.Context, accountID string) (*Token, error) {
 // Refresh refreshes the account's token now, as Better Auth's
 // refresh-token endpoint, whatever its expiry.
 func (m *Manager) Refresh(ctx context.Context, accountID string) (*Refreshed, error) {
-	v, err, _ := m.group.Do(accountID, func() (any, error) {
+	// Its own flight key: a call joined to an AccessToken flight would be
+	// handed a *Token (and might not refresh at all).
+	v, err, _ := m.group.Do("refresh\x00"+accountID, func() (any, error) {
 		a, err := m.store.GetAccount(ctx, accountID)
 		if err != nil {
 			return nil, err
