@@ -86,7 +86,13 @@ func (s *Server) myAccounts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.store.ListAccounts(r.Context(), res.User.ID)
+	return s.writeAccounts(w, r, res.User.ID)
+}
+
+// writeAccounts answers the user's accounts as Better Auth's list-accounts
+// does: never tokens or the password hash, scope split into scopes.
+func (s *Server) writeAccounts(w http.ResponseWriter, r *http.Request, userID string) error {
+	list, err := s.store.ListAccounts(r.Context(), userID)
 	if err != nil {
 		return err
 	}

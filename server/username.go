@@ -136,16 +136,7 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.store.ListAccounts(r.Context(), res.User.ID)
-	if err != nil {
-		return err
-	}
-	out := make([]ba.AccountResponse, len(list))
-	for i := range list {
-		out[i] = list[i].Response()
-	}
-	writeJSON(w, 200, out)
-	return nil
+	return s.writeAccounts(w, r, res.User.ID)
 }
 
 // errDeferSessionRequired is Better Auth's answer to POST /get-session
