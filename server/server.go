@@ -334,9 +334,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // handlerFunc is a handler that returns its error for writeError.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
+// errResponseWritten is returned by a handler (or a helper it calls) that
+// has already written its refusal, such as Better Auth's body-less 401s: it
+// stops the handler and writeError leaves the response alone.
+var errResponseWritten = errors.New("server: response already written")
+
 func (s *Server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		if err := h(w, r); err != nil && !errors.Is(err, errResponseWritten) {
 			s.writeError(w, r, err)
 		}
 	})
@@ -365,6 +370,8 @@ func (s *Server) routes() http.Handler {
 	auth("GET /api/auth/reset-password/{token}", s.resetPasswordCallback)
 	if s.schema.HasPlugin(ba.PluginAdmin) {
 		auth("POST /api/auth/admin/has-permission", s.adminHasPermission)
+		s.adminUserRoutes(auth)
+		s.adminSessionRoutes(auth)
 	}
 	if s.schema.HasPlugin(ba.PluginOrganization) {
 		auth("POST /api/auth/organization/has-permission", s.organizationHasPermission)
