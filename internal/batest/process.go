@@ -116,6 +116,19 @@ type AuthServerConfig struct {
 	// options (AUTHSERVER_EMAIL_VERIFICATION, JSON); its verification
 	// emails go to ResetFile as {"kind":"email-verification",...} lines.
 	EmailVerification map[string]any
+	// RateLimit, when set, is Better Auth's rateLimit option
+	// (AUTHSERVER_RATE_LIMIT, JSON), such as {"enabled": true}; rate limits
+	// are off when nil.
+	RateLimit map[string]any
+	// Advanced is Better Auth's advanced option (AUTHSERVER_ADVANCED,
+	// JSON), such as {"cookiePrefix": "myapp", "useSecureCookies": true}.
+	Advanced map[string]any
+	// RedisURL, when set, gives Better Auth a secondaryStorage:
+	// @better-auth/redis-storage over ioredis at this URL
+	// (redis://127.0.0.1:6379), with RedisKeyPrefix as its keyPrefix
+	// (the package's "better-auth:" when empty) (AUTHSERVER_REDIS).
+	RedisURL       string
+	RedisKeyPrefix string
 }
 
 // StartAuthServer runs the real Better Auth as an HTTP server
@@ -177,6 +190,24 @@ func StartAuthServer(tb testing.TB, cfg AuthServerConfig) string {
 			tb.Fatalf("batest.StartAuthServer: Account: %v", err)
 		}
 		cmd.Env = append(cmd.Env, "AUTHSERVER_ACCOUNT="+string(b))
+	}
+	for env, v := range map[string]map[string]any{"AUTHSERVER_RATE_LIMIT": cfg.RateLimit, "AUTHSERVER_ADVANCED": cfg.Advanced} {
+		if v == nil {
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			tb.Fatalf("batest.StartAuthServer: %s: %v", env, err)
+		}
+		cmd.Env = append(cmd.Env, env+"="+string(b))
+	}
+	if cfg.RedisURL != "" {
+		r := map[string]string{"redisURL": cfg.RedisURL}
+		if cfg.RedisKeyPrefix != "" {
+			r["keyPrefix"] = cfg.RedisKeyPrefix
+		}
+		b, _ := json.Marshal(r)
+		cmd.Env = append(cmd.Env, "AUTHSERVER_REDIS="+string(b))
 	}
 	line := StartProcess(tb, filepath.Base(args[0]), cmd, "LISTENING ", cfg.StartTimeout)
 	return strings.TrimPrefix(line, "LISTENING ")

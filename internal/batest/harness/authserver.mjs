@@ -25,6 +25,18 @@
 // sendVerificationEmail that appends {"kind":"email-verification","email",
 // "url","token"} to reset-file (or stderr).
 //
+// AUTHSERVER_RATE_LIMIT, when set, is a JSON object given as rateLimit
+// ({"enabled":true}); rate limits are off otherwise. AUTHSERVER_ADVANCED is
+// a JSON object given as advanced ({"cookiePrefix":"myapp",
+// "useSecureCookies":true}). AUTHSERVER_REDIS, a JSON object
+// {"redisURL","keyPrefix"}, gives Better Auth @better-auth/redis-storage's
+// redisStorage over ioredis as secondaryStorage (sessions and verification
+// values then live only in Redis).
+//
+// When AUTHSERVER_PLUGIN_OPTIONS has twoFactor.otpOptions, its sendOTP is
+// added: each code becomes {"kind":"two-factor-otp","email","otp"}
+// appended to reset-file (or stderr).
+//
 // Every password-reset email becomes one JSON line {"email","url","token"}
 // appended to reset-file, or written to stderr when no file is given.
 //
@@ -79,17 +91,38 @@ const plugins = pluginNames.map((name) => {
 		process.stderr.write(`authserver.mjs: unknown plugin ${JSON.stringify(name)} in AUTHSERVER_PLUGINS\n`);
 		process.exit(2);
 	}
-	return factory(pluginOptions[name]);
+	let opts = pluginOptions[name];
+	if (name === "twoFactor" && opts?.otpOptions) {
+		opts = {
+			...opts,
+			otpOptions: {
+				...opts.otpOptions,
+				sendOTP: async ({ user, otp }) => {
+					mailLine(JSON.stringify({ kind: "two-factor-otp", email: user.email, otp }) + "\n");
+				},
+			},
+		};
+	}
+	return factory(opts);
 });
 
 const additionalFields = JSON.parse(process.env.AUTHSERVER_ADDITIONAL_FIELDS || "null");
 const accountOptions = JSON.parse(process.env.AUTHSERVER_ACCOUNT || "null");
 
 const emailVerification = JSON.parse(process.env.AUTHSERVER_EMAIL_VERIFICATION || "null");
-const mailLine = (line) => {
-	if (resetFile) appendFileSync(resetFile, line);
-	else process.stderr.write(line);
-};
+const rateLimit = JSON.parse(process.env.AUTHSERVER_RATE_LIMIT || "null") ?? { enabled: false };
+const advanced = JSON.parse(process.env.AUTHSERVER_ADVANCED || "null");
+const redisConfig = JSON.parse(process.env.AUTHSERVER_REDIS || "null");
+let secondaryStorage = null;
+let redisClient = null;
+if (redisConfig) {
+	const { Redis } = await import("ioredis");
+	const { redisStorage } = await import("@better-auth/redis-storage");
+	redisClient = new Redis(redisConfig.redisURL, { maxRetriesPerRequest: 1 });
+	redisClient.on("error", (err) => process.stderr.write(`authserver.mjs: redis: ${err?.message ?? err}\n`));
+	await redisClient.ping();
+	secondaryStorage = redisStorage(typeof redisConfig.keyPrefix === "string" ? { client: redisClient, keyPrefix: redisConfig.keyPrefix } : { client: redisClient });
+}
 
 const db = new Database(dbPath);
 const auth = betterAuth({
@@ -104,7 +137,9 @@ const auth = betterAuth({
 			process.stderr.write(`[better-auth ${level}] ${message}${rest.length ? " " + format(...rest) : ""}\n`);
 		},
 	},
-	rateLimit: { enabled: false },
+	rateLimit,
+	...(advanced ? { advanced } : {}),
+	...(secondaryStorage ? { secondaryStorage } : {}),
 	emailAndPassword: {
 		enabled: true,
 		sendResetPassword: async ({ user, url, token }) => {
@@ -139,6 +174,7 @@ function shutdown() {
 	try {
 		db.close();
 	} catch {}
+	redisClient?.disconnect();
 	process.exit(0);
 }
 process.on("SIGTERM", shutdown);
