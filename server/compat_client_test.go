@@ -278,6 +278,7 @@ type scenarioStep struct {
 	ErrorMessage *string           `json:"errorMessage"`
 	Requests     []scenarioRequest `json:"requests"`
 	ResetEmail   json.RawMessage   `json:"resetEmail"`
+	Facts        json.RawMessage   `json:"facts"` // plugin-scenario.mjs: values a shape hides
 	Thrown       string            `json:"thrown"`
 }
 
@@ -358,6 +359,9 @@ func stepFacts(s scenarioStep) (facts, notes []string) {
 	}
 	if len(s.ResetEmail) > 0 {
 		facts, notes = flattenShape("resetEmail", s.ResetEmail, facts, notes)
+	}
+	if len(s.Facts) > 0 {
+		facts, notes = flattenShape("facts", s.Facts, facts, notes)
 	}
 	return facts, notes
 }

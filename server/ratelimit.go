@@ -14,27 +14,53 @@ type rateRule struct {
 	max    int
 }
 
-// Better Auth 1.7's rules (api/rate-limiter): 100 requests per 10 s per IP
-// and path, 3 per 10 s for sign-in, sign-up and password changes, 3 per
-// 60 s for password-reset requests.
+// Better Auth 1.7.25's rules (api/rate-limiter getDefaultSpecialRules and
+// the plugins' rateLimit arrays): 100 requests per 10 s per IP and path by
+// default; 3 per 10 s for sign-in, sign-up, change-password and
+// change-email; 3 per 60 s for password-reset and verification emails
+// (and the email-otp plugin's sends, a default rule whether or not the
+// plugin is on); and the two-factor plugin's 3 per 10 s on /two-factor/*,
+// applied only with the plugin, after the default rules, as Better Auth
+// lets a plugin's rule override them.
 var (
 	defaultRule     = rateRule{10 * time.Second, 100}
 	credentialsRule = rateRule{10 * time.Second, 3}
 	resetRule       = rateRule{60 * time.Second, 3}
+	twoFactorRule   = rateRule{10 * time.Second, 3}
 )
 
-func ruleFor(path string) rateRule {
-	p := strings.TrimPrefix(path, "/api/auth")
+// rulePath is a request path as Better Auth's normalizePathname makes it
+// before matching rules and building the key: the /api/auth base cut off
+// and trailing slashes dropped.
+func rulePath(path string) string {
+	p := strings.TrimRight(path, "/")
+	if p == "/api/auth" {
+		return "/"
+	}
+	if strings.HasPrefix(p, "/api/auth/") {
+		p = p[len("/api/auth"):]
+	}
+	if p == "" {
+		p = "/"
+	}
+	return p
+}
+
+// ruleFor is the rule of a path (rulePath's form), twoFactor saying the
+// two-factor plugin is on.
+func ruleFor(p string, twoFactor bool) rateRule {
+	rule := defaultRule
 	switch {
 	case strings.HasPrefix(p, "/sign-in"), strings.HasPrefix(p, "/sign-up"), strings.HasPrefix(p, "/change-password"), strings.HasPrefix(p, "/change-email"):
-		return credentialsRule
-	case strings.HasPrefix(p, "/two-factor/"):
-		// The two-factor plugin's rule: 3 per 10 s.
-		return credentialsRule
-	case p == "/request-password-reset", p == "/send-verification-email", strings.HasPrefix(p, "/forget-password"):
-		return resetRule
+		rule = credentialsRule
+	case p == "/request-password-reset", p == "/send-verification-email", strings.HasPrefix(p, "/forget-password"),
+		p == "/email-otp/send-verification-otp", p == "/email-otp/request-password-reset":
+		rule = resetRule
 	}
-	return defaultRule
+	if twoFactor && strings.HasPrefix(p, "/two-factor/") {
+		rule = twoFactorRule
+	}
+	return rule
 }
 
 // RateLimiter counts requests per key in fixed windows. The in-memory one
@@ -46,8 +72,11 @@ type RateLimiter interface {
 	Allow(ctx context.Context, key string, window time.Duration, max int) (ok bool, retryAfter time.Duration, err error)
 }
 
-// MemoryRateLimiter is Better Auth's memory storage: a window starts with a
-// key's first request; the count resets when the window has passed.
+// MemoryRateLimiter is Better Auth 1.7.25's memory storage: each allowed
+// request moves the key's last-request time to now; a request a whole
+// window after the last allowed one starts a new count at 1; within it,
+// the request past max is refused, with a retry after what is left of the
+// window since the last allowed request (refusals move nothing).
 type MemoryRateLimiter struct {
 	mu      sync.Mutex
 	entries map[string]*rateEntry
@@ -57,7 +86,7 @@ type MemoryRateLimiter struct {
 
 type rateEntry struct {
 	count int
-	start time.Time
+	last  time.Time // the last allowed request
 	ttl   time.Duration
 }
 
@@ -79,7 +108,7 @@ func (m *MemoryRateLimiter) Allow(_ context.Context, key string, window time.Dur
 	if m.sweeps++; m.sweeps >= 1000 || len(m.entries) >= maxRateEntries {
 		m.sweeps = 0
 		for k, e := range m.entries {
-			if now.Sub(e.start) >= e.ttl {
+			if now.Sub(e.last) >= e.ttl {
 				delete(m.entries, k)
 			}
 		}
@@ -90,14 +119,15 @@ func (m *MemoryRateLimiter) Allow(_ context.Context, key string, window time.Dur
 		}
 	}
 	e := m.entries[key]
-	if e == nil || now.Sub(e.start) >= window {
-		m.entries[key] = &rateEntry{count: 1, start: now, ttl: window}
+	if e == nil || now.Sub(e.last) >= window {
+		m.entries[key] = &rateEntry{count: 1, last: now, ttl: window}
 		return true, 0, nil
 	}
 	if e.count >= max {
-		return false, e.start.Add(window).Sub(now), nil
+		return false, e.last.Add(window).Sub(now), nil
 	}
 	e.count++
+	e.last, e.ttl = now, window
 	return true, 0, nil
 }
 

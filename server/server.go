@@ -473,11 +473,11 @@ func (s *Server) rateLimited(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		rule := ruleFor(r.URL.Path)
-		path := r.URL.Path
-		if strings.HasPrefix(path, "/api/auth/reset-password/") {
+		path := rulePath(r.URL.Path)
+		rule := ruleFor(path, s.twoFactors != nil)
+		if strings.HasPrefix(path, "/reset-password/") {
 			// One bucket for all reset links, and no token in a Redis key.
-			path = "/api/auth/reset-password/{token}"
+			path = "/reset-password/{token}"
 		}
 		key := s.clientIP(r) + "|" + path
 		ok, retry, err := s.limiter.Allow(r.Context(), key, rule.window, rule.max)

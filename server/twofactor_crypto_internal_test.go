@@ -47,10 +47,13 @@ func TestSymmetricEncryptFormats(t *testing.T) {
 
 // The two-factor plugin's rate limit: 3 requests per 10 s on /two-factor/*.
 func TestTwoFactorRateRule(t *testing.T) {
-	if r := ruleFor("/api/auth/two-factor/verify-totp"); r != (rateRule{10 * time.Second, 3}) {
+	if r := ruleFor("/two-factor/verify-totp", true); r != (rateRule{10 * time.Second, 3}) {
 		t.Errorf("two-factor rule %v", r)
 	}
-	if r := ruleFor("/api/auth/get-session"); r != defaultRule {
+	if r := ruleFor("/two-factor/verify-totp", false); r != defaultRule {
+		t.Errorf("two-factor rule without the plugin %v", r)
+	}
+	if r := ruleFor("/get-session", true); r != defaultRule {
 		t.Errorf("default rule %v", r)
 	}
 }
