@@ -184,8 +184,24 @@ func (s *Server) twoFactorRoutes(auth func(string, handlerFunc)) {
 
 func (s *Server) secret() string { return s.cfg.Secrets[0].Value }
 
+// expireCookie is Better Auth's expireCookie: it first drops the
+// Set-Cookie lines of that name (and its chunks) already in the response
+// (removeSetCookieEntries), so that a cookie set and then expired by one
+// answer is sent once, expired.
 func (s *Server) expireCookie(w http.ResponseWriter, suffix string) {
-	w.Header().Add("Set-Cookie", ba.SerializeCookie(s.verifier.CookieName(suffix), "", 0, s.secure, s.cookieAttrs()))
+	name := s.verifier.CookieName(suffix)
+	if lines := w.Header().Values("Set-Cookie"); len(lines) > 0 {
+		var keep []string
+		for _, l := range lines {
+			if !strings.HasPrefix(l, name+"=") && !strings.HasPrefix(l, name+".") {
+				keep = append(keep, l)
+			}
+		}
+		if len(keep) != len(lines) {
+			w.Header()["Set-Cookie"] = keep
+		}
+	}
+	w.Header().Add("Set-Cookie", ba.SerializeCookie(name, "", 0, s.secure, s.cookieAttrs()))
 }
 
 func (s *Server) setSignedCookie(w http.ResponseWriter, suffix, value string, maxAge time.Duration) {

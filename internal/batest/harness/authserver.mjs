@@ -110,6 +110,10 @@ const additionalFields = JSON.parse(process.env.AUTHSERVER_ADDITIONAL_FIELDS || 
 const accountOptions = JSON.parse(process.env.AUTHSERVER_ACCOUNT || "null");
 
 const emailVerification = JSON.parse(process.env.AUTHSERVER_EMAIL_VERIFICATION || "null");
+const mailLine = (line) => {
+	if (resetFile) appendFileSync(resetFile, line);
+	else process.stderr.write(line);
+};
 const rateLimit = JSON.parse(process.env.AUTHSERVER_RATE_LIMIT || "null") ?? { enabled: false };
 const advanced = JSON.parse(process.env.AUTHSERVER_ADVANCED || "null");
 const redisConfig = JSON.parse(process.env.AUTHSERVER_REDIS || "null");
