@@ -54,8 +54,12 @@ func (s *Server) adminUserIDBody(w http.ResponseWriter, r *http.Request) (string
 	if err != nil {
 		return "", err
 	}
-	id := jsString(b.m["userId"])
-	return id, b.err()
+	if !b.has("userId") {
+		// zod 4's coerce marks the key required ("nonoptional").
+		b.issue("userId", "Invalid input: expected nonoptional, received undefined")
+		return "", b.err()
+	}
+	return jsString(b.m["userId"]), b.err()
 }
 
 // jsString is JavaScript's String(value) of a JSON member, which zod's
@@ -64,8 +68,6 @@ func (s *Server) adminUserIDBody(w http.ResponseWriter, r *http.Request) (string
 // ",", an object "[object Object]". It never fails.
 func jsString(raw json.RawMessage) string {
 	switch jsType(raw) {
-	case "undefined":
-		return "undefined"
 	case "string":
 		var v string
 		_ = json.Unmarshal(raw, &v)
@@ -100,7 +102,8 @@ func jsString(raw json.RawMessage) string {
 
 // POST /api/auth/admin/list-user-sessions {userId}: the user's sessions.
 // With sessions in the database Better Auth lists every row, expired ones
-// too; from secondary storage only the active ones.
+// too, in the database's order; from secondary storage only the active
+// ones.
 func (s *Server) adminListUserSessions(w http.ResponseWriter, r *http.Request) error {
 	userID, err := s.adminUserIDBody(w, r)
 	if err != nil {

@@ -75,8 +75,9 @@ func (s *Store) ListUserSessions(ctx context.Context, userID string) ([]ba.Sessi
 }
 
 // ListAllUserSessions returns every session row of the user, expired ones
-// too, oldest first (the admin plugin's list-user-sessions: Better Auth's
-// listSessions without onlyActiveSessions); empty, never nil.
+// too, unordered as Better Auth's findMany reads them (the admin plugin's
+// list-user-sessions: listSessions without onlyActiveSessions); empty,
+// never nil.
 func (s *Store) ListAllUserSessions(ctx context.Context, userID string) ([]ba.Session, error) {
 	if s.noSessions {
 		return nil, notInDatabase("list user sessions", ba.ModelSession)
