@@ -104,7 +104,7 @@ func (p impPair) getSession(onGo bool, cookie string) map[string]any {
 	return m
 }
 
-func str(s string) *string { return &s }
+func impBody(s string) *string { return &s }
 
 // mergeCookies is what a browser holding the Cookie header value sends
 // after receiving setCookie.
@@ -242,44 +242,44 @@ func testAdminSessionRoutes(t *testing.T, kind sqlstore.Kind) {
 		path, cookie string
 		body         *string
 	}
-	idBody := func(id string) *string { return str(`{"userId":"` + id + `"}`) }
+	idBody := func(id string) *string { return impBody(`{"userId":"` + id + `"}`) }
 	var calls []call
 	routes := []string{"list-user-sessions", "revoke-user-session", "revoke-user-sessions", "remove-user", "impersonate-user"}
 	for _, r := range routes {
 		path := "/api/auth/admin/" + r
 		good := idBody(u5.id)
 		if r == "revoke-user-session" {
-			good = str(`{"sessionToken":"no-such-token"}`)
+			good = impBody(`{"sessionToken":"no-such-token"}`)
 		}
 		calls = append(calls,
-			call{path, "", good},                  // no session: bare 401
-			call{path, plain.cookie, good},        // not an admin: the route's 403
-			call{path, u1.cookie, good},           // role user: the route's 403
-			call{path, admin.cookie, nil},         // no body
-			call{path, admin.cookie, str(`[]`)},   // not an object
-			call{path, admin.cookie, str(`"x"`)},  // not an object
-			call{path, admin.cookie, str(`{bad`)}, // not JSON
-			call{path, "", str(`{"userId":[1]}`)}, // validation before the session check
-			call{path, admin.cookie, str(`{"sessionToken":5,"userId":{"a":1}}`)},
+			call{path, "", good},                      // no session: bare 401
+			call{path, plain.cookie, good},            // not an admin: the route's 403
+			call{path, u1.cookie, good},               // role user: the route's 403
+			call{path, admin.cookie, nil},             // no body
+			call{path, admin.cookie, impBody(`[]`)},   // not an object
+			call{path, admin.cookie, impBody(`"x"`)},  // not an object
+			call{path, admin.cookie, impBody(`{bad`)}, // not JSON
+			call{path, "", impBody(`{"userId":[1]}`)}, // validation before the session check
+			call{path, admin.cookie, impBody(`{"sessionToken":5,"userId":{"a":1}}`)},
 		)
 	}
 	calls = append(calls,
 		call{"/api/auth/admin/list-user-sessions", admin.cookie, idBody(u1.id)}, // both sessions, the expired one too
-		call{"/api/auth/admin/list-user-sessions", admin.cookie, str(`{}`)},     // userId "undefined"
-		call{"/api/auth/admin/list-user-sessions", admin.cookie, str(`{"userId":null}`)},
-		call{"/api/auth/admin/list-user-sessions", admin.cookie, str(`{"userId":1e21}`)},
-		call{"/api/auth/admin/list-user-sessions", admin.cookie, str(`{"userId":["` + u1.id + `"]}`)}, // [x] coerces to x
-		call{"/api/auth/admin/revoke-user-session", admin.cookie, str(`{}`)},
-		call{"/api/auth/admin/revoke-user-session", admin.cookie, str(`{"sessionToken":"no-such-token"}`)},
+		call{"/api/auth/admin/list-user-sessions", admin.cookie, impBody(`{}`)}, // userId "undefined"
+		call{"/api/auth/admin/list-user-sessions", admin.cookie, impBody(`{"userId":null}`)},
+		call{"/api/auth/admin/list-user-sessions", admin.cookie, impBody(`{"userId":1e21}`)},
+		call{"/api/auth/admin/list-user-sessions", admin.cookie, impBody(`{"userId":["` + u1.id + `"]}`)}, // [x] coerces to x
+		call{"/api/auth/admin/revoke-user-session", admin.cookie, impBody(`{}`)},
+		call{"/api/auth/admin/revoke-user-session", admin.cookie, impBody(`{"sessionToken":"no-such-token"}`)},
 		call{"/api/auth/admin/remove-user", admin.cookie, idBody(admin.id)}, // YOU_CANNOT_REMOVE_YOURSELF
 		call{"/api/auth/admin/remove-user", admin.cookie, idBody("nobody")},
-		call{"/api/auth/admin/remove-user", admin.cookie, str(`{"userId":123}`)},
+		call{"/api/auth/admin/remove-user", admin.cookie, impBody(`{"userId":123}`)},
 		call{"/api/auth/admin/impersonate-user", admin.cookie, idBody("nobody")},
 		call{"/api/auth/admin/impersonate-user", admin.cookie, idBody(otherAdmin.id)}, // YOU_CANNOT_IMPERSONATE_ADMINS
 		call{"/api/auth/admin/impersonate-user", admin.cookie, idBody(banned.id)},     // BANNED_USER
 		call{"/api/auth/admin/stop-impersonating", "", nil},
 		call{"/api/auth/admin/stop-impersonating", admin.cookie, nil}, // not impersonating
-		call{"/api/auth/admin/stop-impersonating", admin.cookie, str(`{}`)},
+		call{"/api/auth/admin/stop-impersonating", admin.cookie, impBody(`{}`)},
 		call{"/api/auth/admin/stop-impersonating", u1.cookie, nil},
 	)
 	seen := map[int]int{}
@@ -428,7 +428,7 @@ func testAdminSessionRoutes(t *testing.T, kind sqlstore.Kind) {
 		if onGo {
 			do = p.go_
 		}
-		if a := do("/api/auth/admin/revoke-user-session", admin.cookie, str(`{"sessionToken":"`+tok+`"}`)); a.status != 200 || a.text != `{"success":true}` || len(a.setCookie) != 0 {
+		if a := do("/api/auth/admin/revoke-user-session", admin.cookie, impBody(`{"sessionToken":"`+tok+`"}`)); a.status != 200 || a.text != `{"success":true}` || len(a.setCookie) != 0 {
 			t.Errorf("revoke-user-session on Go=%v: %d %s %q", onGo, a.status, a.text, a.setCookie)
 		}
 		if _, err := st.GetSessionByToken(ctx, tok); !errors.Is(err, ba.ErrNotFound) {
