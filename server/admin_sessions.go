@@ -47,6 +47,66 @@ func (s *Server) adminSessionRoutes(auth func(string, handlerFunc)) {
 	auth("POST /api/auth/admin/stop-impersonating", s.adminStopImpersonating)
 }
 
+// adminSessionGate is adminGate plus the cookie Better Auth's
+// adminMiddleware sets on the way: with the cookie cache on, its
+// authoritative getSession reads the session from the store and writes a
+// fresh session_data cookie (unless dont_remember is set), also when the
+// route then refuses. impersonate-user's success scrubs it again
+// (dropSetCookies), as Better Auth's expireCookie does.
+//
+// TODO(admin routes): move into adminSession once its owner agrees; the
+// user routes get the same cookie from Better Auth.
+func (s *Server) adminSessionGate(w http.ResponseWriter, r *http.Request, resource, action string, deny error) (*ba.Result, error) {
+	res, err := s.adminSession(w, r)
+	if err != nil {
+		return nil, err
+	}
+	if s.cfg.CookieCache.Enabled() && res.Session != nil && !s.dontRemember(r) {
+		if err := s.verifier.SetCookieCache(w, s.schema, res.Session, res.User, false, s.cookieAttrs()); err != nil {
+			s.log.Error("cookie cache not set", "error", err.Error())
+		}
+	}
+	if !s.adminAllowed(res, resource, action) {
+		return nil, deny
+	}
+	return res, nil
+}
+
+// deleteSessionCookies is Better Auth's deleteSessionCookie: clearCookies
+// (session_token, session_data, dont_remember expired) with, before
+// dont_remember, one more expiry for each session_data cookie or chunk
+// the request carries (its session store's clean()).
+func (s *Server) deleteSessionCookies(w http.ResponseWriter, r *http.Request) {
+	s.clearCookies(w)
+	name := s.verifier.CookieName("session_data")
+	var extra []string
+	for _, c := range r.Cookies() {
+		if c.Name == name || (strings.HasPrefix(c.Name, name+".") && len(c.Name) > len(name)+1 && strings.Trim(c.Name[len(name)+1:], "0123456789") == "") {
+			extra = append(extra, ba.SerializeCookie(c.Name, "", 0, s.secure, s.cookieAttrs()))
+		}
+	}
+	if lines := w.Header()["Set-Cookie"]; len(extra) > 0 && len(lines) > 0 {
+		last := lines[len(lines)-1]
+		w.Header()["Set-Cookie"] = append(append(lines[:len(lines)-1:len(lines)-1], extra...), last)
+	}
+}
+
+// dropSetCookies removes the Set-Cookie lines already added for the
+// cookie name or its chunks (name.0, name.1, …), as Better Auth's
+// removeSetCookieEntries does before it expires a cookie.
+func (s *Server) dropSetCookies(w http.ResponseWriter, name string) {
+	lines := w.Header().Values("Set-Cookie")
+	kept := lines[:0:0]
+	for _, l := range lines {
+		n, _, _ := strings.Cut(l, "=")
+		if n == name || (strings.HasPrefix(n, name+".") && len(n) > len(name)+1 && strings.Trim(n[len(name)+1:], "0123456789") == "") {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	w.Header()["Set-Cookie"] = kept
+}
+
 // adminUserIDBody reads the {userId} body the admin routes share
 // (z.object({userId: z.coerce.string()})).
 func (s *Server) adminUserIDBody(w http.ResponseWriter, r *http.Request) (string, error) {
@@ -109,7 +169,7 @@ func (s *Server) adminListUserSessions(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if _, err := s.adminGate(w, r, "session", "list", errAdminListSessions); err != nil {
+	if _, err := s.adminSessionGate(w, r, "session", "list", errAdminListSessions); err != nil {
 		return err
 	}
 	var list []ba.Session
@@ -140,7 +200,7 @@ func (s *Server) adminRevokeUserSession(w http.ResponseWriter, r *http.Request) 
 	if err := b.err(); err != nil {
 		return err
 	}
-	if _, err := s.adminGate(w, r, "session", "revoke", errAdminRevokeSessions); err != nil {
+	if _, err := s.adminSessionGate(w, r, "session", "revoke", errAdminRevokeSessions); err != nil {
 		return err
 	}
 	if err := s.sessions.DeleteSessionByToken(r.Context(), token); err != nil && !errors.Is(err, ba.ErrNotFound) {
@@ -157,7 +217,7 @@ func (s *Server) adminRevokeUserSessions(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	if _, err := s.adminGate(w, r, "session", "revoke", errAdminRevokeSessions); err != nil {
+	if _, err := s.adminSessionGate(w, r, "session", "revoke", errAdminRevokeSessions); err != nil {
 		return err
 	}
 	if _, err := s.sessions.RevokeUserSessions(r.Context(), userID); err != nil {
@@ -176,7 +236,7 @@ func (s *Server) adminRemoveUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.adminGate(w, r, "user", "delete", errAdminDeleteUsers)
+	res, err := s.adminSessionGate(w, r, "user", "delete", errAdminDeleteUsers)
 	if err != nil {
 		return err
 	}
@@ -224,7 +284,7 @@ func (s *Server) adminImpersonateUser(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	res, err := s.adminGate(w, r, "user", "impersonate", errAdminImpersonate)
+	res, err := s.adminSessionGate(w, r, "user", "impersonate", errAdminImpersonate)
 	if err != nil {
 		return err
 	}
@@ -264,7 +324,9 @@ func (s *Server) adminImpersonateUser(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	dontRemember := s.signedCookie(r, "dont_remember")
-	s.clearCookies(w)
+	// Better Auth's expireCookie scrubs the session_data the middleware set.
+	s.dropSetCookies(w, s.verifier.CookieName("session_data"))
+	s.deleteSessionCookies(w, r)
 	s.setSignedCookie(w, "admin_session", res.Token+":"+dontRemember, s.cfg.SessionExpiresIn)
 	s.setSessionCookies(w, r, sess, target, true)
 	writeJSON(w, 200, jsonObject("session", json.RawMessage(s.schema.SessionJSON(sess)), "user", json.RawMessage(s.schema.UserJSON(target))))
