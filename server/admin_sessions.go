@@ -303,7 +303,10 @@ func (s *Server) adminImpersonateUser(w http.ResponseWriter, r *http.Request) er
 		return errAdminImpersonateAdmins
 	}
 	// The admin plugin's session.create hook: no session for a banned
-	// user; a ban that has run out is lifted first.
+	// user; a ban that has run out is lifted first. Better Auth answers
+	// (and caches in session_data) the user as it read it before the
+	// hook, still banned; Redis gets the lifted one with the session.
+	stored := target
 	if target.Banned != nil && *target.Banned {
 		if target.BanExpires == nil || !target.BanExpires.Before(s.now()) {
 			return errBanned
@@ -315,12 +318,12 @@ func (s *Server) adminImpersonateUser(w http.ResponseWriter, r *http.Request) er
 		if err := s.sessions.UserChanged(ctx, unbanned); err != nil {
 			return err
 		}
-		target = unbanned
+		stored = unbanned
 	}
 	sess := ba.NewSession(ba.SessionCreate{UserID: target.ID, ExpiresIn: s.impersonationDuration(), IPAddress: sessionIP(r), UserAgent: r.UserAgent()}, s.now())
 	adminID := res.User.ID
 	sess.ImpersonatedBy = &adminID
-	if err := s.sessions.CreateSession(ctx, sess, target); err != nil {
+	if err := s.sessions.CreateSession(ctx, sess, stored); err != nil {
 		return err
 	}
 	dontRemember := s.signedCookie(r, "dont_remember")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -465,6 +466,29 @@ func testAdminSessionRoutes(t *testing.T, kind sqlstore.Kind, inRedis, cookieCac
 	}
 	if !sameJSON([]byte(stopAnswers[0].text), []byte(stopAnswers[1].text)) || !reflect.DeepEqual(cookieShape(stopAnswers[0].setCookie), cookieShape(stopAnswers[1].setCookie)) {
 		t.Errorf("stop-impersonating:\n Go          %s %q\n Better Auth %s %q", stopAnswers[0].text, stopAnswers[0].setCookie, stopAnswers[1].text, stopAnswers[1].setCookie)
+	}
+
+	// A ban that has run out is lifted by the session hook; the answer
+	// still shows the user as read before it.
+	pastBan := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+	for i, onGo := range []bool{false, true} {
+		who := signUp(fmt.Sprintf("eb%d@example.com", i), "user")
+		h.MustCall(t, "adapter", map[string]any{"method": "update", "args": map[string]any{"model": "user", "where": []map[string]any{{"field": "id", "value": who.id}},
+			"update": map[string]any{"banned": true, "banReason": "spam", "banExpires": pastBan}}}, nil)
+		do := p.ba
+		if onGo {
+			do = p.go_
+		}
+		a := do("/api/auth/admin/impersonate-user", admin.cookie, idBody(who.id))
+		if a.status != 200 {
+			t.Fatalf("impersonate a user whose ban ran out, on Go=%v: %d %s", onGo, a.status, a.text)
+		}
+		if u := a.json(t)["user"].(map[string]any); u["banned"] != true || u["banReason"] != "spam" {
+			t.Errorf("impersonate on Go=%v answered the user %v, want it as read before the ban was lifted", onGo, u)
+		}
+		if u, err := st.GetUser(ctx, who.id); err != nil || u.Banned == nil || *u.Banned || u.BanReason != nil || u.BanExpires != nil {
+			t.Errorf("impersonate on Go=%v left the ban: %+v %v", onGo, u, err)
+		}
 	}
 
 	// An admin_session that is missing, or holds someone else's session:
