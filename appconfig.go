@@ -383,6 +383,7 @@ type AdminOptions struct {
 	// default roles (admin, user).
 	Roles                        map[string]Statements `json:"roles,omitempty"`
 	ImpersonationSessionDuration Seconds               `json:"impersonationSessionDuration,omitempty"`
+	AllowImpersonatingAdmins     bool                  `json:"allowImpersonatingAdmins,omitempty"`
 	DefaultBanReason             string                `json:"defaultBanReason,omitempty"`
 	DefaultBanExpiresIn          Seconds               `json:"defaultBanExpiresIn,omitempty"`
 	BannedUserMessage            string                `json:"bannedUserMessage,omitempty"`

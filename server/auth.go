@@ -562,6 +562,9 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if s.schema.HasPlugin(ba.PluginAdmin) {
+		list = withoutImpersonations(list)
+	}
 	out := make([]json.RawMessage, len(list))
 	for i := range list {
 		out[i] = s.schema.SessionJSON(&list[i])

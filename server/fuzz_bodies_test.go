@@ -59,6 +59,11 @@ func FuzzRouteBodies(f *testing.F) {
 		f.Add(uint8(i), []byte(`{"email":"admin@example.com","callbackURL":"/done"}`), "application/json", "?token=eyJhbGciOiJIUzI1NiJ9.e30.x&callbackURL=%2Fdone")
 		f.Add(uint8(i), []byte(`{"email":["a@b.co"],"callbackURL":7}`), "application/json", "?token=a&token=b&callbackURL=/a&callbackURL=/b")
 	}
+	for i := range routes { // the admin session routes' bodies (admin_sessions.go)
+		for _, body := range []string{`{"userId":"` + target.ID + `"}`, `{"userId":"` + admin.ID + `"}`, `{"userId":[1,{"a":null},[2]]}`, `{"userId":1e400}`, `{"userId":-0}`, `{"sessionToken":"tok"}`, `{"sessionToken":null}`} {
+			f.Add(uint8(i), []byte(body), "application/json", "")
+		}
+	}
 	f.Fuzz(func(t *testing.T, route uint8, body []byte, contentType, query string) {
 		r := routes[int(route)%len(routes)]
 		sess := ba.NewSession(ba.SessionCreate{UserID: admin.ID}, time.Now())

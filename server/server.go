@@ -160,6 +160,9 @@ type Config struct {
 	// adminUserIds) for /api/auth/admin/has-permission and the app API's
 	// admin routes; nil is Better Auth's defaults.
 	Admin *access.Admin
+	// Impersonation is the admin plugin's impersonate-user options
+	// (session duration 1 hour, admins not impersonable by default).
+	Impersonation ImpersonationConfig
 	// Organization is the organization plugin's access control for
 	// /api/auth/organization/has-permission; nil is Better Auth's defaults.
 	Organization *access.Organization

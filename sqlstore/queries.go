@@ -11,6 +11,7 @@ type queries struct {
 	sessionsAndUsersByTokenList                                       map[int]string // MySQL: IN (…) by size
 	sessionsActiveByUser, sessionDeleteByID, sessionDeleteByToken     string
 	sessionsDeleteByUser                                              string
+	sessionsByUser                                                    string // expired ones too, in the table's order
 	sessionExpireByToken, sessionsExpireByUser                        string
 	sessionsDeleteExpired                                             expiredCleanup
 
@@ -59,6 +60,7 @@ func buildQueries(s *Store) queries {
 	q.sessionsAndUsersByTokens, q.sessionsAndUsersByTokenList = batchedLookupQueries(k, q.sessionAndUserByToken)
 	q.sessionsActiveByUser = "SELECT " + ss.selectList("") + " FROM " + ss.name + " WHERE " + ss.col("userId") + " = " + p(1) +
 		" AND " + ss.col("expiresAt") + " > " + p(2) + " ORDER BY " + ss.col("createdAt") + " DESC"
+	q.sessionsByUser = "SELECT " + ss.selectList("") + " FROM " + ss.name + " WHERE " + ss.col("userId") + " = " + p(1)
 	q.sessionDeleteByID = "DELETE FROM " + ss.name + " WHERE " + ss.col("id") + " = " + p(1)
 	q.sessionDeleteByToken = "DELETE FROM " + ss.name + " WHERE " + ss.col("token") + " = " + p(1)
 	q.sessionsDeleteByUser = "DELETE FROM " + ss.name + " WHERE " + ss.col("userId") + " = " + p(1)

@@ -74,6 +74,21 @@ func (s *Store) ListUserSessions(ctx context.Context, userID string) ([]ba.Sessi
 	return list, err
 }
 
+// ListAllUserSessions returns every session row of the user, expired ones
+// too, unordered as Better Auth's findMany reads them (the admin plugin's
+// list-user-sessions: listSessions without onlyActiveSessions); empty,
+// never nil.
+func (s *Store) ListAllUserSessions(ctx context.Context, userID string) ([]ba.Session, error) {
+	if s.noSessions {
+		return nil, notInDatabase("list user sessions", ba.ModelSession)
+	}
+	list, err := getMany(ctx, s, s.session, "list user sessions", s.q.sessionsByUser, userID)
+	if err == nil && list == nil {
+		list = []ba.Session{}
+	}
+	return list, err
+}
+
 // UpdateSessionByToken applies the set fields of up to the session with this
 // token, sets updatedAt and returns the updated session.
 func (s *Store) UpdateSessionByToken(ctx context.Context, token string, up ba.SessionUpdate) (*ba.Session, error) {

@@ -460,6 +460,9 @@ func applyAppConfig(cfg *server.Config, app *ba.AppConfig, set map[string]bool, 
 	}
 	cfg.MinPasswordLength, cfg.MaxPasswordLength = app.PasswordLengths()
 	cfg.Admin, cfg.Organization = accessFromApp(app)
+	if a := app.Admin(); a != nil {
+		cfg.Impersonation = server.ImpersonationConfig{SessionDuration: a.ImpersonationSessionDuration.Duration(), AllowAdmins: a.AllowImpersonatingAdmins}
+	}
 	if u := app.Username(); u != nil {
 		cfg.Username = ba.UsernameRules{MinLength: u.MinUsernameLength, MaxLength: u.MaxUsernameLength}
 	}
