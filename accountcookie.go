@@ -1,6 +1,7 @@
 package betterauth
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -161,4 +162,18 @@ func (v *Verifier) SetAccountCookie(w http.ResponseWriter, r *http.Request, a *A
 		w.Header().Add("Set-Cookie", SerializeCookie(ch.Name, ch.Value, maxAge, v.secure, attrs))
 	}
 	return nil
+}
+
+// VerifyFresh is Verify without the cookie cache: the session store is
+// always read, as Better Auth's get-access-token and refresh-token read
+// it (disableCookieCache), so that a revoked session cannot mint provider
+// tokens until its cached cookie expires.
+func (v *Verifier) VerifyFresh(ctx context.Context, r *http.Request) (*Result, error) {
+	var buf [16]cookiecache.Cookie
+	cookies := cookiecache.Parse(buf[:0], r.Header, v.readsCookie)
+	token, cred, err := v.credential(r, cookies)
+	if err != nil {
+		return nil, err
+	}
+	return v.verifyToken(ctx, token, cred)
 }
