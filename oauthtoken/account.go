@@ -55,16 +55,39 @@ func (m *Manager) AccessTokenOf(ctx context.Context, a *ba.Account) (*AccountTok
 		}
 		return &AccountTokens{Token: t, Account: a}, nil
 	}
-	v, err, _ := m.group.Do(a.ID, func() (any, error) { return m.refreshAccount(ctx, p, a) })
+	v, err, _ := m.group.Do(a.ID, func() (any, error) {
+		// a was read before this flight: a flight that just ended may
+		// have refreshed it already. The stored row decides.
+		cur, err := m.store.GetAccount(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !sameTokens(cur, a) {
+			if cur.RefreshToken == nil || *cur.RefreshToken == "" || !m.expiring(cur.AccessTokenExpiresAt) {
+				t, err := m.token(cur)
+				if err != nil {
+					return nil, err
+				}
+				return &AccountTokens{Token: t, Account: cur, Refreshed: true}, nil
+			}
+			a = cur
+		}
+		return m.refreshAccount(ctx, p, a)
+	})
 	if err != nil {
 		return nil, err
 	}
 	return v.(*AccountTokens), nil
 }
 
-// RefreshAccount is Refresh for a row the caller already read: the
-// provider is called whatever the expiry (ErrNoRefreshToken without a
-// refresh token).
+func sameTokens(a, b *ba.Account) bool {
+	eq := func(x, y *string) bool { return x == nil && y == nil || x != nil && y != nil && *x == *y }
+	return eq(a.AccessToken, b.AccessToken) && eq(a.RefreshToken, b.RefreshToken)
+}
+
+// RefreshAccount is Refresh for a row the caller already read (its owner
+// and provider checked): the provider is called whatever the expiry, with
+// the refresh token stored now (ErrNoRefreshToken without one).
 func (m *Manager) RefreshAccount(ctx context.Context, a *ba.Account) (*AccountTokens, error) {
 	p, ok := m.providers[a.ProviderID]
 	if !ok {
@@ -73,7 +96,18 @@ func (m *Manager) RefreshAccount(ctx context.Context, a *ba.Account) (*AccountTo
 	if a.RefreshToken == nil || *a.RefreshToken == "" {
 		return nil, ErrNoRefreshToken
 	}
-	v, err, _ := m.group.Do("refresh\x00"+a.ID, func() (any, error) { return m.refreshAccount(ctx, p, a) })
+	v, err, _ := m.group.Do("refresh\x00"+a.ID, func() (any, error) {
+		// Refresh from the stored row: a's refresh token (an old account
+		// cookie's) may have been rotated and spent since.
+		cur, err := m.store.GetAccount(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		if cur.RefreshToken == nil || *cur.RefreshToken == "" {
+			return nil, ErrNoRefreshToken
+		}
+		return m.refreshAccount(ctx, p, cur)
+	})
 	if err != nil {
 		return nil, err
 	}
