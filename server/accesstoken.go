@@ -1,9 +1,14 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
@@ -39,6 +44,9 @@ var (
 	errFailedToRefreshToken   = newError(400, "FAILED_TO_REFRESH_ACCESS_TOKEN", "Failed to refresh access token")
 	errRefreshTokenNotFound   = newError(400, "REFRESH_TOKEN_NOT_FOUND", "Refresh token not found")
 )
+
+// errUnauthorizedNoBody: no session; answered with an empty 401.
+var errUnauthorizedNoBody = errors.New("server: no session")
 
 func errProviderNotSupported(providerID string) error {
 	return newError(400, "PROVIDER_NOT_SUPPORTED", "Provider "+providerID+" is not supported.")
@@ -79,11 +87,22 @@ type accountSelection struct {
 }
 
 func (s *Server) readAccountSelection(w http.ResponseWriter, r *http.Request) (accountSelection, error) {
+	// The raw text is kept for the order of its keys, which zod's
+	// "Unrecognized keys" message follows; readBody reads it again.
+	var raw []byte
+	if r.Body != nil && r.Body != http.NoBody {
+		var err error
+		raw, err = io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+		if err != nil {
+			return accountSelection{}, errInvalidJSON
+		}
+		r.Body = io.NopCloser(bytes.NewReader(raw))
+	}
 	b, err := s.readBody(w, r, bodySpec{schema: noSchema})
 	if err != nil {
 		return accountSelection{}, err
 	}
-	if msg := accountSelectionIssue(b); msg != "" {
+	if msg := accountSelectionIssue(b, raw); msg != "" {
 		return accountSelection{}, validationError(msg, nil)
 	}
 	var sel accountSelection
@@ -94,36 +113,98 @@ func (s *Server) readAccountSelection(w http.ResponseWriter, r *http.Request) (a
 }
 
 // accountSelectionIssue is zod 4's message for a body the union refuses,
-// or "" when one of its options accepts it. A union whose options all
-// fail reports "Invalid input" at the root; a single option failing only
-// on unrecognized keys … (see unionIssue).
-func accountSelectionIssue(b *body) string {
+// or "" when one of its options accepts it. zod tries both strict
+// objects; when every option fails it reports "Invalid input" at the
+// root, except that an option failing only on keys it does not know (an
+// issue that does not abort) is reported alone when it is the only such
+// option: "Unrecognized key(s): "a", "b"" in the keys' JavaScript order.
+func accountSelectionIssue(b *body, raw []byte) string {
 	if b.kind != "object" {
 		return "[body] Invalid input"
 	}
-	userOK := true
-	if raw, ok := b.m["userId"]; ok && jsType(raw) != "string" {
-		userOK = false
+	type option struct {
+		key   string
+		valid func(json.RawMessage) bool
 	}
-	extra := func(allowed ...string) bool {
-	next:
-		for k := range b.m {
-			for _, a := range allowed {
-				if k == a {
-					continue next
-				}
-			}
-			return true
+	options := []option{
+		{"accountId", func(v json.RawMessage) bool { return jsType(v) == "string" }},
+		{"useAccountCookie", func(v json.RawMessage) bool { return string(v) == "true" }},
+	}
+	var unaborted [][]string
+	for _, o := range options {
+		v, ok := b.m[o.key]
+		aborted := !ok || !o.valid(v)
+		if u, ok := b.m["userId"]; ok && jsType(u) != "string" {
+			aborted = true
 		}
-		return false
+		if aborted {
+			continue
+		}
+		var unknown []string
+		for _, k := range jsKeyOrder(raw) {
+			if k != o.key && k != "userId" {
+				unknown = append(unknown, k)
+			}
+		}
+		if len(unknown) == 0 {
+			return ""
+		}
+		unaborted = append(unaborted, unknown)
 	}
-	if raw, ok := b.m["accountId"]; ok && jsType(raw) == "string" && userOK && !extra("accountId", "userId") {
-		return ""
+	if len(unaborted) != 1 {
+		return "[body] Invalid input"
 	}
-	if raw, ok := b.m["useAccountCookie"]; ok && string(raw) == "true" && userOK && !extra("useAccountCookie", "userId") {
-		return ""
+	keys := unaborted[0]
+	msg := "[body] Unrecognized key"
+	if len(keys) > 1 {
+		msg += "s"
 	}
-	return "[body] Invalid input"
+	quoted := make([]string, len(keys))
+	for i, k := range keys {
+		quoted[i] = `"` + k + `"`
+	}
+	return msg + ": " + strings.Join(quoted, ", ")
+}
+
+// jsKeyOrder lists the keys of a JSON object as JavaScript's for…in
+// visits the object JSON.parse builds: array-index keys first in numeric
+// order, then the others in order of first appearance.
+func jsKeyOrder(raw []byte) []string {
+	d := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\ufeff"))))
+	if t, err := d.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	seen := map[string]bool{}
+	var index []uint64
+	indexKey := map[uint64]string{}
+	var names []string
+	for d.More() {
+		t, err := d.Token()
+		if err != nil {
+			return nil
+		}
+		k, _ := t.(string)
+		var skip json.RawMessage
+		if d.Decode(&skip) != nil {
+			return nil
+		}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if n, err := strconv.ParseUint(k, 10, 32); err == nil && n < 1<<32-1 && strconv.FormatUint(n, 10) == k {
+			index = append(index, n)
+			indexKey[n] = k
+			continue
+		}
+		names = append(names, k)
+	}
+	slices.Sort(index)
+	out := make([]string, 0, len(index)+len(names))
+	for _, n := range index {
+		out = append(out, indexKey[n])
+	}
+	return append(out, names...)
 }
 
 // requireFreshSession is requireSession reading the session store, never
@@ -138,7 +219,7 @@ func (s *Server) requireFreshSession(r *http.Request) (*ba.Result, error) {
 	case errors.Is(err, ba.ErrUserBanned):
 		return nil, errBanned
 	}
-	return nil, errUnauthorized
+	return nil, errUnauthorizedNoBody
 }
 
 // resolveAccount is Better Auth's resolveUserAccount: the user's account
@@ -181,6 +262,11 @@ func (s *Server) oauthPrologue(w http.ResponseWriter, r *http.Request) (*ba.Acco
 		return nil, false, err
 	}
 	res, err := s.requireFreshSession(r)
+	if errors.Is(err, errUnauthorizedNoBody) {
+		// Better Auth's ctx.error("UNAUTHORIZED"): no body.
+		w.WriteHeader(http.StatusUnauthorized)
+		return nil, false, errResponseWritten
+	}
 	if err != nil {
 		return nil, false, err
 	}

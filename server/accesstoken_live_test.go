@@ -154,7 +154,10 @@ func TestLiveAccessTokenRoutes(t *testing.T) {
 		raw, _ := io.ReadAll(res.Body)
 		return answer{res.StatusCode, string(raw), res.Header.Values("Set-Cookie")}
 	}
-	post := func(base, path, body string) answer { t.Helper(); return send(client, base, path, "application/json", body) }
+	post := func(base, path, body string) answer {
+		t.Helper()
+		return send(client, base, path, "application/json", body)
+	}
 
 	// Sign in through Better Auth: sign-in/social, then its callback.
 	a := post(baURL, "/api/auth/sign-in/social", `{"provider":"fake","callbackURL":"/"}`)
