@@ -130,6 +130,10 @@ func TestLiveAccessTokenRoutes(t *testing.T) {
 	srv.Config.Handler = s
 	srv.Start()
 	t.Cleanup(srv.Close)
+	paths, _ := s.OpenAPI()["paths"].(map[string]map[string]any)
+	if paths["/api/auth/get-access-token"]["post"] == nil || paths["/api/auth/refresh-token"]["post"] == nil {
+		t.Error("the OpenAPI document lacks the token routes")
+	}
 
 	// One jar for both servers: cookies of 127.0.0.1 are sent to every port.
 	jar, _ := cookiejar.New(nil)
@@ -222,6 +226,7 @@ func TestLiveAccessTokenRoutes(t *testing.T) {
 		{"both selections", "application/json", `{"accountId":"` + acct.ID + `","useAccountCookie":true}`},
 		{"number userId", "application/json", `{"accountId":"` + acct.ID + `","userId":1}`},
 		{"bad JSON", "application/json", `{"accountId":`},
+		{"keys in JavaScript order", "application/json", `{"b":1,"accountId":"x","2":1,"01":1}`},
 		{"no body", "", ``},
 		{"form", "application/x-www-form-urlencoded", `accountId=x`},
 	}
