@@ -347,6 +347,14 @@ func (s *Server) refreshToken(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// clearAccountCookie expires account_data with the session cookies, as
+// Better Auth's deleteSessionCookie does when the app stores it.
+func (s *Server) clearAccountCookie(w http.ResponseWriter) {
+	if c := s.cfg.OAuthTokens; c != nil && c.StoreAccountCookie {
+		w.Header().Add("Set-Cookie", ba.SerializeCookie(s.verifier.AccountCookieName(), "", 0, s.secure, s.cookieAttrs()))
+	}
+}
+
 func isoTime(t *time.Time) *string {
 	if t == nil {
 		return nil

@@ -390,6 +390,16 @@ func TestLiveAccessTokenRoutes(t *testing.T) {
 			t.Fatalf("refused refresh:\nBetter Auth %d %s\nGo          %d %s", want.status, want.body, got.status, got.body)
 		}
 	}
+
+	// Signing out expires account_data with the session cookies.
+	out := post(goURL, "/api/auth/sign-out", `{}`)
+	expired := false
+	for _, c := range out.cookies {
+		expired = expired || strings.HasPrefix(c, "better-auth.account_data=; Max-Age=0")
+	}
+	if out.status != 200 || !expired {
+		t.Fatalf("sign-out: %d %q", out.status, out.cookies)
+	}
 }
 
 // dropDates blanks ISO dates, which come from each server's clock.
