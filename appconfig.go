@@ -72,7 +72,7 @@ var ErrAppConfig = errors.New("betterauth: invalid app config")
 //	                         strategy, maxAge, version}}
 //	verification             {storeInDatabase, storeIdentifier {default,
 //	                         overrides [{prefix, option}]}}
-//	account                  {encryptOAuthTokens}
+//	account                  {encryptOAuthTokens, storeAccountCookie}
 //	emailAndPassword         {enabled, minPasswordLength, maxPasswordLength,
 //	                         requireEmailVerification, disableSignUp,
 //	                         autoSignIn, revokeSessionsOnPasswordReset,
@@ -84,6 +84,10 @@ var ErrAppConfig = errors.New("betterauth: invalid app config")
 //	                         storage, customRules [{path, window, max,
 //	                         disabled?, dynamic?}]}
 //	socialProviders          provider ids only (never a client secret)
+//	oauthProviders           [{id, type ("social" or "generic"), clientId,
+//	                         tokenUrl, discoveryUrl, authentication, issuer,
+//	                         tenantId, authority, accessTokenExpiresIn}]: what
+//	                         a token refresh needs (never a client secret)
 //	plugins                  [{id, version, options}]: the options the Go side
 //	                         uses (see AdminOptions, OrganizationOptions, …)
 //	warnings                 what the exporter did not understand or cannot
@@ -121,6 +125,7 @@ type AppConfig struct {
 	EmailVerification     AppEmailVerification `json:"emailVerification"`
 	RateLimit             AppRateLimit         `json:"rateLimit"`
 	SocialProviders       []string             `json:"socialProviders,omitempty"`
+	OAuthProviders        []AppOAuthProvider   `json:"oauthProviders,omitempty"`
 	Plugins               []AppPlugin          `json:"plugins"`
 	Warnings              []string             `json:"warnings"`
 
@@ -307,6 +312,35 @@ type AppAccount struct {
 	// EncryptOAuthTokens is account.encryptOAuthTokens: access and refresh
 	// tokens are stored encrypted with the secret.
 	EncryptOAuthTokens bool `json:"encryptOAuthTokens,omitempty"`
+	// StoreAccountCookie is account.storeAccountCookie: Better Auth keeps
+	// the OAuth account in the account_data cookie.
+	StoreAccountCookie bool `json:"storeAccountCookie,omitempty"`
+}
+
+// AppOAuthProvider is a social provider (socialProviders) or a
+// generic-oauth provider of the app, as far as refreshing its tokens
+// needs: never its client secret, which the Go side reads from
+// <PROVIDERID>_CLIENT_SECRET (oauthtoken.FromConfig).
+type AppOAuthProvider struct {
+	ID string `json:"id"`
+	// Type is "social" (Better Auth's built-in providers) or "generic"
+	// (the generic-oauth plugin).
+	Type     string `json:"type"`
+	ClientID string `json:"clientId,omitempty"`
+	// TokenURL is generic-oauth's tokenUrl, or the token_endpoint of its
+	// discoveryUrl as the exporter read it.
+	TokenURL     string `json:"tokenUrl,omitempty"`
+	DiscoveryURL string `json:"discoveryUrl,omitempty"`
+	// Authentication is generic-oauth's "basic" or "post" (default).
+	Authentication string `json:"authentication,omitempty"`
+	// Issuer is gitlab's self-hosted issuer; TenantID and Authority are
+	// microsoft's.
+	Issuer    string `json:"issuer,omitempty"`
+	TenantID  string `json:"tenantId,omitempty"`
+	Authority string `json:"authority,omitempty"`
+	// AccessTokenExpiresIn is generic-oauth's lifetime assumed when a
+	// token answer has no expires_in.
+	AccessTokenExpiresIn Seconds `json:"accessTokenExpiresIn,omitempty"`
 }
 
 // AppEmailAndPassword is Better Auth's emailAndPassword configuration.

@@ -227,26 +227,9 @@ func (m *Manager) refreshRow(ctx context.Context, p Provider, a *ba.Account) (*b
 	if err != nil {
 		return nil, false, err
 	}
-	access, err := ba.EncryptOAuthToken(m.secrets, m.encrypt, nt.AccessToken)
+	up, err := m.update(nt)
 	if err != nil {
 		return nil, false, err
-	}
-	up := ba.AccountUpdate{AccessToken: ba.Value(access)}
-	if nt.AccessTokenExpiresAt != nil {
-		up.AccessTokenExpiresAt = ba.Value(ba.Truncate(*nt.AccessTokenExpiresAt))
-	}
-	if nt.RefreshToken != "" {
-		enc, err := ba.EncryptOAuthToken(m.secrets, m.encrypt, nt.RefreshToken)
-		if err != nil {
-			return nil, false, err
-		}
-		up.RefreshToken = ba.Value(enc)
-	}
-	if nt.RefreshTokenExpiresAt != nil {
-		up.RefreshTokenExpiresAt = ba.Value(ba.Truncate(*nt.RefreshTokenExpiresAt))
-	}
-	if nt.IDToken != "" {
-		up.IDToken = ba.Value(nt.IDToken)
 	}
 	updated, ok, err := m.store.UpdateAccountIf(ctx, a.ID, a.AccessToken, a.RefreshToken, up)
 	if err != nil {

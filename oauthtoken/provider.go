@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	ba "github.com/betterauth-go/betterauth"
 )
 
 // AuthStyle is how a refresh request authenticates the client.
@@ -147,4 +149,45 @@ func FromEnv(id, clientID, tokenURL string) (Provider, error) {
 		return Provider{}, fmt.Errorf("oauthtoken: provider %q has no client id", id)
 	}
 	return p, nil
+}
+
+// FromConfig builds the providers of an app's exported config
+// (AppConfig.OAuthProviders): client ids, token endpoints and
+// authentication from the config, each client secret from SecretEnv(id).
+// A provider it cannot refresh with (a built-in one Go does not know, a
+// generic one without a token URL) is left out, with a note in skipped
+// (never a secret).
+func FromConfig(providers []ba.AppOAuthProvider) (out []Provider, skipped []string) {
+	for _, c := range providers {
+		secret := os.Getenv(SecretEnv(c.ID))
+		var p Provider
+		switch {
+		case c.Type == "generic":
+			if c.TokenURL == "" {
+				skipped = append(skipped, fmt.Sprintf("provider %q: no tokenUrl in the config (discovery was not resolved at export)", c.ID))
+				continue
+			}
+			p = Generic(c.ID, c.TokenURL, c.ClientID, secret)
+			if c.Authentication == "basic" {
+				p.Auth = AuthBasic
+			}
+			p.DefaultExpiresIn = c.AccessTokenExpiresIn.Duration()
+		case c.ID == "gitlab":
+			p = GitLab(c.Issuer, c.ClientID, secret)
+		case c.ID == "microsoft":
+			p = Microsoft(c.TenantID, c.Authority, c.ClientID, secret, nil)
+		default:
+			var ok bool
+			if p, ok = Builtin(c.ID, c.ClientID, secret); !ok {
+				skipped = append(skipped, fmt.Sprintf("provider %q: its token endpoint is not known to the Go side", c.ID))
+				continue
+			}
+		}
+		if p.ClientID == "" {
+			skipped = append(skipped, fmt.Sprintf("provider %q: no clientId in the config", c.ID))
+			continue
+		}
+		out = append(out, p)
+	}
+	return out, skipped
 }

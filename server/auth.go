@@ -209,6 +209,7 @@ func (s *Server) setSessionCookies(w http.ResponseWriter, r *http.Request, sess 
 
 func (s *Server) clearCookies(w http.ResponseWriter) {
 	s.verifier.ClearSessionCookies(w, s.cookieAttrs())
+	s.clearAccountCookie(w)
 }
 
 // zodEmail is zod 4's email pattern, which Better Auth's z.email() applies

@@ -12,6 +12,7 @@ import (
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/storetest"
+	"github.com/betterauth-go/betterauth/oauthtoken"
 	"github.com/betterauth-go/betterauth/server"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
@@ -28,9 +29,14 @@ func FuzzRouteBodies(f *testing.F) {
 	// coverage instrumentation slows fuzzing to a few executions a second.
 	db := openPostgres(f, nil)
 	ctx := context.Background()
+	// The OAuth token routes refresh at a provider that refuses every
+	// refresh.
+	idp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, `{"error":"invalid_grant"}`, 400) }))
+	f.Cleanup(idp.Close)
 	s, err := server.New(server.Config{Store: db.store, Secrets: []ba.Secret{{Value: secret}}, Bearer: true,
 		CookieCache: ba.CookieCacheConfig{Strategy: ba.CacheCompact}, Mailer: &captureMailer{},
-		BaseURL: "http://fuzz.test", Log: discardLogger(), EmailVerification: server.EmailVerificationConfig{Enabled: true, AutoSignInAfterVerification: true}})
+		BaseURL: "http://fuzz.test", Log: discardLogger(), EmailVerification: server.EmailVerificationConfig{Enabled: true, AutoSignInAfterVerification: true},
+		OAuthTokens: &server.OAuthTokensConfig{StoreAccountCookie: true, Providers: []oauthtoken.Provider{oauthtoken.Generic("fake", idp.URL, "client", "shh")}}})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -44,6 +50,16 @@ func FuzzRouteBodies(f *testing.F) {
 	if err := db.store.CreateUser(ctx, target); err != nil {
 		f.Fatal(err)
 	}
+	// An OAuth account of the admin whose access token has expired.
+	expired := time.Now().Add(-time.Hour)
+	oauthAccount, err := ba.NewAccount(ba.AccountCreate{UserID: admin.ID, ProviderID: "fake", AccountID: "fake-1",
+		AccessToken: ptr("access"), RefreshToken: ptr("refresh"), AccessTokenExpiresAt: &expired}, time.Now())
+	if err != nil {
+		f.Fatal(err)
+	}
+	if err := db.store.CreateAccount(ctx, oauthAccount); err != nil {
+		f.Fatal(err)
+	}
 	var routes [][2]string
 	for _, p := range s.Patterns() {
 		method, path, _ := strings.Cut(p, " ")
@@ -52,7 +68,8 @@ func FuzzRouteBodies(f *testing.F) {
 	for i := range routes {
 		for _, body := range []string{"{}", `{"email":"a@b.co","password":"password-123","name":"N"}`, `{"name":"x","image":null,"bio":"b","username":"u"}`,
 			`{"token":"t","newPassword":"password-123","currentPassword":"password-123"}`, `{"banReason":"r","banExpiresIn":60,"role":"r"}`,
-			`{"username":"Admin_1","password":"password-123","rememberMe":false,"callbackURL":"/x"}`, `{"username":""}`, "[", "\x00"} {
+			`{"username":"Admin_1","password":"password-123","rememberMe":false,"callbackURL":"/x"}`, `{"username":""}`, "[", "\x00",
+			`{"accountId":"` + oauthAccount.ID + `"}`, `{"useAccountCookie":true,"userId":"u"}`, `{"accountId":"x","providerId":"fake","1":0,"__proto__":1}`} {
 			f.Add(uint8(i), []byte(body), "application/json", "")
 		}
 		f.Add(uint8(i), []byte(`{"callbackURL":"//evil.example","redirectTo":"javascript:x"}`), "text/plain", "?callbackURL=%zz&limit=-1")

@@ -23,6 +23,7 @@ import (
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/httpauth"
 	"github.com/betterauth-go/betterauth/jwt"
+	"github.com/betterauth-go/betterauth/oauthtoken"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
@@ -166,6 +167,8 @@ type Config struct {
 	// Organization is the organization plugin's access control for
 	// /api/auth/organization/has-permission; nil is Better Auth's defaults.
 	Organization *access.Organization
+	// OAuthTokens serves get-access-token and refresh-token; off when nil.
+	OAuthTokens *OAuthTokensConfig
 }
 
 // Server serves the API. Create it with New; it is an http.Handler.
@@ -200,6 +203,7 @@ type Server struct {
 	tf               TwoFactorConfig
 	twoFactors       *sqlstore.TwoFactorStore
 	sendTwoFactorOTP func(ctx context.Context, otp TwoFactorOTP) error
+	oauthTokens      *oauthtoken.Manager // Config.OAuthTokens; nil without
 }
 
 // dummyHash is verified against on unknown emails so that sign-in takes as
@@ -324,6 +328,9 @@ func New(cfg Config) (*Server, error) {
 	if err := s.initTwoFactor(); err != nil {
 		return nil, err
 	}
+	if err := s.initOAuthTokens(); err != nil {
+		return nil, err
+	}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -385,6 +392,7 @@ func (s *Server) routes() http.Handler {
 	auth("POST /api/auth/unlink-account", s.unlinkAccount)
 	auth("GET /api/auth/delete-user/callback", s.deleteUserCallbackDisabled)
 	auth("POST /api/auth/get-session", s.getSessionPost)
+	s.oauthTokenRoutes(auth)
 	if s.schema.HasPlugin(ba.PluginUsername) {
 		auth("POST /api/auth/sign-in/username", s.signInUsername)
 		auth("POST /api/auth/is-username-available", s.isUsernameAvailable)

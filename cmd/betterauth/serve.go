@@ -489,6 +489,7 @@ func applyAppConfig(cfg *server.Config, app *ba.AppConfig, set map[string]bool, 
 	if tf := app.TwoFactor(); tf != nil {
 		cfg.TwoFactor = twoFactorConfig(tf)
 	}
+	cfg.OAuthTokens = oauthTokensFromApp(app, log)
 	if ep.CustomPasswordHash {
 		log.Warn("config: the app hashes passwords with its own function; passwords set through serve will not verify in the app")
 	}

@@ -205,6 +205,8 @@ const stringList = (value) => (typeof value === "string" ? value.split(",") : js
 // The options each known plugin exposes to the Go side. Anything else in a
 // plugin's options is a warning.
 const pluginSpecs = {
+	// Its providers are in the document's oauthProviders (no secrets).
+	"generic-oauth": { config: null },
 	admin: {
 		defaultRole: true,
 		adminRoles: stringList,
@@ -379,6 +381,7 @@ function secretsOf(raw, ctx) {
 			add(p.privateKey);
 		}
 	}
+	for (const c of genericOAuthConfigs(raw)) add(c.clientSecret);
 	// The database handle (a pg or mysql2 pool, a Kysely instance, an
 	// adapter) keeps its credentials somewhere inside: collect every string
 	// under a credential-like key, a few levels deep.
@@ -401,6 +404,49 @@ function secretsOf(raw, ctx) {
 	walk(raw.database, 0);
 	walk(raw.secondaryStorage, 0);
 	return [...found];
+}
+
+// The generic-oauth plugin's provider configs.
+function genericOAuthConfigs(raw) {
+	const out = [];
+	for (const plugin of raw.plugins || []) {
+		if (plugin?.id !== "generic-oauth" || !Array.isArray(plugin.options?.config)) continue;
+		for (const c of plugin.options.config) if (c && typeof c === "object" && typeof c.providerId === "string") out.push(c);
+	}
+	return out;
+}
+
+// What refreshing a provider's tokens needs, never its client secret: the
+// social providers' client ids (and gitlab's issuer, microsoft's tenant
+// and authority), the generic-oauth providers' client ids, token URLs
+// (read from the discovery document when only discoveryUrl is given) and
+// client authentication.
+async function exportOAuthProviders(raw) {
+	const str = (v) => (typeof v === "string" && v ? v : undefined);
+	const clientIdOf = (v) => str(v) ?? (Array.isArray(v) ? str(v[0]) : undefined);
+	const out = [];
+	for (const [id, p] of Object.entries(raw.socialProviders || {})) {
+		if (!p || typeof p !== "object" || p.enabled === false) continue;
+		out.push({ id, type: "social", clientId: clientIdOf(p.clientId), issuer: id === "gitlab" ? str(p.issuer) : undefined,
+			tenantId: id === "microsoft" ? str(p.tenantId) : undefined, authority: id === "microsoft" ? str(p.authority) : undefined });
+		if (isFunction(p.refreshAccessToken)) warn(`socialProviders.${id}.refreshAccessToken is a function, which only Better Auth can run: the Go side refreshes at the provider's token endpoint`);
+	}
+	for (const c of genericOAuthConfigs(raw)) {
+		let tokenUrl = str(c.tokenUrl);
+		if (!tokenUrl && str(c.discoveryUrl)) {
+			try {
+				const res = await fetch(c.discoveryUrl, { signal: AbortSignal.timeout(5000), headers: { accept: "application/json" } });
+				if (res.ok) tokenUrl = str((await res.json())?.token_endpoint);
+			} catch {}
+			if (!tokenUrl) warn(`plugins.generic-oauth.config (${c.providerId}): its discoveryUrl gave no token_endpoint at export; the Go side cannot refresh its tokens`);
+		}
+		if (c.tokenEndpointAuth) warn(`plugins.generic-oauth.config (${c.providerId}).tokenEndpointAuth is not followed by the Go side`);
+		if (c.refreshTokenParams || c.authorizationHeaders) warn(`plugins.generic-oauth.config (${c.providerId}): refreshTokenParams and authorizationHeaders are not followed by the Go side`);
+		out.push({ id: c.providerId, type: "generic", clientId: clientIdOf(c.clientId), tokenUrl, discoveryUrl: str(c.discoveryUrl),
+			authentication: c.authentication === "basic" ? "basic" : undefined,
+			accessTokenExpiresIn: typeof c.accessTokenExpiresIn === "number" && c.accessTokenExpiresIn > 0 ? c.accessTokenExpiresIn : undefined });
+	}
+	return out;
 }
 
 const topLevel = {
@@ -534,6 +580,7 @@ async function main() {
 		socialProviders.push(id);
 	}
 	if (socialProviders.length) warn(`socialProviders (${socialProviders.join(", ")}): the Go side does not serve social sign-in; sessions Better Auth creates through it verify as any other`);
+	const oauthProviders = await exportOAuthProviders(raw);
 
 	const doc = {
 		format: FORMAT,
@@ -575,7 +622,7 @@ async function main() {
 			storeInDatabase: verRaw.storeInDatabase || undefined,
 			storeIdentifier: storeIdentifierOf(verRaw.storeIdentifier, "options.verification.storeIdentifier"),
 		},
-		account: { encryptOAuthTokens: raw.account?.encryptOAuthTokens || undefined },
+		account: { encryptOAuthTokens: raw.account?.encryptOAuthTokens || undefined, storeAccountCookie: ctx.options.account?.storeAccountCookie || undefined },
 		emailAndPassword: {
 			enabled: !!ep.enabled,
 			minPasswordLength: ctx.password?.config?.minPasswordLength ?? 8,
@@ -603,6 +650,7 @@ async function main() {
 			customRules: customRules.length ? customRules : undefined,
 		},
 		socialProviders: socialProviders.length ? socialProviders : undefined,
+		oauthProviders: oauthProviders.length ? oauthProviders : undefined,
 		plugins: exportPlugins(raw.plugins),
 		warnings,
 	};

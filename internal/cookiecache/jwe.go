@@ -64,36 +64,43 @@ func DecodeJWE(token string, secrets []Secret, now time.Time) (*Payload, error) 
 }
 
 func decodeJWE(token string, secrets []Secret, salt string, now time.Time) (*Payload, error) {
+	return decryptJWE(token, secrets, salt, now, jweClaims)
+}
+
+// decryptJWE is symmetricDecodeJWT: it finds the key (by kid, or each
+// secret in turn), decrypts, and hands the header and plaintext to claims.
+func decryptJWE[T any](token string, secrets []Secret, salt string, now time.Time, claims func(header *value, plaintext []byte, now time.Time) (T, error)) (T, error) {
+	var zero T
 	parts := strings.Split(token, ".")
 	if len(parts) != 5 {
-		return nil, fmt.Errorf("%w: a compact JWE has 5 parts, got %d", ErrMalformed, len(parts))
+		return zero, fmt.Errorf("%w: a compact JWE has 5 parts, got %d", ErrMalformed, len(parts))
 	}
 	if parts[1] != "" {
-		return nil, fmt.Errorf("%w: alg dir takes no encrypted key", ErrMalformed)
+		return zero, fmt.Errorf("%w: alg dir takes no encrypted key", ErrMalformed)
 	}
 	headerJSON, err := decodeJoseBase64(parts[0])
 	if err != nil {
-		return nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+		return zero, fmt.Errorf("%w: header: %v", ErrMalformed, err)
 	}
 	header, err := parseJSON(headerJSON)
 	if err != nil || header.kind != kindObject {
-		return nil, fmt.Errorf("%w: header is not a JSON object", ErrMalformed)
+		return zero, fmt.Errorf("%w: header is not a JSON object", ErrMalformed)
 	}
 	obj, err := jose.ParseEncryptedCompact(token, []jose.KeyAlgorithm{jose.DIRECT}, []jose.ContentEncryption{jose.A256CBC_HS512, jose.A256GCM})
 	if err != nil {
 		// Not go-jose's text: it quotes the header's alg and enc whole.
-		return nil, fmt.Errorf("%w: not a compact JWE with alg dir and enc A256CBC-HS512 or A256GCM", ErrMalformed)
+		return zero, fmt.Errorf("%w: not a compact JWE with alg dir and enc A256CBC-HS512 or A256GCM", ErrMalformed)
 	}
 	if len(secrets) == 0 {
-		return nil, fmt.Errorf("%w: no secrets given", ErrSignature)
+		return zero, fmt.Errorf("%w: no secrets given", ErrSignature)
 	}
 
-	attempt := func(key []byte) (p *Payload, decrypted bool, err error) {
+	attempt := func(key []byte) (p T, decrypted bool, err error) {
 		plaintext, err := obj.Decrypt(key)
 		if err != nil {
-			return nil, false, fmt.Errorf("%w: JWE decryption failed", ErrSignature)
+			return zero, false, fmt.Errorf("%w: JWE decryption failed", ErrSignature)
 		}
-		p, err = jweClaims(header, plaintext, now)
+		p, err = claims(header, plaintext, now)
 		return p, true, err
 	}
 
@@ -107,7 +114,7 @@ func decodeJWE(token string, secrets []Secret, salt string, now time.Time) (*Pay
 				}
 			}
 		}
-		return nil, fmt.Errorf("%w: no secret matches the JWE kid", ErrSignature)
+		return zero, fmt.Errorf("%w: no secret matches the JWE kid", ErrSignature)
 	}
 	var firstErr error
 	for _, s := range secrets {
@@ -121,7 +128,7 @@ func decodeJWE(token string, secrets []Secret, salt string, now time.Time) (*Pay
 			firstErr = err
 		}
 	}
-	return nil, firstErr
+	return zero, firstErr
 }
 
 // jweClaims applies jwtDecrypt's checks to the plaintext: a JSON object,
