@@ -30,7 +30,8 @@ func FuzzRouteBodies(f *testing.F) {
 	ctx := context.Background()
 	s, err := server.New(server.Config{Store: db.store, Secrets: []ba.Secret{{Value: secret}}, Bearer: true,
 		CookieCache: ba.CookieCacheConfig{Strategy: ba.CacheCompact}, Mailer: &captureMailer{},
-		BaseURL: "http://fuzz.test", Log: discardLogger(), EmailVerification: server.EmailVerificationConfig{Enabled: true, AutoSignInAfterVerification: true}})
+		BaseURL: "http://fuzz.test", Log: discardLogger(), EmailVerification: server.EmailVerificationConfig{Enabled: true, AutoSignInAfterVerification: true},
+		ChangeEmail: server.ChangeEmailConfig{Enabled: true, SendConfirmation: true, UpdateWithoutVerification: true}})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -52,7 +53,8 @@ func FuzzRouteBodies(f *testing.F) {
 	for i := range routes {
 		for _, body := range []string{"{}", `{"email":"a@b.co","password":"password-123","name":"N"}`, `{"name":"x","image":null,"bio":"b","username":"u"}`,
 			`{"token":"t","newPassword":"password-123","currentPassword":"password-123"}`, `{"banReason":"r","banExpiresIn":60,"role":"r"}`,
-			`{"username":"Admin_1","password":"password-123","rememberMe":false,"callbackURL":"/x"}`, `{"username":""}`, "[", "\x00"} {
+			`{"username":"Admin_1","password":"password-123","rememberMe":false,"callbackURL":"/x"}`, `{"username":""}`, `{"newEmail":"New.Address@example.com","callbackURL":"/x"}`, `{"newEmail":"TARGET@example.com"}`,
+			`{"newEmail":"admin@example.com"}`, `{"newEmail":"not-an-email","callbackURL":["/x"]}`, "[", "\x00"} {
 			f.Add(uint8(i), []byte(body), "application/json", "")
 		}
 		f.Add(uint8(i), []byte(`{"callbackURL":"//evil.example","redirectTo":"javascript:x"}`), "text/plain", "?callbackURL=%zz&limit=-1")
