@@ -2,6 +2,9 @@ package server_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http/httptest"
@@ -11,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/batest"
@@ -436,4 +440,54 @@ func testChangeEmail(t *testing.T, kind sqlstore.Kind) {
 		t.Fatalf("Go change-email, update only: %d %s", g.status, g.body)
 	}
 	p.wantUser(plainID, "paul6@example.com", false)
+
+	// Legacy tokens (updateTo without a requestType, as older Better Auth
+	// minted them): the email changes at once, emailVerified false, and a
+	// plain verification goes to the new address.
+	p.configure(ceMode{enabled: true, sendVerification: true})
+	p.same("legacy without userId", "GET", verifyPath(legacyToken(t, "vera4@example.com", "v5@example.com", ""), ""), "", nil)
+	p.same("legacy unknown user", "GET", verifyPath(legacyToken(t, "vera4@example.com", "v5@example.com", "nobody"), "/cb"), "", nil)
+	g = p.goSide("GET", verifyPath(legacyToken(t, "vera4@example.com", "V5@example.com", verifiedID), ""), verifiedCookie, nil)
+	sent = p.mail.take()
+	if g.status != 200 || !reflect.DeepEqual(g.cookies, []string{"better-auth.session_token"}) || len(sent) != 1 ||
+		sent[0].Kind != server.EmailVerification || sent[0].To != "v5@example.com" {
+		t.Fatalf("Go opening a legacy token: %d %v %s %+v", g.status, g.cookies, g.body, sent)
+	}
+	p.wantUser(verifiedID, "v5@example.com", false)
+	a = p.ba("GET", verifyPath(legacyToken(t, "v5@example.com", "v6@example.com", verifiedID), ""), "", nil)
+	ver = p.captured("verificationEmail")
+	if a.status != 200 || len(a.set) != 0 || ver == nil || ver.User.Email != "v6@example.com" {
+		t.Fatalf("Better Auth opening a legacy token: %d %s %+v", a.status, a.body, ver)
+	}
+	p.wantUser(verifiedID, "v6@example.com", false)
+	if json.Unmarshal([]byte(g.body), &goBody) != nil || json.Unmarshal([]byte(a.body), &baBody) != nil {
+		t.Fatalf("legacy answers: Go %s, Better Auth %s", g.body, a.body)
+	}
+	baBody.User["email"], baBody.User["updatedAt"] = "v5@example.com", goBody.User["updatedAt"]
+	if !reflect.DeepEqual(goBody.User, baBody.User) {
+		t.Fatalf("legacy user: Go %v, Better Auth %v", goBody.User, baBody.User)
+	}
+	// Go's plain verification names v5, which the user no longer has.
+	p.same("stale legacy verification", "GET", verifyPath(sent[0].Token, ""), "", nil)
+}
+
+// legacyToken is an email-change token as Better Auth before the
+// confirmation flow minted it: {email, updateTo, userId?} without a
+// requestType, signed with the shared secret.
+func legacyToken(t *testing.T, email, updateTo, userID string) string {
+	t.Helper()
+	now := time.Now().Unix()
+	claims := map[string]any{"email": email, "updateTo": strings.ToLower(updateTo), "iat": now, "exp": now + 3600}
+	if userID != "" {
+		claims["userId"] = userID
+	}
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := base64.RawURLEncoding
+	signing := enc.EncodeToString([]byte(`{"alg":"HS256"}`)) + "." + enc.EncodeToString(payload)
+	mac := hmac.New(sha256.New, []byte(compatSecret))
+	mac.Write([]byte(signing))
+	return signing + "." + enc.EncodeToString(mac.Sum(nil))
 }
