@@ -80,6 +80,8 @@ var ErrAppConfig = errors.New("betterauth: invalid app config")
 //	                         sendResetPassword}
 //	emailVerification        {sendOnSignUp, sendOnSignIn, autoSignInAfterVerification,
 //	                         expiresIn, sendVerificationEmail}
+//	user                     {changeEmail {enabled, updateEmailWithoutVerification,
+//	                         sendChangeEmailConfirmation}} (absent: not enabled)
 //	rateLimit                {enabled (null: on in production), window, max,
 //	                         storage, customRules [{path, window, max,
 //	                         disabled?, dynamic?}]}
@@ -123,6 +125,7 @@ type AppConfig struct {
 	Account               AppAccount           `json:"account"`
 	EmailAndPassword      AppEmailAndPassword  `json:"emailAndPassword"`
 	EmailVerification     AppEmailVerification `json:"emailVerification"`
+	User                  AppUser              `json:"user"`
 	RateLimit             AppRateLimit         `json:"rateLimit"`
 	SocialProviders       []string             `json:"socialProviders,omitempty"`
 	OAuthProviders        []AppOAuthProvider   `json:"oauthProviders,omitempty"`
@@ -369,6 +372,21 @@ type AppEmailVerification struct {
 	AutoSignInAfterVerification bool    `json:"autoSignInAfterVerification,omitempty"`
 	ExpiresIn                   Seconds `json:"expiresIn,omitempty"`
 	SendVerificationEmail       bool    `json:"sendVerificationEmail,omitempty"`
+}
+
+// AppUser is Better Auth's user configuration, as far as the Go side
+// serves it (the schema parts are in Tables).
+type AppUser struct {
+	ChangeEmail AppChangeEmail `json:"changeEmail"`
+}
+
+// AppChangeEmail is Better Auth's user.changeEmail configuration.
+type AppChangeEmail struct {
+	Enabled                        bool `json:"enabled,omitempty"`
+	UpdateEmailWithoutVerification bool `json:"updateEmailWithoutVerification,omitempty"`
+	// SendChangeEmailConfirmation: the app mails a confirmation to the
+	// current address first.
+	SendChangeEmailConfirmation bool `json:"sendChangeEmailConfirmation,omitempty"`
 }
 
 // AppRateLimit is Better Auth's rateLimit configuration.

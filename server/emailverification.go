@@ -43,6 +43,7 @@ var verifyEmailErrors = map[string]string{
 	"INVALID_TOKEN":  "Invalid token",
 	"TOKEN_EXPIRED":  "Token expired",
 	"USER_NOT_FOUND": "User not found",
+	"INVALID_USER":   "Invalid user",
 }
 
 func (s *Server) verificationExpiresIn() time.Duration {
@@ -63,17 +64,10 @@ type emailVerificationClaims struct {
 	EXP         int64  `json:"exp"`
 }
 
-// createEmailVerificationToken is Better Auth's: an HS256 JWT keyed by the
-// current secret with the lower-cased email and the user id.
+// createEmailVerificationToken is Better Auth's for a plain verification:
+// the lower-cased email and the user id.
 func (s *Server) createEmailVerificationToken(email, userID string) string {
-	now := s.now().Unix()
-	c := emailVerificationClaims{Email: strings.ToLower(email), UserID: userID, IAT: now, EXP: now + int64(s.verificationExpiresIn()/time.Second)}
-	payload, _ := json.Marshal(c)
-	enc := base64.RawURLEncoding
-	signing := enc.EncodeToString([]byte(`{"alg":"HS256"}`)) + "." + enc.EncodeToString(payload)
-	mac := hmac.New(sha256.New, []byte(s.cfg.Secrets[0].Value))
-	mac.Write([]byte(signing))
-	return signing + "." + enc.EncodeToString(mac.Sum(nil))
+	return s.signEmailVerificationToken(emailVerificationClaims{Email: email, UserID: userID}, s.verificationExpiresIn())
 }
 
 // parseEmailVerificationToken is jose's jwtVerify with algorithms [HS256]
@@ -260,8 +254,7 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) error {
 		return fail(code)
 	}
 	if c.UpdateTo != "" {
-		// The change-email flow is not served here yet.
-		return fail("INVALID_TOKEN")
+		return s.verifyEmailChange(w, r, c, callback, redirect, fail)
 	}
 	user, err := s.store.GetUserByEmail(r.Context(), c.Email)
 	if errors.Is(err, ba.ErrNotFound) {

@@ -36,7 +36,8 @@ func FuzzRouteBodies(f *testing.F) {
 	s, err := server.New(server.Config{Store: db.store, Secrets: []ba.Secret{{Value: secret}}, Bearer: true,
 		CookieCache: ba.CookieCacheConfig{Strategy: ba.CacheCompact}, Mailer: &captureMailer{},
 		BaseURL: "http://fuzz.test", Log: discardLogger(), EmailVerification: server.EmailVerificationConfig{Enabled: true, AutoSignInAfterVerification: true},
-		OAuthTokens: &server.OAuthTokensConfig{StoreAccountCookie: true, Providers: []oauthtoken.Provider{oauthtoken.Generic("fake", idp.URL, "client", "shh")}}})
+		OAuthTokens: &server.OAuthTokensConfig{StoreAccountCookie: true, Providers: []oauthtoken.Provider{oauthtoken.Generic("fake", idp.URL, "client", "shh")}},
+		ChangeEmail: server.ChangeEmailConfig{Enabled: true, SendConfirmation: true, UpdateWithoutVerification: true}})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -68,7 +69,8 @@ func FuzzRouteBodies(f *testing.F) {
 	for i := range routes {
 		for _, body := range []string{"{}", `{"email":"a@b.co","password":"password-123","name":"N"}`, `{"name":"x","image":null,"bio":"b","username":"u"}`,
 			`{"token":"t","newPassword":"password-123","currentPassword":"password-123"}`, `{"banReason":"r","banExpiresIn":60,"role":"r"}`,
-			`{"username":"Admin_1","password":"password-123","rememberMe":false,"callbackURL":"/x"}`, `{"username":""}`, "[", "\x00",
+			`{"username":"Admin_1","password":"password-123","rememberMe":false,"callbackURL":"/x"}`, `{"username":""}`, `{"newEmail":"New.Address@example.com","callbackURL":"/x"}`, `{"newEmail":"TARGET@example.com"}`,
+			`{"newEmail":"admin@example.com"}`, `{"newEmail":"not-an-email","callbackURL":["/x"]}`, "[", "\x00",
 			`{"accountId":"` + oauthAccount.ID + `"}`, `{"useAccountCookie":true,"userId":"u"}`, `{"accountId":"x","providerId":"fake","1":0,"__proto__":1}`} {
 			f.Add(uint8(i), []byte(body), "application/json", "")
 		}

@@ -15,7 +15,10 @@ const (
 	// (emailAndPassword.sendResetPassword in Better Auth).
 	EmailResetPassword EmailKind = "reset-password"
 	// EmailVerification carries the verify-email link
-	// (emailVerification.sendVerificationEmail).
+	// (emailVerification.sendVerificationEmail). It is also the email to
+	// the new address when change-email updates an unverified user's
+	// address at once (updateEmailWithoutVerification): a plain
+	// verification, as in Better Auth.
 	EmailVerification EmailKind = "email-verification"
 	// EmailChangeConfirmation goes to the current address before an email
 	// change (user.changeEmail.sendChangeEmailConfirmation).

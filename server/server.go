@@ -94,6 +94,8 @@ type Config struct {
 	// EmailVerification is Better Auth's emailVerification options
 	// (send-verification-email, verify-email, sendOnSignUp, sendOnSignIn).
 	EmailVerification EmailVerificationConfig
+	// ChangeEmail is Better Auth's user.changeEmail options (change-email).
+	ChangeEmail ChangeEmailConfig
 	// RateLimit turns Better Auth's rate limits on (Better Auth turns them on
 	// when NODE_ENV=production).
 	RateLimit bool
@@ -388,6 +390,7 @@ func (s *Server) routes() http.Handler {
 	}
 	auth("POST /api/auth/send-verification-email", s.sendVerificationEmailRoute)
 	auth("GET /api/auth/verify-email", s.verifyEmail)
+	auth("POST /api/auth/change-email", s.changeEmail)
 	auth("GET /api/auth/list-accounts", s.listAccounts)
 	auth("POST /api/auth/unlink-account", s.unlinkAccount)
 	auth("GET /api/auth/delete-user/callback", s.deleteUserCallbackDisabled)

@@ -477,6 +477,12 @@ func applyAppConfig(cfg *server.Config, app *ba.AppConfig, set map[string]bool, 
 	ev := app.EmailVerification
 	cfg.EmailVerification = server.EmailVerificationConfig{Enabled: ev.SendVerificationEmail, SendOnSignUp: ev.SendOnSignUp,
 		SendOnSignIn: ev.SendOnSignIn, AutoSignInAfterVerification: ev.AutoSignInAfterVerification, ExpiresIn: ev.ExpiresIn.Duration()}
+	ce := app.User.ChangeEmail
+	cfg.ChangeEmail = server.ChangeEmailConfig{Enabled: ce.Enabled, SendConfirmation: ce.SendChangeEmailConfirmation,
+		UpdateWithoutVerification: ce.UpdateEmailWithoutVerification}
+	if ce.Enabled && ce.SendChangeEmailConfirmation && !ev.SendVerificationEmail {
+		log.Warn("config: user.changeEmail.sendChangeEmailConfirmation has no effect without emailVerification.sendVerificationEmail, in Better Auth as in serve")
+	}
 	if !ep.Enabled {
 		log.Warn("config: emailAndPassword is not enabled in the app; serve refuses email sign-up but still serves email sign-in")
 	}

@@ -56,9 +56,10 @@
 //	    plugins: in the given order, from better-auth/plugins: admin, organization,
 //	      jwt, username, bearer, twoFactor; pluginOptions[name] is passed to the
 //	      plugin function.
-//	    capture: subset of ["verificationEmail", "twoFactorOTP"]; installs
-//	      emailVerification.sendVerificationEmail / twoFactor otpOptions.sendOTP
-//	      capturing callbacks. They are opt-in because their mere presence
+//	    capture: subset of ["verificationEmail", "twoFactorOTP",
+//	      "changeEmailConfirmation"]; installs emailVerification.sendVerificationEmail /
+//	      twoFactor otpOptions.sendOTP / user.changeEmail.sendChangeEmailConfirmation
+//	      (with changeEmail.enabled defaulting to true) capturing callbacks. They are opt-in because their mere presence
 //	      changes Better Auth's behaviour. Reset-password emails are always captured.
 //	    secondaryStorage: {redisURL, keyPrefix?, log?} or null/absent (none).
 //	      secondaryStorage = redisStorage({client, keyPrefix}) from
@@ -108,7 +109,8 @@
 //	  secret defaulting to init's.
 //	lastResetEmail → {user, url, token} or null
 //	lastCaptured {kind} → last capture of kind ("resetPassword",
-//	  "verificationEmail" {user,url,token}, "twoFactorOTP" {user,otp}) or null
+//	  "verificationEmail" {user,url,token}, "twoFactorOTP" {user,otp},
+//	  "changeEmailConfirmation" {user,newEmail,url,token}) or null
 //	storageLog {clear?} → [{op, key, value?, ttl?}]
 //	  The secondary-storage calls (get, set, delete, getAndDelete, increment)
 //	  recorded since init or the previous storageLog, oldest first, when

@@ -192,6 +192,7 @@ func TestExportJavaScriptOptions(t *testing.T) {
   session: { cookieCache: { enabled: true, strategy: "jwt", maxAge: 120 } },
   advanced: { useSecureCookies: true, cookies: { session_token: { name: "sid" } } },
   someFutureOption: { x: 1 },
+  user: { changeEmail: { enabled: true, updateEmailWithoutVerification: true, sendChangeEmailConfirmation: async () => {} } },
 };`})
 	res, err := Export(context.Background(), Options{Dir: dir, Env: fixtureEnv(nil)})
 	if err != nil {
@@ -213,6 +214,12 @@ func TestExportJavaScriptOptions(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(c.Warnings, "\n"), "options.someFutureOption is not used by the Go side") {
 		t.Errorf("warnings %q", c.Warnings)
+	}
+	if want := (ba.AppChangeEmail{Enabled: true, UpdateEmailWithoutVerification: true, SendChangeEmailConfirmation: true}); c.User.ChangeEmail != want {
+		t.Errorf("user.changeEmail %+v, want %+v", c.User.ChangeEmail, want)
+	}
+	if strings.Contains(strings.Join(c.Warnings, "\n"), "changeEmail") {
+		t.Errorf("warnings about changeEmail %q", c.Warnings)
 	}
 }
 

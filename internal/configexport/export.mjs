@@ -544,7 +544,9 @@ async function main() {
 
 	pick(raw.user || {}, { modelName: null, fields: null, additionalFields: null, changeEmail: null, deleteUser: null }, "options.user");
 	pick(raw.account || {}, { modelName: null, fields: null, additionalFields: null, encryptOAuthTokens: null, accountLinking: null, storeStateStrategy: null, storeAccountCookie: null, skipStateCookieCheck: null, updateAccountOnSignIn: null }, "options.account");
-	for (const [name, sub] of [["changeEmail", raw.user?.changeEmail], ["deleteUser", raw.user?.deleteUser]]) {
+	const changeEmail = raw.user?.changeEmail || {};
+	pick(changeEmail, { enabled: null, updateEmailWithoutVerification: null, sendChangeEmailConfirmation: null }, "options.user.changeEmail");
+	for (const [name, sub] of [["deleteUser", raw.user?.deleteUser]]) {
 		if (sub?.enabled) warn(`options.user.${name} is enabled: the Go side does not serve it`);
 	}
 
@@ -642,6 +644,15 @@ async function main() {
 			expiresIn: ev.expiresIn ?? 3600,
 			sendVerificationEmail: presence(ev.sendVerificationEmail),
 		},
+		user: changeEmail.enabled
+			? {
+					changeEmail: {
+						enabled: true,
+						updateEmailWithoutVerification: changeEmail.updateEmailWithoutVerification || undefined,
+						sendChangeEmailConfirmation: presence(changeEmail.sendChangeEmailConfirmation),
+					},
+				}
+			: undefined,
 		rateLimit: {
 			enabled: typeof rl.enabled === "boolean" ? rl.enabled : null,
 			window: ctx.rateLimit.window,

@@ -57,7 +57,7 @@ let closeRedis = async () => {}; // closes the secondary-storage Redis client
 let secret = null;
 let baseURL = "http://localhost:3000";
 // Captured out-of-band messages (emails, OTPs), newest last, by kind.
-const captured = { resetPassword: [], verificationEmail: [], twoFactorOTP: [] };
+const captured = { resetPassword: [], verificationEmail: [], twoFactorOTP: [], changeEmailConfirmation: [] };
 // Secondary-storage calls, oldest first, when init's secondaryStorage.log is
 // true (read and cleared by the storageLog op).
 let storageLog = [];
@@ -320,6 +320,20 @@ const ops = {
 		if (capture.includes("verificationEmail")) {
 			options.emailVerification.sendVerificationEmail = async ({ user, url, token }) => {
 				captured.verificationEmail.push({ user, url, token });
+			};
+		}
+
+		// user.changeEmail.sendChangeEmailConfirmation, likewise only when
+		// asked for: with it, a verified user's change-email mails the
+		// current address first.
+		if (capture.includes("changeEmailConfirmation")) {
+			options.user = options.user ?? {};
+			options.user.changeEmail = {
+				enabled: true,
+				...(options.user.changeEmail ?? {}),
+				sendChangeEmailConfirmation: async ({ user, newEmail, url, token }) => {
+					captured.changeEmailConfirmation.push({ user, newEmail, url, token });
+				},
 			};
 		}
 
