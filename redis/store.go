@@ -124,14 +124,15 @@ type Store struct {
 }
 
 // New returns a Store on client (a *redis.Client, *redis.ClusterClient,
-// failover client or anything else implementing redis.UniversalClient). It
-// panics if client is nil.
-func New(client goredis.UniversalClient, opts Options) *Store {
+// failover client or anything else implementing redis.UniversalClient), or
+// an error when client is nil or opts is invalid (an unknown
+// Options.StoreIdentifier mode), as the SQL stores' New do.
+func New(client goredis.UniversalClient, opts Options) (*Store, error) {
 	if client == nil {
-		panic("redis.New: nil client")
+		return nil, errors.New("redis.New: nil client")
 	}
 	if err := opts.StoreIdentifier.Validate(); err != nil {
-		panic("redis.New: Options.StoreIdentifier: " + err.Error())
+		return nil, fmt.Errorf("redis.New: Options.StoreIdentifier: %w", err)
 	}
 	s := &Store{
 		client:           client,
@@ -186,7 +187,7 @@ func New(client goredis.UniversalClient, opts Options) *Store {
 		}
 		s.batcher = coalesce.New[sessionLookup](sessionFetcher{s}, opts.MaxLookups, 64)
 	}
-	return s
+	return s, nil
 }
 
 // KeyPrefix returns the prefix the store puts before every key.

@@ -588,7 +588,11 @@ func useRedis(ctx context.Context, cfg *server.Config, source, rawURL, prefix st
 		}
 		cfg.MetricsCollectors = append(cfg.MetricsCollectors, clientCacheMetrics(client)...)
 	}
-	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema(), Tracer: tracer, Log: cfg.Log, StoreIdentifier: storeIdentifier})
+	store, err := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema(), Tracer: tracer, Log: cfg.Log, StoreIdentifier: storeIdentifier})
+	if err != nil {
+		_ = client.Close()
+		return nil, err
+	}
 	cfg.Sessions = store
 	cfg.SessionBackendName = "redis"
 	if schema := cfg.Store.Schema(); schema.SecondaryStorage() {
