@@ -276,6 +276,31 @@ func TestLiveSecretRotationOAuthTokens(t *testing.T) {
 			t.Errorf("Go reading Better Auth's refreshed token: %q, %v", got, err)
 		}
 		wantAccess["go-v1"], _ = out["accessToken"].(string)
+
+		// Go's Refresh answers with the keys of Better Auth's, null where
+		// the account has no value (no idToken, no refresh expiry, no scope).
+		r, err := m.Refresh(ctx, accountID["go-v2"])
+		if err != nil || fake.last() != "refresh-go-v2" {
+			t.Fatalf("Go Refresh of Go's $ba$2$ value: %v, provider got %q", err, fake.last())
+		}
+		raw, _ := json.Marshal(r)
+		var goOut map[string]any
+		_ = json.Unmarshal(raw, &goOut)
+		for _, k := range []string{"accessToken", "refreshToken", "accessTokenExpiresAt", "refreshTokenExpiresAt", "scope", "idToken", "providerId", "accountId"} {
+			baV, baHas := out[k]
+			goV, goHas := goOut[k]
+			if baHas != goHas || (baV == nil) != (goV == nil) {
+				t.Errorf("refresh-token %q: Better Auth %v (present %v), Go %v (present %v)", k, baV, baHas, goV, goHas)
+			}
+		}
+		if len(out) != len(goOut) {
+			t.Errorf("refresh-token keys: Better Auth %d, Go %d", len(out), len(goOut))
+		}
+		a, _ = store.GetAccount(ctx, accountID["go-v2"])
+		if got, err := ba.DecryptOAuthToken(secrets, true, *a.AccessToken); err != nil || got != r.AccessToken {
+			t.Errorf("Go's refreshed token as stored: %q, %v", got, err)
+		}
+		wantAccess["go-v2"] = r.AccessToken
 	})
 
 	// Version 1 and the legacy secret retired: Better Auth answers 400
