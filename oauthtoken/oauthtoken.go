@@ -116,9 +116,9 @@ type Token struct {
 
 // Refreshed is Better Auth's refresh-token answer.
 type Refreshed struct {
-	AccessToken           string     `json:"accessToken"`
-	RefreshToken          string     `json:"refreshToken"`
-	AccessTokenExpiresAt  *time.Time `json:"accessTokenExpiresAt,omitempty"`
+	AccessToken          string     `json:"accessToken"`
+	RefreshToken         string     `json:"refreshToken"`
+	AccessTokenExpiresAt *time.Time `json:"accessTokenExpiresAt,omitempty"`
 	// RefreshTokenExpiresAt, Scope and IDToken are null, not omitted, when
 	// the account has none: Better Auth answers with the row's values
 	// (tokens.idToken || account.idToken and the like).

@@ -29,7 +29,7 @@ type fakeProvider struct {
 	// entered, when set, receives one value per request before the gate.
 	entered chan struct{}
 	mu      sync.Mutex
-	forms  []map[string][]string
+	forms   []map[string][]string
 }
 
 func (f *fakeProvider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
