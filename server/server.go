@@ -226,7 +226,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Organization == nil {
 		cfg.Organization = &access.Organization{}
 	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	baseURL, baseErr := normalizeBaseURL(cfg.BaseURL)
+	if baseErr != nil {
+		return nil, baseErr
+	}
+	cfg.BaseURL = baseURL
 	schema := cfg.Store.Schema()
 	if cfg.Organization.DynamicAccessControl && schema.HasPlugin(ba.PluginOrganization) && schema.Table(ba.ModelOrganizationRole) == nil {
 		// Refused here, not as a 400 on every has-permission call.
