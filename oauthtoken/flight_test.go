@@ -2,9 +2,12 @@ package oauthtoken_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/betterauth-go/betterauth/oauthtoken"
 )
 
 // TestFlightSurvivesFirstCallerCancel: the caller whose request started a
@@ -65,5 +68,20 @@ func TestFlightWaiterReturnsOnItsContext(t *testing.T) {
 	}
 	if _, err := f.m.AccessToken(ctx, f.acct.ID); !errors.Is(err, context.Canceled) {
 		t.Fatalf("AccessToken joined to a stuck flight with a cancelled context: %v", err)
+	}
+}
+
+// TestRefreshedJSONNulls: Better Auth's refresh-token answer carries
+// idToken, refreshTokenExpiresAt and scope as null when the account has
+// none (tokens.idToken || account.idToken and the like), and leaves out
+// accessTokenExpiresAt when the provider gave none (undefined).
+func TestRefreshedJSONNulls(t *testing.T) {
+	raw, err := json.Marshal(oauthtoken.Refreshed{AccessToken: "a", RefreshToken: "r", ProviderID: "p", AccountID: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"accessToken":"a","refreshToken":"r","refreshTokenExpiresAt":null,"scope":null,"idToken":null,"providerId":"p","accountId":"id"}`
+	if string(raw) != want {
+		t.Fatalf("got  %s\nwant %s", raw, want)
 	}
 }

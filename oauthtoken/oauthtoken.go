@@ -379,15 +379,17 @@ func (t Token) MarshalJSON() ([]byte, error) {
 	}{t.AccessToken, isoTime(t.AccessTokenExpiresAt), t.Scopes, t.IDToken})
 }
 
-// MarshalJSON writes Better Auth's refresh-token answer.
+// MarshalJSON writes Better Auth's refresh-token answer: accessTokenExpiresAt
+// omitted when the provider gave none (undefined there), refreshTokenExpiresAt,
+// scope and idToken null when the account has none (the row's null there).
 func (r Refreshed) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		AccessToken           string  `json:"accessToken"`
 		RefreshToken          string  `json:"refreshToken"`
 		AccessTokenExpiresAt  *string `json:"accessTokenExpiresAt,omitempty"`
-		RefreshTokenExpiresAt *string `json:"refreshTokenExpiresAt,omitempty"`
+		RefreshTokenExpiresAt *string `json:"refreshTokenExpiresAt"`
 		Scope                 *string `json:"scope"`
-		IDToken               *string `json:"idToken,omitempty"`
+		IDToken               *string `json:"idToken"`
 		ProviderID            string  `json:"providerId"`
 		AccountID             string  `json:"accountId"`
 	}{r.AccessToken, r.RefreshToken, isoTime(r.AccessTokenExpiresAt), isoTime(r.RefreshTokenExpiresAt), r.Scope, r.IDToken, r.ProviderID, r.AccountID})
