@@ -55,6 +55,8 @@ type Config struct {
 	Secrets []ba.Secret
 	// BaseURL is Better Auth's baseURL (BETTER_AUTH_URL): the trusted origin,
 	// the base of reset links, and https here means __Secure- cookies.
+	// Only its origin is kept (as Better Auth keeps new URL(baseURL).origin);
+	// New refuses a path other than /api/auth, user info or a query.
 	// Default http://localhost:8080.
 	BaseURL string
 	// TrustedOrigins are origins besides BaseURL allowed to make
