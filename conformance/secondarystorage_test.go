@@ -101,7 +101,10 @@ func newSSFixture(t *testing.T, db database, o ssOptions) *ssFixture {
 	h.MustCall(t, "migrate", nil, &m)
 	o.schema.SecondaryStorage = true
 	store := db.open(t, sqlstore.Options{Schema: o.schema, StoreIdentifier: o.ids})
-	rs := redis.New(client, redis.Options{KeyPrefix: prefix, StoreIdentifier: o.ids})
+	rs, err := redis.New(client, redis.Options{KeyPrefix: prefix, StoreIdentifier: o.ids})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	cfg := server.Config{Store: store, Secrets: []ba.Secret{{Value: secret}}, Sessions: rs, Verifications: rs}
 	if o.schema.StoreSessionInDatabase {
@@ -234,7 +237,10 @@ func TestSecondaryStorageResetPassword(t *testing.T) {
 			t.Fatalf("Go cannot read Better Auth's reset token: %v", err)
 		}
 		// Byte for byte: Go writes Better Auth's value for the same values.
-		twin := redis.New(f.client, redis.Options{KeyPrefix: f.prefix + "twin:"})
+		twin, err := redis.New(f.client, redis.Options{KeyPrefix: f.prefix + "twin:"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := twin.CreateVerification(ctx, &ba.Verification{Identifier: v.Identifier, Value: v.Value, ExpiresAt: v.ExpiresAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}); err != nil {
 			t.Fatal(err)
 		}
@@ -579,7 +585,11 @@ func TestVerificationInDatabase(t *testing.T) {
 			}
 			// Go writes the same bytes for the same row.
 			twinPrefix := f.prefix + "twin:"
-			twin := redis.NewDualVerifications(redis.New(f.client, redis.Options{KeyPrefix: twinPrefix}), replayRow{row})
+			twinStore, err := redis.New(f.client, redis.Options{KeyPrefix: twinPrefix})
+			if err != nil {
+				t.Fatal(err)
+			}
+			twin := redis.NewDualVerifications(twinStore, replayRow{row})
 			if err := twin.CreateVerification(ctx, &ba.Verification{Identifier: row.Identifier}); err != nil {
 				t.Fatal(err)
 			}

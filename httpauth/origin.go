@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/betterauth-go/betterauth/internal/weburl"
 )
 
 // CheckOrigin applies Better Auth's origin check: a state-changing request
@@ -51,20 +53,22 @@ func CheckOrigin(trusted []string) func(http.Handler) http.Handler {
 }
 
 // OriginTrusted reports whether origin matches one of the trusted origins
-// or patterns.
+// or patterns. http and https origins are compared as WHATWG origins
+// (internal/weburl, what Better Auth's new URL(…).origin gives: lower case,
+// no default port, canonical IP addresses); other schemes (an app's
+// "myapp://") by their lower-cased scheme and host.
 func OriginTrusted(origin string, trusted []string) bool {
-	u, err := url.Parse(origin)
-	if err != nil || u.Scheme == "" || u.Host == "" {
+	norm, host, ok := originOf(origin)
+	if !ok {
 		return false
 	}
-	norm := strings.ToLower(u.Scheme + "://" + u.Host)
 	for _, t := range trusted {
 		t = strings.ToLower(strings.TrimRight(strings.TrimSpace(t), "/"))
 		if t == "" {
 			continue
 		}
 		if !strings.Contains(t, "*") {
-			if tu, err := url.Parse(t); err == nil && tu.Scheme != "" && strings.ToLower(tu.Scheme+"://"+tu.Host) == norm {
+			if tn, _, ok := originOf(t); ok && tn == norm {
 				return true
 			}
 			continue
@@ -72,11 +76,28 @@ func OriginTrusted(origin string, trusted []string) bool {
 		pattern := t
 		target := norm
 		if !strings.Contains(pattern, "://") {
-			target = strings.ToLower(u.Host)
+			target = host
 		}
 		if ok, _ := path.Match(pattern, target); ok {
 			return true
 		}
 	}
 	return false
+}
+
+// originOf returns raw's origin ("scheme://host[:port]") and its host part
+// as OriginTrusted compares them: weburl.Origin for http and https, the
+// lower-cased scheme and host otherwise.
+func originOf(raw string) (origin, host string, ok bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "", "", false
+	}
+	if o, err := weburl.Origin(raw); err == nil {
+		return o, o[strings.Index(o, "://")+3:], true
+	}
+	if s := strings.ToLower(u.Scheme); s == "http" || s == "https" {
+		return "", "", false // an http(s) URL that is no origin (a bad port, a non-ASCII host)
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host), strings.ToLower(u.Host), true
 }

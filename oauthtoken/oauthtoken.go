@@ -116,12 +116,15 @@ type Token struct {
 
 // Refreshed is Better Auth's refresh-token answer.
 type Refreshed struct {
-	AccessToken           string     `json:"accessToken"`
-	RefreshToken          string     `json:"refreshToken"`
-	AccessTokenExpiresAt  *time.Time `json:"accessTokenExpiresAt,omitempty"`
-	RefreshTokenExpiresAt *time.Time `json:"refreshTokenExpiresAt,omitempty"`
+	AccessToken          string     `json:"accessToken"`
+	RefreshToken         string     `json:"refreshToken"`
+	AccessTokenExpiresAt *time.Time `json:"accessTokenExpiresAt,omitempty"`
+	// RefreshTokenExpiresAt, Scope and IDToken are null, not omitted, when
+	// the account has none: Better Auth answers with the row's values
+	// (tokens.idToken || account.idToken and the like).
+	RefreshTokenExpiresAt *time.Time `json:"refreshTokenExpiresAt"`
 	Scope                 *string    `json:"scope"`
-	IDToken               *string    `json:"idToken,omitempty"`
+	IDToken               *string    `json:"idToken"`
 	ProviderID            string     `json:"providerId"`
 	AccountID             string     `json:"accountId"`
 }
@@ -141,7 +144,7 @@ func (m *Manager) AccessToken(ctx context.Context, accountID string) (*Token, er
 // load reads the row and refreshes it when it is expiring, inside one
 // singleflight call per account, and caches the result.
 func (m *Manager) load(ctx context.Context, accountID string) (*Token, error) {
-	v, err, _ := m.group.Do(accountID, func() (any, error) {
+	v, err := m.flight(ctx, accountID, func(ctx context.Context) (any, error) {
 		a, err := m.store.GetAccount(ctx, accountID)
 		if err != nil {
 			return nil, err
@@ -171,12 +174,36 @@ func (m *Manager) load(ctx context.Context, accountID string) (*Token, error) {
 	return v.(*Token), nil
 }
 
+// FlightTimeout bounds one shared read-and-refresh of an account. The
+// flight runs detached from the cancellation of the caller that started
+// it, so that a caller who gives up does not fail the others waiting on
+// the same account; each caller still returns when its own context ends.
+const FlightTimeout = time.Minute
+
+// flight runs fn once per key at a time (singleflight) under a context
+// that keeps ctx's values but not its cancellation, bounded by
+// FlightTimeout, and returns fn's result or ctx's error, whichever comes
+// first.
+func (m *Manager) flight(ctx context.Context, key string, fn func(context.Context) (any, error)) (any, error) {
+	ch := m.group.DoChan(key, func() (any, error) {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), FlightTimeout)
+		defer cancel()
+		return fn(fctx)
+	})
+	select {
+	case r := <-ch:
+		return r.Val, r.Err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // Refresh refreshes the account's token now, as Better Auth's
 // refresh-token endpoint, whatever its expiry.
 func (m *Manager) Refresh(ctx context.Context, accountID string) (*Refreshed, error) {
 	// Its own flight key: a call joined to an AccessToken flight would be
 	// handed a *Token (and might not refresh at all).
-	v, err, _ := m.group.Do("refresh\x00"+accountID, func() (any, error) {
+	v, err := m.flight(ctx, "refresh\x00"+accountID, func(ctx context.Context) (any, error) {
 		a, err := m.store.GetAccount(ctx, accountID)
 		if err != nil {
 			return nil, err
@@ -335,15 +362,17 @@ func (t Token) MarshalJSON() ([]byte, error) {
 	}{t.AccessToken, isoTime(t.AccessTokenExpiresAt), t.Scopes, t.IDToken})
 }
 
-// MarshalJSON writes Better Auth's refresh-token answer.
+// MarshalJSON writes Better Auth's refresh-token answer: accessTokenExpiresAt
+// omitted when the provider gave none (undefined there), refreshTokenExpiresAt,
+// scope and idToken null when the account has none (the row's null there).
 func (r Refreshed) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		AccessToken           string  `json:"accessToken"`
 		RefreshToken          string  `json:"refreshToken"`
 		AccessTokenExpiresAt  *string `json:"accessTokenExpiresAt,omitempty"`
-		RefreshTokenExpiresAt *string `json:"refreshTokenExpiresAt,omitempty"`
+		RefreshTokenExpiresAt *string `json:"refreshTokenExpiresAt"`
 		Scope                 *string `json:"scope"`
-		IDToken               *string `json:"idToken,omitempty"`
+		IDToken               *string `json:"idToken"`
 		ProviderID            string  `json:"providerId"`
 		AccountID             string  `json:"accountId"`
 	}{r.AccessToken, r.RefreshToken, isoTime(r.AccessTokenExpiresAt), isoTime(r.RefreshTokenExpiresAt), r.Scope, r.IDToken, r.ProviderID, r.AccountID})

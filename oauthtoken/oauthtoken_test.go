@@ -26,11 +26,16 @@ type fakeProvider struct {
 	calls  atomic.Int32
 	rotate bool
 	gate   chan struct{} // when set, each refresh waits for it
-	mu     sync.Mutex
-	forms  []map[string][]string
+	// entered, when set, receives one value per request before the gate.
+	entered chan struct{}
+	mu      sync.Mutex
+	forms   []map[string][]string
 }
 
 func (f *fakeProvider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if f.entered != nil {
+		f.entered <- struct{}{}
+	}
 	if f.gate != nil {
 		<-f.gate
 	}

@@ -291,7 +291,10 @@ func TestRedisSpans(t *testing.T) {
 			_ = client.Del(context.Background(), keys...).Err()
 		}
 	})
-	rs := redis.New(client, redis.Options{KeyPrefix: prefix, Tracer: e.tracer})
+	rs, err := redis.New(client, redis.Options{KeyPrefix: prefix, Tracer: e.tracer})
+	if err != nil {
+		t.Fatal(err)
+	}
 	sess := &ba.Session{}
 	if err := rs.CreateSession(ctx, sess, e.user); err != nil {
 		t.Fatal(err)

@@ -83,7 +83,10 @@ func TestGetAndDeleteScript(t *testing.T) {
 	c := goredis.NewClient(&goredis.Options{Addr: testdb.RedisAddr(t)})
 	defer c.Close()
 	ctx := context.Background()
-	s := New(c, Options{KeyPrefix: testdb.Name("getdel") + ":"})
+	s, err := New(c, Options{KeyPrefix: testdb.Name("getdel") + ":"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	s.noGetDel.Store(true)
 	key := s.verificationKeyStored("k")
 	if err := c.Set(ctx, key, "v", time.Minute).Err(); err != nil {

@@ -37,7 +37,7 @@ func newCachedInstance(tb testing.TB, prefix string) cachedInstance {
 		ClientSideCacheConfig: &goredis.ClientSideCacheConfig{MaxEntries: 1000, MaxStaleness: cachedStaleness},
 	})
 	tb.Cleanup(func() { _ = c.Close() })
-	return cachedInstance{client: c, store: redis.New(c, redis.Options{KeyPrefix: prefix})}
+	return cachedInstance{client: c, store: mustNew(tb, c, redis.Options{KeyPrefix: prefix})}
 }
 
 // mustServeFromMemory reads token until it is answered from memory: the

@@ -89,6 +89,6 @@
 // The smallest use, verifying Better Auth's session cookie against Redis:
 //
 //	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379"})
-//	store := redis.New(rdb, redis.Options{})
+//	store, err := redis.New(rdb, redis.Options{})
 //	v, err := betterauth.NewVerifier(betterauth.VerifierConfig{Sessions: store})
 package redis

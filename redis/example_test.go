@@ -19,7 +19,11 @@ import (
 func ExampleNew() {
 	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379"})
 	defer rdb.Close()
-	store := redis.New(rdb, redis.Options{}) // keys under "better-auth:"
+	store, err := redis.New(rdb, redis.Options{}) // keys under "better-auth:"
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	sess, user, err := store.GetSessionAndUser(context.Background(), "token-from-the-cookie")
 	switch {
@@ -52,7 +56,11 @@ func ExampleNewDualBackend() {
 	}
 	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379"})
 	defer rdb.Close()
-	rs := redis.New(rdb, redis.Options{Schema: store.Schema()})
+	rs, err := redis.New(rdb, redis.Options{Schema: store.Schema()})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	_, err = server.New(server.Config{
 		Store:         store,

@@ -70,6 +70,16 @@ func keysUnder(tb testing.TB, c *goredis.Client, prefix string) []string {
 	return out
 }
 
+// mustNew is redis.New, failing tb on an error.
+func mustNew(tb testing.TB, c goredis.UniversalClient, opts redis.Options) *redis.Store {
+	tb.Helper()
+	s, err := redis.New(c, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
 // newStore returns a store with a fresh prefix on the test Redis.
 func newStore(tb testing.TB, opts redis.Options) (*redis.Store, *goredis.Client, string) {
 	tb.Helper()
@@ -77,7 +87,7 @@ func newStore(tb testing.TB, opts redis.Options) (*redis.Store, *goredis.Client,
 	if opts.KeyPrefix == "" && !opts.NoKeyPrefix {
 		opts.KeyPrefix = uniquePrefix(tb, c)
 	}
-	return redis.New(c, opts), c, opts.KeyPrefix
+	return mustNew(tb, c, opts), c, opts.KeyPrefix
 }
 
 // startBA runs Better Auth on a fresh SQLite database with Redis secondary
@@ -117,7 +127,7 @@ func newLiveBA(tb testing.TB, opts redis.Options, session map[string]any, plugin
 	c, addr := mustClient(tb)
 	opts.KeyPrefix = uniquePrefix(tb, c)
 	return &liveBA{
-		store:  redis.New(c, opts),
+		store:  mustNew(tb, c, opts),
 		client: c,
 		prefix: opts.KeyPrefix,
 		h:      startBA(tb, addr, &opts.KeyPrefix, session, plugins...),

@@ -223,7 +223,7 @@ func TestRefreshSessionMatchesBetterAuth(t *testing.T) {
 	if err := l.client.Set(ctx, listKey, origList, 7*24*time.Hour).Err(); err != nil {
 		t.Fatal(err)
 	}
-	store := redis.New(l.client, redis.Options{KeyPrefix: l.prefix, Now: func() time.Time { return now }})
+	store := mustNew(t, l.client, redis.Options{KeyPrefix: l.prefix, Now: func() time.Time { return now }})
 	if err := store.RefreshSession(ctx, a.token, expires); err != nil {
 		t.Fatal(err)
 	}
@@ -485,7 +485,7 @@ func TestKeyPrefixes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, addr := mustClient(t)
 			h := startBA(t, addr, tc.prefix, nil)
-			l := &liveBA{store: redis.New(c, tc.opts), client: c, prefix: tc.want, h: h}
+			l := &liveBA{store: mustNew(t, c, tc.opts), client: c, prefix: tc.want, h: h}
 			if got := l.store.KeyPrefix(); got != tc.want {
 				t.Fatalf("KeyPrefix() = %q, want %q", got, tc.want)
 			}

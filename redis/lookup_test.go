@@ -49,7 +49,7 @@ func TestLookupModes(t *testing.T) {
 			prefix := uniquePrefix(t, c)
 			counter := &commandCounter{}
 			c.AddHook(counter)
-			s := redis.New(c, redis.Options{KeyPrefix: prefix, NoScript: mode.noScript})
+			s := mustNew(t, c, redis.Options{KeyPrefix: prefix, NoScript: mode.noScript})
 
 			u := testUser(time.Now())
 			sess := &ba.Session{}
@@ -180,7 +180,7 @@ func TestLookupScriptRefused(t *testing.T) {
 	t.Cleanup(func() { _ = c.Close() })
 	prefix := uniquePrefix(t, admin)
 	logs := testlog.New()
-	s := redis.New(c, redis.Options{KeyPrefix: prefix, Log: logs.Logger()})
+	s := mustNew(t, c, redis.Options{KeyPrefix: prefix, Log: logs.Logger()})
 
 	u := testUser(time.Now())
 	sess := &ba.Session{}
@@ -265,7 +265,7 @@ func BenchmarkGetSessionAndUser(b *testing.B) {
 			}
 			c := goredis.NewClient(opts)
 			b.Cleanup(func() { _ = c.Close() })
-			s := redis.New(c, redis.Options{KeyPrefix: uniquePrefix(b, c), NoScript: mode.noScript, DecodeMemo: mode.memo})
+			s := mustNew(b, c, redis.Options{KeyPrefix: uniquePrefix(b, c), NoScript: mode.noScript, DecodeMemo: mode.memo})
 			sess := &ba.Session{}
 			if err := s.CreateSession(ctx, sess, testUser(time.Now())); err != nil {
 				b.Fatal(err)

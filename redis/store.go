@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"math"
@@ -121,17 +122,19 @@ type Store struct {
 	ownRevocations  *localRevocations
 	storeIdentifier ba.IdentifierStorage
 	noGetDel        atomic.Bool // the server answered GETDEL with "unknown command"
+	keyLocks        *keyLocks   // this process's writers of one key take turns (see watch)
 }
 
 // New returns a Store on client (a *redis.Client, *redis.ClusterClient,
-// failover client or anything else implementing redis.UniversalClient). It
-// panics if client is nil.
-func New(client goredis.UniversalClient, opts Options) *Store {
+// failover client or anything else implementing redis.UniversalClient), or
+// an error when client is nil or opts is invalid (an unknown
+// Options.StoreIdentifier mode), as the SQL stores' New do.
+func New(client goredis.UniversalClient, opts Options) (*Store, error) {
 	if client == nil {
-		panic("redis.New: nil client")
+		return nil, errors.New("redis.New: nil client")
 	}
 	if err := opts.StoreIdentifier.Validate(); err != nil {
-		panic("redis.New: Options.StoreIdentifier: " + err.Error())
+		return nil, fmt.Errorf("redis.New: Options.StoreIdentifier: %w", err)
 	}
 	s := &Store{
 		client:           client,
@@ -143,6 +146,7 @@ func New(client goredis.UniversalClient, opts Options) *Store {
 		tracer:           opts.Tracer,
 		log:              opts.Log,
 		storeIdentifier:  opts.StoreIdentifier,
+		keyLocks:         newKeyLocks(),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -186,7 +190,7 @@ func New(client goredis.UniversalClient, opts Options) *Store {
 		}
 		s.batcher = coalesce.New[sessionLookup](sessionFetcher{s}, opts.MaxLookups, 64)
 	}
-	return s
+	return s, nil
 }
 
 // KeyPrefix returns the prefix the store puts before every key.
@@ -297,11 +301,49 @@ func wrap(op string, err error) error {
 // maxWatchAttempts bounds the optimistic-locking retries of one update.
 const maxWatchAttempts = 32
 
+// keyLocks serialises this process's writers of one key: a fixed array of
+// one-slot semaphores, a key hashed onto one, so memory stays constant and
+// a waiter can give up when its context ends. Keys sharing a stripe only
+// take turns.
+type keyLocks [256]chan struct{}
+
+func newKeyLocks() *keyLocks {
+	var k keyLocks
+	for i := range k {
+		k[i] = make(chan struct{}, 1)
+	}
+	return &k
+}
+
+func (k *keyLocks) lock(ctx context.Context, key string) (unlock func(), err error) {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(key))
+	slot := k[h.Sum32()%uint32(len(k))]
+	select {
+	case slot <- struct{}{}:
+		return func() { <-slot }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // watch runs fn in a WATCH transaction on the single key, retrying when
 // another client changed the key before EXEC. One key per transaction
 // keeps it valid on Redis Cluster, where Better Auth's keys for one
 // session hash to different slots.
+//
+// Writers of the same key in this process take turns (keyLocks) before
+// WATCH: optimistic locking alone makes n concurrent writers of one key
+// (every session of a user shares its active-sessions list) retry up to n
+// times each, so a burst of more than maxWatchAttempts of them, or a few
+// on busy cores, failed as "contended". The retries are left for writers
+// in other processes (Better Auth, other instances).
 func (s *Store) watch(ctx context.Context, op, key string, fn func(tx *goredis.Tx) error) error {
+	unlock, err := s.keyLocks.lock(ctx, key)
+	if err != nil {
+		return wrap(op, err)
+	}
+	defer unlock()
 	for range maxWatchAttempts {
 		err := s.client.Watch(ctx, fn, key)
 		if errors.Is(err, goredis.TxFailedErr) {

@@ -25,19 +25,37 @@ func testUser(now time.Time) *ba.User {
 func TestOptionsDefaults(t *testing.T) {
 	c := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1"})
 	defer c.Close()
-	s := redis.New(c, redis.Options{})
+	s := mustNew(t, c, redis.Options{})
 	mustEqual(t, "KeyPrefix", s.KeyPrefix(), "better-auth:")
 	mustEqual(t, "SessionKey", s.SessionKey("tok"), "better-auth:tok")
 	mustEqual(t, "ActiveSessionsKey", s.ActiveSessionsKey("u1"), "better-auth:active-sessions-u1")
 	mustEqual(t, "RevokedBeforeKey", s.RevokedBeforeKey("u1"), "better-auth:revoked-sessions-before-u1")
-	mustEqual(t, "custom prefix", redis.New(c, redis.Options{KeyPrefix: "app:"}).SessionKey("t"), "app:t")
-	mustEqual(t, "no prefix", redis.New(c, redis.Options{KeyPrefix: "app:", NoKeyPrefix: true}).SessionKey("t"), "t")
-	defer func() {
-		if recover() == nil {
-			t.Fatal("New(nil) did not panic")
-		}
-	}()
-	redis.New(nil, redis.Options{})
+	mustEqual(t, "custom prefix", mustNew(t, c, redis.Options{KeyPrefix: "app:"}).SessionKey("t"), "app:t")
+	mustEqual(t, "no prefix", mustNew(t, c, redis.Options{KeyPrefix: "app:", NoKeyPrefix: true}).SessionKey("t"), "t")
+}
+
+// TestNewRefusesBadOptions: a nil client or an unknown StoreIdentifier mode
+// is an error from New naming the option, not a panic.
+func TestNewRefusesBadOptions(t *testing.T) {
+	c := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1"})
+	defer c.Close()
+	for _, tc := range []struct {
+		name   string
+		client goredis.UniversalClient
+		opts   redis.Options
+		want   string
+	}{
+		{"NilClient", nil, redis.Options{}, "nil client"},
+		{"BadDefault", c, redis.Options{StoreIdentifier: ba.IdentifierStorage{Default: "sha1"}}, "Options.StoreIdentifier"},
+		{"BadOverride", c, redis.Options{StoreIdentifier: ba.IdentifierStorage{Overrides: []ba.IdentifierOverride{{Prefix: "reset-password:", Mode: "rot13"}}}}, `override "reset-password:"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := redis.New(tc.client, tc.opts)
+			if err == nil || s != nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("New: %v, %v; want an error containing %q", s, err, tc.want)
+			}
+		})
+	}
 }
 
 // TestExpiry: a key Redis expired is not found; an entry still stored after
@@ -54,7 +72,7 @@ func TestExpiry(t *testing.T) {
 
 	t.Run("StoredAfterExpiresAt", func(t *testing.T) {
 		later := sess.ExpiresAt.Add(time.Second)
-		ls := redis.New(c, redis.Options{KeyPrefix: prefix, Now: func() time.Time { return later }})
+		ls := mustNew(t, c, redis.Options{KeyPrefix: prefix, Now: func() time.Time { return later }})
 		got, _, err := ls.GetSessionAndUser(ctx, sess.Token)
 		if err != nil {
 			t.Fatal(err)
@@ -260,7 +278,7 @@ func TestMalformed(t *testing.T) {
 func TestUnavailable(t *testing.T) {
 	c := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1", DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
 	defer c.Close()
-	s := redis.New(c, redis.Options{})
+	s := mustNew(t, c, redis.Options{})
 	ctx := context.Background()
 	u := testUser(time.Now())
 	_, _, err := s.GetSessionAndUser(ctx, "token")

@@ -16,7 +16,7 @@ func TestVerificationStore(t *testing.T) {
 		c, _ := mustClient(tb)
 		prefix := uniquePrefix(tb, c)
 		return func(now func() time.Time, ids ba.IdentifierStorage) storetest.VerificationStore {
-			return redis.New(c, redis.Options{KeyPrefix: prefix, Now: now, StoreIdentifier: ids})
+			return mustNew(tb, c, redis.Options{KeyPrefix: prefix, Now: now, StoreIdentifier: ids})
 		}
 	})
 }
@@ -50,7 +50,7 @@ func TestVerificationLayout(t *testing.T) {
 	mustNotExist(t, c, prefix+"verification:x")
 
 	// Hashed: the key holds the hash, never the token.
-	h := redis.New(c, redis.Options{KeyPrefix: prefix, Now: func() time.Time { return now }, StoreIdentifier: ba.IdentifierStorage{Default: ba.IdentifierHashed}})
+	h := mustNew(t, c, redis.Options{KeyPrefix: prefix, Now: func() time.Time { return now }, StoreIdentifier: ba.IdentifierStorage{Default: ba.IdentifierHashed}})
 	hv := &ba.Verification{Identifier: "reset-password:tok", Value: "user-2", ExpiresAt: now.Add(time.Hour)}
 	if err := h.CreateVerification(ctx, hv); err != nil {
 		t.Fatal(err)

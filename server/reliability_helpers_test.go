@@ -464,7 +464,11 @@ func redisBackend(t testing.TB, proxy func(target string) string, schema *ba.Res
 		}
 		client.Close()
 	})
-	return client, redisstore.New(client, redisstore.Options{KeyPrefix: prefix, Schema: schema}), prefix
+	rs, err := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client, rs, prefix
 }
 
 // newEnvOn starts a test server on store (newEnv calls it with SQLite).

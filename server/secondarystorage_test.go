@@ -43,7 +43,10 @@ func TestNewSecondaryStorageNeedsBackends(t *testing.T) {
 	if _, _, err := store.GetSessionAndUser(ctx, "t"); !errors.Is(err, sqlstore.ErrNotInDatabase) {
 		t.Fatalf("GetSessionAndUser without a session table: %v", err)
 	}
-	rs := redis.New(goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1"}), redis.Options{})
+	rs, err := redis.New(goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1"}), redis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	secrets := []ba.Secret{{Value: strings.Repeat("s", 40)}}
 	for _, c := range []struct {
 		name string

@@ -56,6 +56,8 @@ type Config struct {
 	Secrets []ba.Secret
 	// BaseURL is Better Auth's baseURL (BETTER_AUTH_URL): the trusted origin,
 	// the base of reset links, and https here means __Secure- cookies.
+	// Only its origin is kept (as Better Auth keeps new URL(baseURL).origin);
+	// New refuses a path other than /api/auth, user info or a query.
 	// Default http://localhost:8080.
 	BaseURL string
 	// TrustedOrigins are origins besides BaseURL allowed to make
@@ -235,7 +237,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Organization == nil {
 		cfg.Organization = &access.Organization{}
 	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	baseURL, baseErr := normalizeBaseURL(cfg.BaseURL)
+	if baseErr != nil {
+		return nil, baseErr
+	}
+	cfg.BaseURL = baseURL
 	schema := cfg.Store.Schema()
 	if cfg.Organization.DynamicAccessControl && schema.HasPlugin(ba.PluginOrganization) && schema.Table(ba.ModelOrganizationRole) == nil {
 		// Refused here, not as a 400 on every has-permission call.

@@ -57,7 +57,9 @@ func newTFEnv(t *testing.T, redisVerifications bool) *tfEnv {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.Verifications = redis.New(client, redis.Options{KeyPrefix: "tf-" + ba.RandomString(8) + ":", Schema: resolved, Now: clock.Now})
+		if cfg.Verifications, err = redis.New(client, redis.Options{KeyPrefix: "tf-" + ba.RandomString(8) + ":", Schema: resolved, Now: clock.Now}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	s, err := server.New(cfg)
 	if err != nil {

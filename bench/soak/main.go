@@ -214,7 +214,10 @@ func startServer(ctx context.Context, o options, out io.Writer) (string, func(),
 		return "", nil, fmt.Errorf("Redis at %s: %v", o.redisAddr, err)
 	}
 	prefix := name + ":"
-	rs := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, Schema: st.Schema()})
+	rs, err := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, Schema: st.Schema()})
+	if err != nil {
+		return "", nil, err
+	}
 	secret := randomHex(24)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

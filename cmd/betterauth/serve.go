@@ -598,7 +598,11 @@ func useRedis(ctx context.Context, cfg *server.Config, source, rawURL, prefix st
 		}
 		cfg.MetricsCollectors = append(cfg.MetricsCollectors, clientCacheMetrics(client)...)
 	}
-	store := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema(), Tracer: tracer, Log: cfg.Log, StoreIdentifier: storeIdentifier})
+	store, err := redisstore.New(client, redisstore.Options{KeyPrefix: prefix, NoKeyPrefix: prefix == "", Schema: cfg.Store.Schema(), Tracer: tracer, Log: cfg.Log, StoreIdentifier: storeIdentifier})
+	if err != nil {
+		_ = client.Close()
+		return nil, err
+	}
 	cfg.Sessions = store
 	cfg.SessionBackendName = "redis"
 	if schema := cfg.Store.Schema(); schema.SecondaryStorage() {
@@ -744,9 +748,13 @@ func parsePrefix(s string) (netip.Prefix, error) {
 const minSecretLength = 32
 
 // serveSecrets resolves the secrets as Better Auth does, generating and
-// keeping one beside a SQLite database when none is configured.
+// keeping one beside a SQLite database when none is configured. With
+// BETTER_AUTH_SECRETS, BETTER_AUTH_SECRET (or AUTH_SECRET) follows as the
+// unversioned legacy secret (SymmetricSecretsFromEnv), as Better Auth
+// keeps it to decrypt the bare-hex two-factor secrets and backup codes
+// written before the rotation; cookies are signed with the first only.
 func serveSecrets(u dburl.URL, production bool, log *slog.Logger) ([]ba.Secret, error) {
-	secrets, err := ba.SecretsFromEnv()
+	secrets, err := ba.SymmetricSecretsFromEnv()
 	if errors.Is(err, ba.ErrNoSecret) {
 		if u.Kind != sqlstore.SQLite {
 			return nil, errors.New("BETTER_AUTH_SECRET is not set: with a shared database, set it to the secret of your Better Auth app (sessions are signed with it)")
@@ -760,7 +768,9 @@ func serveSecrets(u dburl.URL, production bool, log *slog.Logger) ([]ba.Secret, 
 		if s.Value == ba.DefaultSecret {
 			return nil, errors.New("refusing Better Auth's well-known default secret: anyone could sign sessions; set BETTER_AUTH_SECRET to a random value (openssl rand -base64 32)")
 		}
-		if len(s.Value) < minSecretLength {
+		if len(s.Value) < minSecretLength && (s.Version != "" || secrets[0].Version == "") {
+			// Better Auth checks the length of the secret it signs with;
+			// the legacy secret only decrypts old values.
 			if production {
 				return nil, fmt.Errorf("the secret is shorter than %d characters; NODE_ENV=production requires a longer one (openssl rand -base64 32)", minSecretLength)
 			}

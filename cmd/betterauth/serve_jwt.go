@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"log/slog"
-	"os"
 	"slices"
 
 	ba "github.com/betterauth-go/betterauth"
@@ -23,12 +22,17 @@ func useJWTSigner(cfg *server.Config, store *sqlstore.Store, schema ba.Schema, a
 		return nil
 	}
 	sc := jwt.SignerConfig{Store: store, Secrets: cfg.Secrets, BaseURL: base}
-	if len(cfg.Secrets) > 1 || (len(cfg.Secrets) == 1 && cfg.Secrets[0].Version != "") {
-		// Better Auth's legacySecret, for private keys encrypted before
-		// BETTER_AUTH_SECRETS.
-		sc.LegacySecret = os.Getenv("BETTER_AUTH_SECRET")
-		if sc.LegacySecret == "" {
-			sc.LegacySecret = os.Getenv("AUTH_SECRET")
+	if cfg.Secrets[0].Version != "" {
+		// Versioned secrets (BETTER_AUTH_SECRETS); serveSecrets appended
+		// the unversioned legacy secret, which the signer takes apart as
+		// Better Auth's legacySecret, for private keys encrypted before.
+		sc.Secrets = nil
+		for _, s := range cfg.Secrets {
+			if s.Version == "" {
+				sc.LegacySecret = s.Value
+			} else {
+				sc.Secrets = append(sc.Secrets, s)
+			}
 		}
 	}
 	if app != nil {

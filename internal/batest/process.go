@@ -90,6 +90,10 @@ type AuthServerConfig struct {
 	// Secret is Better Auth's secret (BETTER_AUTH_SECRET); authserver.mjs
 	// has a fixed test secret when empty.
 	Secret string
+	// Secrets, when set, is BETTER_AUTH_SECRETS ("2:new,1:old", current
+	// first): Better Auth then signs with the first and decrypts with any;
+	// Secret, when also set, is its legacy secret for bare-hex values.
+	Secrets string
 	// ResetFile, when set, gets one JSON line {"email","url","token"}
 	// appended per password-reset email; authserver.mjs writes them to its
 	// stderr otherwise.
@@ -160,6 +164,9 @@ func StartAuthServer(tb testing.TB, cfg AuthServerConfig) string {
 	}
 	if cfg.Secret != "" {
 		cmd.Env = append(cmd.Env, "BETTER_AUTH_SECRET="+cfg.Secret)
+	}
+	if cfg.Secrets != "" {
+		cmd.Env = append(cmd.Env, "BETTER_AUTH_SECRETS="+cfg.Secrets)
 	}
 	if cfg.Plugins != nil {
 		cmd.Env = append(cmd.Env, "AUTHSERVER_PLUGINS="+strings.Join(cfg.Plugins, ","))

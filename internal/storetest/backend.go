@@ -63,7 +63,11 @@ func RedisBackend() NewBackend {
 		prefix := testdb.RedisKeyPrefix(t, "storetest")
 		c := goredis.NewClient(&goredis.Options{Addr: testdb.RedisAddr(t)})
 		t.Cleanup(func() { _ = c.Close() })
-		return Backend{SessionBackend: redis.New(c, redis.Options{KeyPrefix: prefix, Now: now})}
+		rs, err := redis.New(c, redis.Options{KeyPrefix: prefix, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Backend{SessionBackend: rs}
 	}
 }
 

@@ -4,7 +4,8 @@
 //
 // usage: node authserver.mjs <sqlite-file> [reset-file]
 //
-// The secret is BETTER_AUTH_SECRET (a fixed test secret when unset). Better
+// The secret is BETTER_AUTH_SECRET (a fixed test secret when unset), or
+// BETTER_AUTH_SECRETS (versioned, read by Better Auth itself). Better
 // Auth runs on node:http at 127.0.0.1 on a free port, with baseURL and the
 // only trusted origin http://127.0.0.1:<port>, email and password sign-in,
 // rate limits off, and the admin and twoFactor plugins. Its migrations run
@@ -59,7 +60,12 @@ if (!dbPath) {
 	process.stderr.write("usage: node authserver.mjs <sqlite-file> [reset-file]\n");
 	process.exit(2);
 }
-const secret = process.env.BETTER_AUTH_SECRET || "authserver-test-secret-0123456789abcdef";
+// With BETTER_AUTH_SECRETS Better Auth reads the versioned secrets itself and
+// BETTER_AUTH_SECRET, when set, is only its legacy secret: no fixed secret
+// is put in its place then.
+const secret = process.env.BETTER_AUTH_SECRETS
+	? process.env.BETTER_AUTH_SECRET || undefined
+	: process.env.BETTER_AUTH_SECRET || "authserver-test-secret-0123456789abcdef";
 
 const { betterAuth } = await import("better-auth");
 const { getMigrations } = await import("better-auth/db/migration");
