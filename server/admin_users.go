@@ -38,10 +38,15 @@ func (s *Server) adminUserRoutes(auth func(string, handlerFunc)) {
 	auth("POST /api/auth/admin/unban-user", s.adminUnbanUserRoute)
 }
 
-// coerceStr reads a z.coerce.string() member: String(value) in
-// JavaScript, so an absent userId is "undefined" (and finds no user).
+// coerceStr reads a required z.coerce.string() member: String(value) in
+// JavaScript (null is "null", [1,2] is "1,2").
 func (b *body) coerceStr(field string) string {
-	return jsStringOf(b.m[field])
+	raw, ok := b.m[field]
+	if !ok {
+		b.issue(field, "Invalid input: expected nonoptional, received undefined")
+		return ""
+	}
+	return jsStringOf(raw)
 }
 
 func jsStringOf(raw json.RawMessage) string {
