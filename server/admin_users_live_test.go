@@ -401,3 +401,30 @@ func userIDByEmail(t *testing.T, st *sqlstore.Store, email string) string {
 	}
 	return u.ID
 }
+
+// TestAdminSessionBypassesCookieCache: the admin routes read the caller's
+// session from the store, as Better Auth's getAuthoritativeSessionFromCtx
+// does, so an admin demoted since the cookie cache was written is refused
+// at once, while get-session still answers from the cache.
+func TestAdminSessionBypassesCookieCache(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) {
+		c.CookieCache = ba.CookieCacheConfig{Strategy: ba.CacheCompact}
+	})
+	admin := e.client()
+	u := admin.signUp("admin@example.com", "password123")["user"].(map[string]any)
+	id := u["id"].(string)
+	if _, err := e.store.UpdateUser(t.Context(), id, ba.UserUpdate{Role: ba.Value("admin")}); err != nil {
+		t.Fatal(err)
+	}
+	// Sign in again: the new cookie cache says admin.
+	expect(t, admin.do("POST", "/api/auth/sign-in/email", map[string]any{"email": "admin@example.com", "password": "password123"}), 200, "")
+	expect(t, admin.do("GET", "/api/auth/admin/list-users", nil), 200, "")
+	if _, err := e.store.UpdateUser(t.Context(), id, ba.UserUpdate{Role: ba.Value("user")}); err != nil {
+		t.Fatal(err)
+	}
+	if role := admin.do("GET", "/api/auth/get-session", nil).json(t)["user"].(map[string]any)["role"]; role != "admin" {
+		t.Fatalf("get-session role %v: the cookie cache was not in use, so this test proves nothing", role)
+	}
+	expect(t, admin.do("GET", "/api/auth/admin/list-users", nil), 403, "YOU_ARE_NOT_ALLOWED_TO_LIST_USERS")
+	expect(t, admin.do("POST", "/api/auth/admin/create-user", map[string]any{"email": "n@example.com", "name": "N"}), 403, "YOU_ARE_NOT_ALLOWED_TO_CREATE_USERS")
+}
