@@ -200,11 +200,14 @@ func (s *Server) adminListUsersRoute(w http.ResponseWriter, r *http.Request) err
 		writeJSON(w, 200, json.RawMessage(`{"users":[],"total":0}`))
 		return nil
 	}
-	out := make([]json.RawMessage, len(users))
+	list := append(make([]byte, 0, 512*len(users)+2), '[')
 	for i := range users {
-		out[i] = s.schema.UserJSON(&users[i])
+		if i > 0 {
+			list = append(list, ',')
+		}
+		list = s.schema.AppendUserJSON(list, &users[i])
 	}
-	kv := []any{"users", out, "total", total}
+	kv := []any{"users", json.RawMessage(append(list, ']')), "total", json.RawMessage(strconv.FormatInt(total, 10))}
 	if limit != nil {
 		kv = append(kv, "limit", json.RawMessage(jsNumberString(*limit)))
 	}

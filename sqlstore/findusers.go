@@ -85,6 +85,10 @@ func (s *Store) FindUsers(ctx context.Context, q UserFind) ([]ba.User, int64, er
 			}
 			conds = append(conds, col+" "+neg+"in ("+strings.Join(phs, ", ")+")")
 		case "contains", "starts_with", "ends_with":
+			if b, ok := v.(boolArg); ok && k == MySQL {
+				// Bound as 1/0 there, so the pattern is "%0%".
+				v = fmt.Sprint(k.Bool(bool(b)))
+			}
 			text := jsString(v)
 			switch w.Operator {
 			case "contains":
@@ -127,7 +131,17 @@ func (s *Store) FindUsers(ctx context.Context, q UserFind) ([]ba.User, int64, er
 		v  *float64
 	}{{" LIMIT ", q.Limit}, {" OFFSET ", q.Offset}} {
 		if p.v == nil {
+			if p.kw == " LIMIT " && q.Offset != nil && k == MySQL {
+				// MySQL has no OFFSET without LIMIT; Better Auth's
+				// Kysely dialect writes the largest LIMIT for it.
+				query += " LIMIT 18446744073709551615"
+			}
 			continue
+		}
+		if k == MySQL && (*p.v < 0 || *p.v != math.Trunc(*p.v)) {
+			// Better Auth's mysql2 inlines the number, which MySQL's
+			// grammar refuses; a bound parameter would be accepted.
+			return nil, 0, s.wrap(op, fmt.Errorf("%w: %s %v", ba.ErrInvalid, strings.TrimSpace(p.kw), *p.v))
 		}
 		pageArgs = append(pageArgs, jsNumberArg(*p.v))
 		query += p.kw + k.Placeholder(len(pageArgs))
