@@ -85,6 +85,11 @@ func (s *Store) FindUsers(ctx context.Context, q UserFind) ([]ba.User, int64, er
 			}
 			conds = append(conds, col+" "+neg+"in ("+strings.Join(phs, ", ")+")")
 		case "contains", "starts_with", "ends_with":
+			if k == Postgres && f.Type != ba.TypeString {
+				// PostgreSQL has no LIKE for booleans, numbers or dates
+				// (42883), which Better Auth answers with an empty page.
+				return nil, 0, s.wrap(op, fmt.Errorf("%w: %s on a %s field", ba.ErrInvalid, w.Operator, f.Type))
+			}
 			if b, ok := v.(boolArg); ok && k == MySQL {
 				// Bound as 1/0 there, so the pattern is "%0%".
 				v = fmt.Sprint(k.Bool(bool(b)))
@@ -138,9 +143,11 @@ func (s *Store) FindUsers(ctx context.Context, q UserFind) ([]ba.User, int64, er
 			}
 			continue
 		}
-		if k == MySQL && (*p.v < 0 || *p.v != math.Trunc(*p.v)) {
+		if (k == MySQL && *p.v < 0) || (k != SQLite && *p.v != math.Trunc(*p.v)) {
 			// Better Auth's mysql2 inlines the number, which MySQL's
-			// grammar refuses; a bound parameter would be accepted.
+			// grammar refuses, and node-postgres sends "1.5", which
+			// PostgreSQL refuses as a bigint; bound here, both would be
+			// accepted (pgx rounds).
 			return nil, 0, s.wrap(op, fmt.Errorf("%w: %s %v", ba.ErrInvalid, strings.TrimSpace(p.kw), *p.v))
 		}
 		pageArgs = append(pageArgs, jsNumberArg(*p.v))
