@@ -90,8 +90,9 @@ func (s *Store) FindUsers(ctx context.Context, q UserFind) ([]ba.User, int64, er
 				// (42883), which Better Auth answers with an empty page.
 				return nil, 0, s.wrap(op, fmt.Errorf("%w: %s on a %s field", ba.ErrInvalid, w.Operator, f.Type))
 			}
-			if b, ok := v.(boolArg); ok && k == MySQL {
-				// Bound as 1/0 there, so the pattern is "%0%".
+			if b, ok := v.(boolArg); ok {
+				// Bound as 1/0 on SQLite and MySQL, so the pattern is
+				// "%0%".
 				v = fmt.Sprint(k.Bool(bool(b)))
 			}
 			text := jsString(v)
@@ -136,14 +137,19 @@ func (s *Store) FindUsers(ctx context.Context, q UserFind) ([]ba.User, int64, er
 		v  *float64
 	}{{" LIMIT ", q.Limit}, {" OFFSET ", q.Offset}} {
 		if p.v == nil {
-			if p.kw == " LIMIT " && q.Offset != nil && k == MySQL {
-				// MySQL has no OFFSET without LIMIT; Better Auth's
-				// Kysely dialect writes the largest LIMIT for it.
-				query += " LIMIT 18446744073709551615"
+			if p.kw == " LIMIT " && q.Offset != nil {
+				// SQLite and MySQL have no OFFSET without LIMIT; Better
+				// Auth's Kysely dialects write an unbounded LIMIT for it.
+				switch k {
+				case MySQL:
+					query += " LIMIT 18446744073709551615"
+				case SQLite:
+					query += " LIMIT -1"
+				}
 			}
 			continue
 		}
-		if (k == MySQL && *p.v < 0) || (k != SQLite && *p.v != math.Trunc(*p.v)) {
+		if (k == MySQL && *p.v < 0) || *p.v != math.Trunc(*p.v) {
 			// Better Auth's mysql2 inlines the number, which MySQL's
 			// grammar refuses, and node-postgres sends "1.5", which
 			// PostgreSQL refuses as a bigint; bound here, both would be
