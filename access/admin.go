@@ -1,6 +1,9 @@
 package access
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // AdminStatements are the admin plugin's default statements.
 func AdminStatements() Statements {
@@ -36,6 +39,12 @@ type Admin struct {
 	AdminRoles []string
 	// AdminUserIDs may do everything, whatever their role.
 	AdminUserIDs []string
+	// DefaultBanReason is ban-user's reason when the body gives none
+	// ("No reason").
+	DefaultBanReason string
+	// DefaultBanExpiresIn is how long a ban lasts when the body gives no
+	// banExpiresIn; 0 bans for good.
+	DefaultBanExpiresIn time.Duration
 }
 
 // HasPermission is the admin plugin's hasPermission: a user in

@@ -222,7 +222,10 @@ func testAdminSessionRoutes(t *testing.T, kind sqlstore.Kind, inRedis, cookieCac
 	if inRedis {
 		client := goredis.NewClient(&goredis.Options{Addr: testdb.RedisAddr(t)})
 		t.Cleanup(func() { client.Close() })
-		rs := redisstore.New(client, redisstore.Options{KeyPrefix: redisPrefix, Schema: st.Schema()})
+		rs, err := redisstore.New(client, redisstore.Options{KeyPrefix: redisPrefix, Schema: st.Schema()})
+		if err != nil {
+			t.Fatal(err)
+		}
 		cfg.Sessions, cfg.Verifications = rs, rs
 	}
 	srv, err := server.New(cfg)

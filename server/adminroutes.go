@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/access"
@@ -27,14 +28,11 @@ var (
 )
 
 // adminSession is the admin plugin's adminMiddleware: the caller's session
-// (Better Auth reads it authoritatively, past the cookie cache), or a bare
-// 401 without a body.
-//
-// TODO(admin routes): make this authoritative like
-// getAuthoritativeSessionFromCtx (cookie cache bypassed) if s.verify can
-// serve from the cookie cache.
+// read authoritatively, as getAuthoritativeSessionFromCtx does (the cookie
+// cache is not trusted: a role or ban changed since the cache was written
+// counts), or a bare 401 without a body.
 func (s *Server) adminSession(w http.ResponseWriter, r *http.Request) (*ba.Result, error) {
-	res, err := s.session(r)
+	res, err := s.session(withoutCookieCache(r, s.cfg.CookieCache.Enabled(), s.verifier.CookieName("session_data")))
 	if err != nil {
 		return nil, err
 	}
@@ -44,6 +42,34 @@ func (s *Server) adminSession(w http.ResponseWriter, r *http.Request) (*ba.Resul
 		return nil, errResponseWritten
 	}
 	return res, nil
+}
+
+// withoutCookieCache returns r without its cookie-cache cookies (name and
+// its chunks name.0, name.1, …), so that the verifier reads the session
+// from the session store; r itself when the cache is off.
+func withoutCookieCache(r *http.Request, enabled bool, name string) *http.Request {
+	if !enabled {
+		return r
+	}
+	cookies := r.Cookies()
+	kept := make([]string, 0, len(cookies))
+	dropped := false
+	for _, c := range cookies {
+		if c.Name == name || strings.HasPrefix(c.Name, name+".") {
+			dropped = true
+			continue
+		}
+		kept = append(kept, c.Name+"="+c.Value)
+	}
+	if !dropped {
+		return r
+	}
+	r2 := r.Clone(r.Context())
+	r2.Header.Del("Cookie")
+	if len(kept) > 0 {
+		r2.Header.Set("Cookie", strings.Join(kept, "; "))
+	}
+	return r2
 }
 
 // adminGate runs adminMiddleware and then the route's own hasPermission

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/sqlstore"
@@ -169,9 +168,9 @@ func (s *Server) targetUser(r *http.Request) (*ba.User, error) {
 	return u, err
 }
 
-// adminBan bans a user, as Better Auth's admin banUser does: banned, the
-// reason, an optional expiry (banExpiresIn seconds), and every session
-// revoked. An admin cannot ban themself.
+// adminBan is the app API's ban: the user named in the path, the body's
+// banReason (or reason; null is none) and a positive banExpiresIn, then
+// the admin plugin's ban-user (adminBanUser).
 func (s *Server) adminBan(w http.ResponseWriter, r *http.Request, res *ba.Result) error {
 	target, err := s.targetUser(r)
 	if err != nil {
@@ -190,45 +189,21 @@ func (s *Server) adminBan(w http.ResponseWriter, r *http.Request, res *ba.Result
 		return err
 	}
 	if target.ID == res.User.ID {
-		return newError(400, "YOU_CANNOT_BAN_YOURSELF", "You cannot ban yourself")
+		return errAdminBanSelf
 	}
 	if expiresIn != nil && (*expiresIn <= 0 || *expiresIn > 100*365*24*3600) {
 		return validationError("banExpiresIn must be a positive number of seconds", map[string]string{"banExpiresIn": "must be a positive number of seconds"})
 	}
-	yes := true
-	up := ba.UserUpdate{Banned: &yes, BanReason: ba.Nullable[string]{Set: true, Value: reason}, BanExpires: ba.Null[time.Time]()}
-	if reason == nil {
-		up.BanReason = ba.Value("No reason")
-	}
-	if expiresIn != nil {
-		up.BanExpires = ba.Value(s.now().Add(time.Duration(*expiresIn * float64(time.Second))))
-	}
-	// Ban, then revoke: one transaction with SQL sessions. With Redis
-	// sessions the ban commits first — sign-in refuses a banned user, so no
-	// new session can appear — and a failed revocation answers 503; the
-	// admin's retry bans again (no change) and revokes.
-	var user *ba.User
-	err = s.userTx(r.Context(), target.ID, func(store *sqlstore.Store, sessions SessionBackend) error {
-		var err error
-		if user, err = store.UpdateUser(r.Context(), target.ID, up); err != nil {
-			return err
-		}
-		_, err = sessions.RevokeUserSessions(r.Context(), target.ID)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 200, jsonObject("user", json.RawMessage(s.schema.UserJSON(user))))
-	return nil
+	return s.adminBanUser(w, r, res, target.ID, reason, expiresIn)
 }
 
 func (s *Server) adminUnban(w http.ResponseWriter, r *http.Request, _ *ba.Result) error {
-	no := false
-	return s.adminUpdate(w, r, ba.UserUpdate{Banned: &no, BanReason: ba.Null[string](), BanExpires: ba.Null[time.Time]()})
+	return s.adminUnbanUser(w, r, r.PathValue("id"))
 }
 
-func (s *Server) adminSetRole(w http.ResponseWriter, r *http.Request, _ *ba.Result) error {
+// appAdminSetRole is the app API's role change: one role of 1–255
+// characters, which must exist when custom roles are configured.
+func (s *Server) appAdminSetRole(w http.ResponseWriter, r *http.Request, _ *ba.Result) error {
 	b, err := s.readBody(w, r, bodySpec{schema: objectSchema})
 	if err != nil {
 		return err
@@ -240,25 +215,10 @@ func (s *Server) adminSetRole(w http.ResponseWriter, r *http.Request, _ *ba.Resu
 	if role == "" || len(role) > 255 {
 		return validationError("role must be 1–255 characters", map[string]string{"role": "must be 1–255 characters"})
 	}
-	return s.adminUpdate(w, r, ba.UserUpdate{Role: ba.Value(role)})
-}
-
-// adminUpdate applies up to the user named in the path and answers with
-// the updated user.
-func (s *Server) adminUpdate(w http.ResponseWriter, r *http.Request, up ba.UserUpdate) error {
-	target, err := s.targetUser(r)
-	if err != nil {
+	if err := s.roleExists(role); err != nil {
 		return err
 	}
-	user, err := s.store.UpdateUser(r.Context(), target.ID, up)
-	if err != nil {
-		return err
-	}
-	if err := s.sessions.UserChanged(r.Context(), user); err != nil {
-		return err
-	}
-	writeJSON(w, 200, jsonObject("user", json.RawMessage(s.schema.UserJSON(user))))
-	return nil
+	return s.adminSetRole(w, r, r.PathValue("id"), role)
 }
 
 func (s *Server) adminRevokeSessions(w http.ResponseWriter, r *http.Request, _ *ba.Result) error {

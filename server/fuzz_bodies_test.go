@@ -77,6 +77,13 @@ func FuzzRouteBodies(f *testing.F) {
 		f.Add(uint8(i), []byte(`{"callbackURL":"//evil.example","redirectTo":"javascript:x"}`), "text/plain", "?callbackURL=%zz&limit=-1")
 		f.Add(uint8(i), []byte(`{"email":"admin@example.com","callbackURL":"/done"}`), "application/json", "?token=eyJhbGciOiJIUzI1NiJ9.e30.x&callbackURL=%2Fdone")
 		f.Add(uint8(i), []byte(`{"email":["a@b.co"],"callbackURL":7}`), "application/json", "?token=a&token=b&callbackURL=/a&callbackURL=/b")
+		// The admin plugin's user routes.
+		for _, body := range []string{`{"userId":"` + target.ID + `","data":{"name":"x","role":["admin","user"],"banned":true,"banExpires":"2030-01-01T00:00:00.000Z","email":"A@b.co","bio":5}}`,
+			`{"userId":"` + target.ID + `","newPassword":"password-123","role":["user"],"banReason":"r","banExpiresIn":1e308}`, `{"userId":[1,null,{}],"data":{"id":1,"password":"p"}}`,
+			`{"email":"n@b.co","name":"N","password":"password-123","role":["user"],"data":{"banned":true,"role":5,"emailVerified":"yes"}}`} {
+			f.Add(uint8(i), []byte(body), "application/json", "")
+		}
+		f.Add(uint8(i), []byte(`{}`), "application/json", "?id="+target.ID+"&searchValue=%25&filterField=banned&filterValue=true&filterValue=x&filterOperator=in&limit=0x10&offset=-1&sortBy=email&sortDirection=desc")
 	}
 	for i := range routes { // the admin session routes' bodies (admin_sessions.go)
 		for _, body := range []string{`{"userId":"` + target.ID + `"}`, `{"userId":"` + admin.ID + `"}`, `{"userId":[1,{"a":null},[2]]}`, `{"userId":1e400}`, `{"userId":-0}`, `{"sessionToken":"tok"}`, `{"sessionToken":null}`} {

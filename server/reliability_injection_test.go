@@ -134,6 +134,18 @@ func checkInjection(t *testing.T, db *backendDB, e *env) {
 		if u := role["user"].(map[string]any); u["role"] != p {
 			t.Errorf("payload %d: role stored as %q", i, u["role"])
 		}
+		// The admin plugin's list-users compares the payload as a value and
+		// refuses it as a field name; update-user stores it verbatim.
+		found := decode(do(admin, "GET", "/api/auth/admin/list-users?filterField=name&filterValue="+url.QueryEscape(p+"!"), nil))
+		if found["total"] != float64(1) {
+			t.Errorf("payload %d: list-users filter found %v users, want 1 (the victim)", i, found["total"])
+		}
+		if o := do(admin, "GET", "/api/auth/admin/list-users?filterValue=x&filterField="+url.QueryEscape(p)+"&sortBy="+url.QueryEscape(p), nil); o.status != 200 || string(o.body) != `{"users":[],"total":0}` {
+			t.Errorf("payload %d: list-users with the payload as field: %d %s", i, o.status, o.body)
+		}
+		if u := decode(do(admin, "POST", "/api/auth/admin/update-user", map[string]any{"userId": target.ID, "data": map[string]any{"name": p, "bio": p}})); u["name"] != p || u["bio"] != p {
+			t.Errorf("payload %d: update-user stored %q, %q", i, u["name"], u["bio"])
+		}
 		// Lookups by a payload find nothing and change nothing.
 		if o := do(admin, "GET", "/api/users/"+url.PathEscape(p), nil); o.status != 404 {
 			t.Errorf("payload %d: GET /api/users/<payload> answered %d, want 404", i, o.status)

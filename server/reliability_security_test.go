@@ -120,8 +120,12 @@ func TestOriginCheckEveryStateChangingRoute(t *testing.T) {
 	hc := &http.Client{Timeout: time.Minute}
 	bodies := map[string]string{
 		"/api/auth/update-user": `{"name":"Pwned"}`, "/api/me": `{"name":"Pwned"}`,
-		"/api/auth/change-password":  `{"currentPassword":"password-admin-1","newPassword":"password-pwned-1"}`,
-		"/api/admin/users/{id}/role": `{"role":"admin"}`,
+		"/api/auth/change-password":   `{"currentPassword":"password-admin-1","newPassword":"password-pwned-1"}`,
+		"/api/admin/users/{id}/role":  `{"role":"admin"}`,
+		"/api/auth/admin/ban-user":    `{"userId":"` + victim.ID + `"}`,
+		"/api/auth/admin/set-role":    `{"userId":"` + victim.ID + `","role":"admin"}`,
+		"/api/auth/admin/update-user": `{"userId":"` + victim.ID + `","data":{"role":"admin","banned":true}}`,
+		"/api/auth/admin/create-user": `{"email":"pwned@example.com","name":"Pwned","password":"password-pwned-1","role":"admin"}`,
 	}
 	checked := 0
 	for _, p := range s.Patterns() {

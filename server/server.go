@@ -429,7 +429,7 @@ func (s *Server) routes() http.Handler {
 		register("GET /api/admin/users", s.handle(s.admin("user", "list", s.adminListUsers)))
 		register("POST /api/admin/users/{id}/ban", s.handle(s.admin("user", "ban", s.adminBan)))
 		register("POST /api/admin/users/{id}/unban", s.handle(s.admin("user", "ban", s.adminUnban)))
-		register("POST /api/admin/users/{id}/role", s.handle(s.admin("user", "set-role", s.adminSetRole)))
+		register("POST /api/admin/users/{id}/role", s.handle(s.admin("user", "set-role", s.appAdminSetRole)))
 		register("DELETE /api/admin/users/{id}/sessions", s.handle(s.admin("session", "revoke", s.adminRevokeSessions)))
 	}
 	register("GET /api/openapi.json", s.handle(s.openAPI))

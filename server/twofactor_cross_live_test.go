@@ -96,7 +96,10 @@ func startXPair(t *testing.T, o xPairOptions) xPair {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rs := redis.New(client, redis.Options{KeyPrefix: prefix, Schema: resolved})
+		rs, err := redis.New(client, redis.Options{KeyPrefix: prefix, Schema: resolved})
+		if err != nil {
+			t.Fatal(err)
+		}
 		gcfg.Sessions, gcfg.Verifications = rs, rs
 	}
 	s, err := server.New(gcfg)

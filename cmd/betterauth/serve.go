@@ -972,7 +972,8 @@ func accessFromApp(app *ba.AppConfig) (*access.Admin, *access.Organization) {
 	}
 	var admin *access.Admin
 	if a := app.Admin(); a != nil {
-		admin = &access.Admin{Roles: roles(a.Roles), DefaultRole: a.DefaultRole, AdminRoles: a.AdminRoles, AdminUserIDs: a.AdminUserIDs}
+		admin = &access.Admin{Roles: roles(a.Roles), DefaultRole: a.DefaultRole, AdminRoles: a.AdminRoles, AdminUserIDs: a.AdminUserIDs,
+			DefaultBanReason: a.DefaultBanReason, DefaultBanExpiresIn: a.DefaultBanExpiresIn.Duration()}
 	}
 	var org *access.Organization
 	if o := app.Organization(); o != nil {
