@@ -47,31 +47,6 @@ func (s *Server) adminSessionRoutes(auth func(string, handlerFunc)) {
 	auth("POST /api/auth/admin/stop-impersonating", s.adminStopImpersonating)
 }
 
-// adminSessionGate is adminGate plus the cookie Better Auth's
-// adminMiddleware sets on the way: with the cookie cache on, its
-// authoritative getSession reads the session from the store and writes a
-// fresh session_data cookie (unless dont_remember is set), also when the
-// route then refuses. impersonate-user's success scrubs it again
-// (dropSetCookies), as Better Auth's expireCookie does.
-//
-// TODO(admin routes): move into adminSession once its owner agrees; the
-// user routes get the same cookie from Better Auth.
-func (s *Server) adminSessionGate(w http.ResponseWriter, r *http.Request, resource, action string, deny error) (*ba.Result, error) {
-	res, err := s.adminSession(w, r)
-	if err != nil {
-		return nil, err
-	}
-	if s.cfg.CookieCache.Enabled() && res.Session != nil && !s.dontRemember(r) {
-		if err := s.verifier.SetCookieCache(w, s.schema, res.Session, res.User, false, s.cookieAttrs()); err != nil {
-			s.log.Error("cookie cache not set", "error", err.Error())
-		}
-	}
-	if !s.adminAllowed(res, resource, action) {
-		return nil, deny
-	}
-	return res, nil
-}
-
 // deleteSessionCookies is Better Auth's deleteSessionCookie: clearCookies
 // (session_token, session_data, dont_remember expired) with, before
 // dont_remember, one more expiry for each session_data cookie or chunk
@@ -169,7 +144,7 @@ func (s *Server) adminListUserSessions(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if _, err := s.adminSessionGate(w, r, "session", "list", errAdminListSessions); err != nil {
+	if _, err := s.adminGate(w, r, "session", "list", errAdminListSessions); err != nil {
 		return err
 	}
 	var list []ba.Session
@@ -200,7 +175,7 @@ func (s *Server) adminRevokeUserSession(w http.ResponseWriter, r *http.Request) 
 	if err := b.err(); err != nil {
 		return err
 	}
-	if _, err := s.adminSessionGate(w, r, "session", "revoke", errAdminRevokeSessions); err != nil {
+	if _, err := s.adminGate(w, r, "session", "revoke", errAdminRevokeSessions); err != nil {
 		return err
 	}
 	if err := s.sessions.DeleteSessionByToken(r.Context(), token); err != nil && !errors.Is(err, ba.ErrNotFound) {
@@ -217,7 +192,7 @@ func (s *Server) adminRevokeUserSessions(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	if _, err := s.adminSessionGate(w, r, "session", "revoke", errAdminRevokeSessions); err != nil {
+	if _, err := s.adminGate(w, r, "session", "revoke", errAdminRevokeSessions); err != nil {
 		return err
 	}
 	if _, err := s.sessions.RevokeUserSessions(r.Context(), userID); err != nil {
@@ -236,7 +211,7 @@ func (s *Server) adminRemoveUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.adminSessionGate(w, r, "user", "delete", errAdminDeleteUsers)
+	res, err := s.adminGate(w, r, "user", "delete", errAdminDeleteUsers)
 	if err != nil {
 		return err
 	}
@@ -284,7 +259,7 @@ func (s *Server) adminImpersonateUser(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	res, err := s.adminSessionGate(w, r, "user", "impersonate", errAdminImpersonate)
+	res, err := s.adminGate(w, r, "user", "impersonate", errAdminImpersonate)
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,15 @@ func (s *Server) adminSession(w http.ResponseWriter, r *http.Request) (*ba.Resul
 		w.WriteHeader(http.StatusUnauthorized)
 		return nil, errResponseWritten
 	}
+	// With the cookie cache on, Better Auth's authoritative getSession
+	// writes a fresh session_data cookie on the way (unless dont_remember
+	// is set), also when the route then refuses; impersonate-user's
+	// success scrubs it again (dropSetCookies).
+	if s.cfg.CookieCache.Enabled() && res.Session != nil && !s.dontRemember(r) {
+		if err := s.verifier.SetCookieCache(w, s.schema, res.Session, res.User, false, s.cookieAttrs()); err != nil {
+			s.log.Error("cookie cache not set", "error", err.Error())
+		}
+	}
 	return res, nil
 }
 
