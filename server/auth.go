@@ -524,39 +524,6 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.verify(r)
-	switch {
-	case errors.Is(err, ba.ErrUnavailable):
-		return err
-	case errors.Is(err, ba.ErrSessionExpired), errors.Is(err, ba.ErrSessionNotFound):
-		s.clearCookies(w)
-		writeJSON(w, 200, []byte("null"))
-		return nil
-	case err != nil:
-		writeJSON(w, 200, []byte("null"))
-		return nil
-	}
-	now := s.now()
-	refresh := !res.Session.ExpiresAt.Add(-s.cfg.SessionExpiresIn).Add(s.cfg.SessionUpdateAge).After(now)
-	if refresh && res.Credential != ba.CredentialCookieCache && r.URL.Query().Get("disableRefresh") != "true" && !s.dontRemember(r) {
-		expires := ba.Truncate(now.Add(s.cfg.SessionExpiresIn))
-		if err := s.sessions.RefreshSession(r.Context(), res.Token, expires); err != nil && !errors.Is(err, ba.ErrNotFound) {
-			return err
-		}
-		res.Session.ExpiresAt, res.Session.UpdatedAt = expires, ba.Truncate(now)
-		s.setSessionCookies(w, r, res.Session, res.User, false)
-	}
-	if err := s.setJWTHeader(w, r, res.User); err != nil {
-		return err
-	}
-	b := getResponseBuffer()
-	*b = s.schema.AppendGetSessionJSON(*b, res.Session, res.User)
-	writeJSON(w, 200, *b)
-	putResponseBuffer(b)
-	return nil
-}
-
 func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
 	_, list, err := s.callerSessions(r)
 	if err != nil {
