@@ -68,11 +68,13 @@ var ErrAppConfig = errors.New("betterauth: invalid app config")
 //	                         attributes Better Auth computed at export}
 //	session                  {expiresIn, updateAge, freshAge,
 //	                         disableSessionRefresh, storeSessionInDatabase,
-//	                         preserveSessionInDatabase, cookieCache {enabled,
-//	                         strategy, maxAge, version}}
+//	                         preserveSessionInDatabase, deferSessionRefresh,
+//	                         cookieCache {enabled, strategy, maxAge, version}}
 //	verification             {storeInDatabase, storeIdentifier {default,
 //	                         overrides [{prefix, option}]}}
-//	account                  {encryptOAuthTokens}
+//	account                  {encryptOAuthTokens, accountLinking {allowUnlinkingAll}}
+//	user                     {deleteUser {enabled, sendDeleteAccountVerification,
+//	                         deleteTokenExpiresIn}}
 //	emailAndPassword         {enabled, minPasswordLength, maxPasswordLength,
 //	                         requireEmailVerification, disableSignUp,
 //	                         autoSignIn, revokeSessionsOnPasswordReset,
@@ -117,6 +119,7 @@ type AppConfig struct {
 	Session               AppSession           `json:"session"`
 	Verification          AppVerification      `json:"verification"`
 	Account               AppAccount           `json:"account"`
+	User                  AppUser              `json:"user"`
 	EmailAndPassword      AppEmailAndPassword  `json:"emailAndPassword"`
 	EmailVerification     AppEmailVerification `json:"emailVerification"`
 	RateLimit             AppRateLimit         `json:"rateLimit"`
@@ -256,7 +259,10 @@ type AppSession struct {
 	DisableSessionRefresh     bool    `json:"disableSessionRefresh,omitempty"`
 	StoreSessionInDatabase    bool    `json:"storeSessionInDatabase,omitempty"`
 	PreserveSessionInDatabase bool    `json:"preserveSessionInDatabase,omitempty"`
-	CookieCache               struct {
+	// DeferSessionRefresh is session.deferSessionRefresh: GET get-session
+	// does not write, POST get-session refreshes.
+	DeferSessionRefresh bool `json:"deferSessionRefresh,omitempty"`
+	CookieCache         struct {
 		Enabled  bool    `json:"enabled"`
 		Strategy string  `json:"strategy,omitempty"`
 		MaxAge   Seconds `json:"maxAge,omitempty"`
@@ -307,6 +313,27 @@ type AppAccount struct {
 	// EncryptOAuthTokens is account.encryptOAuthTokens: access and refresh
 	// tokens are stored encrypted with the secret.
 	EncryptOAuthTokens bool `json:"encryptOAuthTokens,omitempty"`
+	AccountLinking     struct {
+		// AllowUnlinkingAll is accountLinking.allowUnlinkingAll:
+		// unlink-account may remove a user's last account.
+		AllowUnlinkingAll bool `json:"allowUnlinkingAll,omitempty"`
+	} `json:"accountLinking"`
+}
+
+// AppUser is Better Auth's user configuration (beyond its schema).
+type AppUser struct {
+	DeleteUser AppDeleteUser `json:"deleteUser"`
+}
+
+// AppDeleteUser is user.deleteUser. Its beforeDelete and afterDelete are
+// functions only Better Auth runs.
+type AppDeleteUser struct {
+	Enabled bool `json:"enabled,omitempty"`
+	// SendDeleteAccountVerification: the app mails a confirmation link
+	// before deleting.
+	SendDeleteAccountVerification bool `json:"sendDeleteAccountVerification,omitempty"`
+	// DeleteTokenExpiresIn is the link's lifetime (1 day when unset).
+	DeleteTokenExpiresIn Seconds `json:"deleteTokenExpiresIn,omitempty"`
 }
 
 // AppEmailAndPassword is Better Auth's emailAndPassword configuration.
@@ -1105,7 +1132,9 @@ func (c *AppConfig) SessionExpiresIn() time.Duration {
 // carries the value, so 0 here means 0 only when the config says so.
 func (c *AppConfig) SessionUpdateAge() time.Duration { return c.Session.UpdateAge.Duration() }
 
-// SessionFreshAge is session.freshAge.
+// SessionFreshAge is session.freshAge (1 day by default in Better Auth,
+// which the export always carries). 0 means the app turned the freshness
+// check off.
 func (c *AppConfig) SessionFreshAge() time.Duration { return c.Session.FreshAge.Duration() }
 
 // CookieCacheConfig returns session.cookieCache for the Verifier: the

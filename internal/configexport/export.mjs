@@ -474,7 +474,7 @@ async function main() {
 		modelName: null, fields: null, additionalFields: null,
 		expiresIn: null, updateAge: null, freshAge: null, disableSessionRefresh: null,
 		storeSessionInDatabase: null, preserveSessionInDatabase: null, cookieCache: null,
-		deferSessionRefresh: callback("the Go side refreshes sessions on read"),
+		deferSessionRefresh: null,
 	}, "options.session");
 	const cookieCache = ctx.options.session?.cookieCache || {};
 	pick(cookieCache, { enabled: null, strategy: null, maxAge: null, version: null, refreshCache: null }, "options.session.cookieCache");
@@ -498,9 +498,15 @@ async function main() {
 
 	pick(raw.user || {}, { modelName: null, fields: null, additionalFields: null, changeEmail: null, deleteUser: null }, "options.user");
 	pick(raw.account || {}, { modelName: null, fields: null, additionalFields: null, encryptOAuthTokens: null, accountLinking: null, storeStateStrategy: null, storeAccountCookie: null, skipStateCookieCheck: null, updateAccountOnSignIn: null }, "options.account");
-	for (const [name, sub] of [["changeEmail", raw.user?.changeEmail], ["deleteUser", raw.user?.deleteUser]]) {
+	for (const [name, sub] of [["changeEmail", raw.user?.changeEmail]]) {
 		if (sub?.enabled) warn(`options.user.${name} is enabled: the Go side does not serve it`);
 	}
+	const deleteUserRaw = raw.user?.deleteUser || {};
+	pick(deleteUserRaw, {
+		enabled: null, sendDeleteAccountVerification: null, deleteTokenExpiresIn: null,
+		beforeDelete: callback("only Better Auth runs it; serve's delete-user does not"),
+		afterDelete: callback("only Better Auth runs it; serve's delete-user does not"),
+	}, "options.user.deleteUser");
 
 	const rl = raw.rateLimit || {};
 	pick(rl, { enabled: null, window: null, max: null, storage: null, customRules: null, modelName: null, fields: null, customStorage: callback("the Go side counts in memory or Redis") }, "options.rateLimit");
@@ -564,6 +570,7 @@ async function main() {
 			disableSessionRefresh: sessionRaw.disableSessionRefresh || undefined,
 			storeSessionInDatabase: sessionRaw.storeSessionInDatabase || undefined,
 			preserveSessionInDatabase: sessionRaw.preserveSessionInDatabase || undefined,
+			deferSessionRefresh: sessionRaw.deferSessionRefresh || undefined,
 			cookieCache: {
 				enabled: !!cookieCache.enabled,
 				strategy: cookieCache.strategy || "compact",
@@ -575,7 +582,17 @@ async function main() {
 			storeInDatabase: verRaw.storeInDatabase || undefined,
 			storeIdentifier: storeIdentifierOf(verRaw.storeIdentifier, "options.verification.storeIdentifier"),
 		},
-		account: { encryptOAuthTokens: raw.account?.encryptOAuthTokens || undefined },
+		account: {
+			encryptOAuthTokens: raw.account?.encryptOAuthTokens || undefined,
+			accountLinking: { allowUnlinkingAll: raw.account?.accountLinking?.allowUnlinkingAll || undefined },
+		},
+		user: {
+			deleteUser: {
+				enabled: deleteUserRaw.enabled || undefined,
+				sendDeleteAccountVerification: presence(deleteUserRaw.sendDeleteAccountVerification),
+				deleteTokenExpiresIn: deleteUserRaw.deleteTokenExpiresIn || 86400,
+			},
+		},
 		emailAndPassword: {
 			enabled: !!ep.enabled,
 			minPasswordLength: ctx.password?.config?.minPasswordLength ?? 8,
