@@ -30,7 +30,10 @@ func FuzzRouteBodies(f *testing.F) {
 	ctx := context.Background()
 	s, err := server.New(server.Config{Store: db.store, Secrets: []ba.Secret{{Value: secret}}, Bearer: true,
 		CookieCache: ba.CookieCacheConfig{Strategy: ba.CacheCompact}, Mailer: &captureMailer{},
-		BaseURL: "http://fuzz.test", Log: discardLogger(), EmailVerification: server.EmailVerificationConfig{Enabled: true, AutoSignInAfterVerification: true}})
+		BaseURL: "http://fuzz.test", Log: discardLogger(), EmailVerification: server.EmailVerificationConfig{Enabled: true, AutoSignInAfterVerification: true},
+		// delete-user mails rather than deleting the admin every fuzz
+		// input signs in as; POST get-session is served.
+		DeleteUser: server.DeleteUserConfig{Enabled: true, SendVerification: true}, DeferSessionRefresh: true})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -58,6 +61,8 @@ func FuzzRouteBodies(f *testing.F) {
 		f.Add(uint8(i), []byte(`{"callbackURL":"//evil.example","redirectTo":"javascript:x"}`), "text/plain", "?callbackURL=%zz&limit=-1")
 		f.Add(uint8(i), []byte(`{"email":"admin@example.com","callbackURL":"/done"}`), "application/json", "?token=eyJhbGciOiJIUzI1NiJ9.e30.x&callbackURL=%2Fdone")
 		f.Add(uint8(i), []byte(`{"email":["a@b.co"],"callbackURL":7}`), "application/json", "?token=a&token=b&callbackURL=/a&callbackURL=/b")
+		f.Add(uint8(i), []byte(`{"password":"password-123","token":"0123456789abcdefghijklmnopqrstuv","callbackURL":"/bye"}`), "application/json", "?token=t&callbackURL=%2Fbye&disableCookieCache=true&disableRefresh=1")
+		f.Add(uint8(i), []byte(`{"password":12,"token":null,"callbackURL":[]}`), "application/json", "?disableRefresh=&disableRefresh=false")
 	}
 	f.Fuzz(func(t *testing.T, route uint8, body []byte, contentType, query string) {
 		r := routes[int(route)%len(routes)]
