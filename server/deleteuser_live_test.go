@@ -16,9 +16,13 @@ import (
 	"testing"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/internal/batest"
 	"github.com/betterauth-go/betterauth/internal/storetest"
+	"github.com/betterauth-go/betterauth/internal/testdb"
+	"github.com/betterauth-go/betterauth/redis"
 	"github.com/betterauth-go/betterauth/server"
 	"github.com/betterauth-go/betterauth/sqlstore"
 )
@@ -431,6 +435,84 @@ func TestDeleteUserVerificationLive(t *testing.T) {
 				step("callback without callbackURL", other, "GET", callback+"missing", cookie3, nil)
 			}
 			compareRuns(t, runs)
+		})
+	}
+}
+
+// TestDeleteUserRedisSessions: with sessions and verification values in
+// Redis (Better Auth's secondaryStorage), delete-user removes the user's
+// Redis sessions (every one, not only the caller's) with the SQL rows,
+// and the emailed token lives in Redis as verification:delete-account-….
+func TestDeleteUserRedisSessions(t *testing.T) {
+	for _, mode := range []string{"Immediate", "Email"} {
+		t.Run(mode, func(t *testing.T) {
+			schema := ba.Schema{Plugins: []ba.Plugin{ba.PluginAdmin, ba.PluginTwoFactor}, SecondaryStorage: true}
+			st := storetest.OpenMigrated(t, sqlstore.SQLite, sqlstore.Options{Schema: schema})
+			resolved, err := schema.Resolve()
+			if err != nil {
+				t.Fatal(err)
+			}
+			client := goredis.NewClient(&goredis.Options{Addr: testdb.RedisAddr(t)})
+			t.Cleanup(func() { _ = client.Close() })
+			rs := redis.New(client, redis.Options{KeyPrefix: testdb.RedisKeyPrefix(t, "deleteuser"), Schema: resolved})
+			mail := &captureMailer{}
+			srv := httptest.NewUnstartedServer(nil)
+			base := "http://" + srv.Listener.Addr().String()
+			s, err := server.New(server.Config{Store: st, Sessions: rs, Verifications: rs, Secrets: []ba.Secret{{Value: compatSecret}}, BaseURL: base,
+				Mailer: mail, Log: discardLogger(), DeleteUser: server.DeleteUserConfig{Enabled: true, SendVerification: mode == "Email"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.Config.Handler = s
+			srv.Start()
+			t.Cleanup(srv.Close)
+			p := &sharedPair{st: st, goURL: base, goMail: mail, hc: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+
+			cookie, _ := p.signUp(t, base, "redis-"+strings.ToLower(mode)+"@example.com")
+			ctx := context.Background()
+			user, err := st.GetUserByEmail(ctx, "redis-"+strings.ToLower(mode)+"@example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A second session, on another device.
+			other := ba.NewSession(ba.SessionCreate{UserID: user.ID}, time.Now())
+			if err := rs.CreateSession(ctx, other, user); err != nil {
+				t.Fatal(err)
+			}
+			if list, err := rs.ListUserSessions(ctx, user.ID); err != nil || len(list) != 2 {
+				t.Fatalf("sessions before: %d %v", len(list), err)
+			}
+			var a liveAnswer
+			if mode == "Email" {
+				expectLive(t, "request", p.do(t, base, "POST", "/api/auth/delete-user", cookie, map[string]any{}), 200, `{"success":true,"message":"Verification email sent"}`)
+				_, token := p.deleteMail(t, base, 0)
+				v, err := rs.GetVerificationByIdentifier(ctx, "delete-account-"+token)
+				if err != nil || v.Value != user.ID {
+					t.Fatalf("verification in Redis: %+v %v", v, err)
+				}
+				a = p.do(t, base, "GET", "/api/auth/delete-user/callback?token="+token, cookie, nil)
+				if _, err := rs.GetVerificationByIdentifier(ctx, "delete-account-"+token); !errors.Is(err, ba.ErrNotFound) {
+					t.Errorf("token not consumed: %v", err)
+				}
+			} else {
+				a = p.do(t, base, "POST", "/api/auth/delete-user", cookie, map[string]any{})
+			}
+			expectLive(t, "delete", a, 200, `{"success":true,"message":"User deleted"}`)
+			if a.expired != sessionCookiesExpired {
+				t.Errorf("expired cookies %q", a.expired)
+			}
+			if list, err := rs.ListUserSessions(ctx, user.ID); err != nil || len(list) != 0 {
+				t.Errorf("Redis sessions after: %d %v", len(list), err)
+			}
+			if _, _, err := rs.GetSessionAndUser(ctx, other.Token); !errors.Is(err, ba.ErrNotFound) {
+				t.Errorf("the other device's session: %v", err)
+			}
+			if _, err := st.GetUser(ctx, user.ID); !errors.Is(err, ba.ErrNotFound) {
+				t.Errorf("user: %v", err)
+			}
+			if list, err := st.ListAccounts(ctx, user.ID); err != nil || len(list) != 0 {
+				t.Errorf("accounts: %d %v", len(list), err)
+			}
 		})
 	}
 }
