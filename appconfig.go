@@ -68,11 +68,16 @@ var ErrAppConfig = errors.New("betterauth: invalid app config")
 //	                         attributes Better Auth computed at export}
 //	session                  {expiresIn, updateAge, freshAge,
 //	                         disableSessionRefresh, storeSessionInDatabase,
-//	                         preserveSessionInDatabase, cookieCache {enabled,
-//	                         strategy, maxAge, version}}
+//	                         preserveSessionInDatabase, deferSessionRefresh,
+//	                         cookieCache {enabled, strategy, maxAge, version}}
 //	verification             {storeInDatabase, storeIdentifier {default,
 //	                         overrides [{prefix, option}]}}
-//	account                  {encryptOAuthTokens, storeAccountCookie}
+//	account                  {encryptOAuthTokens, storeAccountCookie,
+//	                         accountLinking {allowUnlinkingAll}}
+//	user                     {deleteUser {enabled, sendDeleteAccountVerification,
+//	                         deleteTokenExpiresIn}, changeEmail {enabled,
+//	                         updateEmailWithoutVerification,
+//	                         sendChangeEmailConfirmation} (absent: not enabled)}
 //	emailAndPassword         {enabled, minPasswordLength, maxPasswordLength,
 //	                         requireEmailVerification, disableSignUp,
 //	                         autoSignIn, revokeSessionsOnPasswordReset,
@@ -80,8 +85,6 @@ var ErrAppConfig = errors.New("betterauth: invalid app config")
 //	                         sendResetPassword}
 //	emailVerification        {sendOnSignUp, sendOnSignIn, autoSignInAfterVerification,
 //	                         expiresIn, sendVerificationEmail}
-//	user                     {changeEmail {enabled, updateEmailWithoutVerification,
-//	                         sendChangeEmailConfirmation}} (absent: not enabled)
 //	rateLimit                {enabled (null: on in production), window, max,
 //	                         storage, customRules [{path, window, max,
 //	                         disabled?, dynamic?}]}
@@ -123,9 +126,9 @@ type AppConfig struct {
 	Session               AppSession           `json:"session"`
 	Verification          AppVerification      `json:"verification"`
 	Account               AppAccount           `json:"account"`
+	User                  AppUser              `json:"user"`
 	EmailAndPassword      AppEmailAndPassword  `json:"emailAndPassword"`
 	EmailVerification     AppEmailVerification `json:"emailVerification"`
-	User                  AppUser              `json:"user"`
 	RateLimit             AppRateLimit         `json:"rateLimit"`
 	SocialProviders       []string             `json:"socialProviders,omitempty"`
 	OAuthProviders        []AppOAuthProvider   `json:"oauthProviders,omitempty"`
@@ -264,7 +267,10 @@ type AppSession struct {
 	DisableSessionRefresh     bool    `json:"disableSessionRefresh,omitempty"`
 	StoreSessionInDatabase    bool    `json:"storeSessionInDatabase,omitempty"`
 	PreserveSessionInDatabase bool    `json:"preserveSessionInDatabase,omitempty"`
-	CookieCache               struct {
+	// DeferSessionRefresh is session.deferSessionRefresh: GET get-session
+	// does not write, POST get-session refreshes.
+	DeferSessionRefresh bool `json:"deferSessionRefresh,omitempty"`
+	CookieCache         struct {
 		Enabled  bool    `json:"enabled"`
 		Strategy string  `json:"strategy,omitempty"`
 		MaxAge   Seconds `json:"maxAge,omitempty"`
@@ -318,6 +324,11 @@ type AppAccount struct {
 	// StoreAccountCookie is account.storeAccountCookie: Better Auth keeps
 	// the OAuth account in the account_data cookie.
 	StoreAccountCookie bool `json:"storeAccountCookie,omitempty"`
+	AccountLinking     struct {
+		// AllowUnlinkingAll is accountLinking.allowUnlinkingAll:
+		// unlink-account may remove a user's last account.
+		AllowUnlinkingAll bool `json:"allowUnlinkingAll,omitempty"`
+	} `json:"accountLinking"`
 }
 
 // AppOAuthProvider is a social provider (socialProviders) or a
@@ -344,6 +355,17 @@ type AppOAuthProvider struct {
 	// AccessTokenExpiresIn is generic-oauth's lifetime assumed when a
 	// token answer has no expires_in.
 	AccessTokenExpiresIn Seconds `json:"accessTokenExpiresIn,omitempty"`
+}
+
+// AppDeleteUser is user.deleteUser. Its beforeDelete and afterDelete are
+// functions only Better Auth runs.
+type AppDeleteUser struct {
+	Enabled bool `json:"enabled,omitempty"`
+	// SendDeleteAccountVerification: the app mails a confirmation link
+	// before deleting.
+	SendDeleteAccountVerification bool `json:"sendDeleteAccountVerification,omitempty"`
+	// DeleteTokenExpiresIn is the link's lifetime (1 day when unset).
+	DeleteTokenExpiresIn Seconds `json:"deleteTokenExpiresIn,omitempty"`
 }
 
 // AppEmailAndPassword is Better Auth's emailAndPassword configuration.
@@ -377,6 +399,7 @@ type AppEmailVerification struct {
 // AppUser is Better Auth's user configuration, as far as the Go side
 // serves it (the schema parts are in Tables).
 type AppUser struct {
+	DeleteUser  AppDeleteUser  `json:"deleteUser"`
 	ChangeEmail AppChangeEmail `json:"changeEmail"`
 }
 
@@ -1158,7 +1181,9 @@ func (c *AppConfig) SessionExpiresIn() time.Duration {
 // carries the value, so 0 here means 0 only when the config says so.
 func (c *AppConfig) SessionUpdateAge() time.Duration { return c.Session.UpdateAge.Duration() }
 
-// SessionFreshAge is session.freshAge.
+// SessionFreshAge is session.freshAge (1 day by default in Better Auth,
+// which the export always carries). 0 means the app turned the freshness
+// check off.
 func (c *AppConfig) SessionFreshAge() time.Duration { return c.Session.FreshAge.Duration() }
 
 // CookieCacheConfig returns session.cookieCache for the Verifier: the

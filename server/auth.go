@@ -127,6 +127,28 @@ func (s *Server) requireSession(r *http.Request) (*ba.Result, error) {
 	return nil, errUnauthorized
 }
 
+// requireAuthoritativeSession is Better Auth's sensitiveSessionMiddleware
+// (change-email, delete-user): requireSession, read again from the session
+// store when it came from the cookie cache, so that a revoked session or a
+// stale email still cached in a cookie cannot authorize the action.
+func (s *Server) requireAuthoritativeSession(r *http.Request) (*ba.Result, error) {
+	res, err := s.requireSession(r)
+	if err != nil || res.Credential != ba.CredentialCookieCache {
+		return res, err
+	}
+	fresh, err := s.verifier.VerifyToken(r.Context(), res.Token)
+	switch {
+	case err == nil:
+		fresh.Credential = ba.CredentialCookie
+		return fresh, nil
+	case errors.Is(err, ba.ErrUnavailable):
+		return nil, err
+	case errors.Is(err, ba.ErrUserBanned):
+		return nil, errBanned
+	}
+	return nil, errUnauthorized
+}
+
 // requireUser is requireSession that also accepts a jwt-plugin token when
 // Config.JWT is set; the result then has a user and no session.
 func (s *Server) requireUser(r *http.Request) (*ba.Result, error) {
@@ -522,39 +544,6 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.clearCookies(w)
 	writeJSON(w, 200, map[string]bool{"success": true})
-	return nil
-}
-
-func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.verify(r)
-	switch {
-	case errors.Is(err, ba.ErrUnavailable):
-		return err
-	case errors.Is(err, ba.ErrSessionExpired), errors.Is(err, ba.ErrSessionNotFound):
-		s.clearCookies(w)
-		writeJSON(w, 200, []byte("null"))
-		return nil
-	case err != nil:
-		writeJSON(w, 200, []byte("null"))
-		return nil
-	}
-	now := s.now()
-	refresh := !res.Session.ExpiresAt.Add(-s.cfg.SessionExpiresIn).Add(s.cfg.SessionUpdateAge).After(now)
-	if refresh && res.Credential != ba.CredentialCookieCache && r.URL.Query().Get("disableRefresh") != "true" && !s.dontRemember(r) {
-		expires := ba.Truncate(now.Add(s.cfg.SessionExpiresIn))
-		if err := s.sessions.RefreshSession(r.Context(), res.Token, expires); err != nil && !errors.Is(err, ba.ErrNotFound) {
-			return err
-		}
-		res.Session.ExpiresAt, res.Session.UpdatedAt = expires, ba.Truncate(now)
-		s.setSessionCookies(w, r, res.Session, res.User, false)
-	}
-	if err := s.setJWTHeader(w, r, res.User); err != nil {
-		return err
-	}
-	b := getResponseBuffer()
-	*b = s.schema.AppendGetSessionJSON(*b, res.Session, res.User)
-	writeJSON(w, 200, *b)
-	putResponseBuffer(b)
 	return nil
 }
 

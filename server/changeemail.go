@@ -52,27 +52,6 @@ func (s *Server) signEmailVerificationToken(c emailVerificationClaims, expiresIn
 	return signing + "." + enc.EncodeToString(mac.Sum(nil))
 }
 
-// requireAuthoritativeSession is Better Auth's sensitiveSessionMiddleware:
-// a session served from the cookie cache is read again from the session
-// store, so a revoked session or a stale email never passes.
-func (s *Server) requireAuthoritativeSession(r *http.Request) (*ba.Result, error) {
-	res, err := s.requireSession(r)
-	if err != nil || res.Credential != ba.CredentialCookieCache {
-		return res, err
-	}
-	fresh, err := s.verifier.VerifyToken(r.Context(), res.Token)
-	switch {
-	case err == nil:
-		fresh.Credential = res.Credential
-		return fresh, nil
-	case errors.Is(err, ba.ErrUnavailable):
-		return nil, err
-	case errors.Is(err, ba.ErrUserBanned):
-		return nil, errBanned
-	}
-	return nil, errUnauthorized
-}
-
 // sendMail hands e to the mailer; a delivery failure is logged (never the
 // link), as Better Auth's answers never depend on it.
 func (s *Server) sendMail(r *http.Request, e Email) {

@@ -37,7 +37,10 @@ func FuzzRouteBodies(f *testing.F) {
 		CookieCache: ba.CookieCacheConfig{Strategy: ba.CacheCompact}, Mailer: &captureMailer{},
 		BaseURL: "http://fuzz.test", Log: discardLogger(), EmailVerification: server.EmailVerificationConfig{Enabled: true, AutoSignInAfterVerification: true},
 		OAuthTokens: &server.OAuthTokensConfig{StoreAccountCookie: true, Providers: []oauthtoken.Provider{oauthtoken.Generic("fake", idp.URL, "client", "shh")}},
-		ChangeEmail: server.ChangeEmailConfig{Enabled: true, SendConfirmation: true, UpdateWithoutVerification: true}})
+		ChangeEmail: server.ChangeEmailConfig{Enabled: true, SendConfirmation: true, UpdateWithoutVerification: true},
+		// delete-user mails rather than deleting the admin every fuzz
+		// input signs in as; POST get-session is served.
+		DeleteUser: server.DeleteUserConfig{Enabled: true, SendVerification: true}, DeferSessionRefresh: true})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -77,6 +80,8 @@ func FuzzRouteBodies(f *testing.F) {
 		f.Add(uint8(i), []byte(`{"callbackURL":"//evil.example","redirectTo":"javascript:x"}`), "text/plain", "?callbackURL=%zz&limit=-1")
 		f.Add(uint8(i), []byte(`{"email":"admin@example.com","callbackURL":"/done"}`), "application/json", "?token=eyJhbGciOiJIUzI1NiJ9.e30.x&callbackURL=%2Fdone")
 		f.Add(uint8(i), []byte(`{"email":["a@b.co"],"callbackURL":7}`), "application/json", "?token=a&token=b&callbackURL=/a&callbackURL=/b")
+		f.Add(uint8(i), []byte(`{"password":"password-123","token":"0123456789abcdefghijklmnopqrstuv","callbackURL":"/bye"}`), "application/json", "?token=t&callbackURL=%2Fbye&disableCookieCache=true&disableRefresh=1")
+		f.Add(uint8(i), []byte(`{"password":12,"token":null,"callbackURL":[]}`), "application/json", "?disableRefresh=&disableRefresh=false")
 		// The admin plugin's user routes.
 		for _, body := range []string{`{"userId":"` + target.ID + `","data":{"name":"x","role":["admin","user"],"banned":true,"banExpires":"2030-01-01T00:00:00.000Z","email":"A@b.co","bio":5}}`,
 			`{"userId":"` + target.ID + `","newPassword":"password-123","role":["user"],"banReason":"r","banExpiresIn":1e308}`, `{"userId":[1,null,{}],"data":{"id":1,"password":"p"}}`,

@@ -59,9 +59,10 @@ var operations = map[string]operation{
 	"POST /api/auth/organization/has-permission": {summary: "Whether the user's membership of the organization allows the permissions", tag: "auth", session: true, request: "HasPermission", response: "HasPermissionResult", errorCode: []int{400, 401}},
 	"POST /api/auth/sign-in/username":            {summary: "Sign in with username and password (username plugin)", tag: "auth", request: "SignInUsername", response: "SignInResult", errorCode: []int{400, 401, 403, 422, 429}},
 	"POST /api/auth/is-username-available":       {summary: "Whether a username is free (username plugin)", tag: "auth", request: "Username", response: "Available", errorCode: []int{400, 422}},
-	"POST /api/auth/get-session":                 {summary: "Refused: needs session.deferSessionRefresh, which this server does not have", tag: "auth", errorCode: []int{405}},
+	"POST /api/auth/get-session":                 {summary: "With session.deferSessionRefresh: the current session, refreshed by the updateAge rule, or null (405 without it)", tag: "auth", response: "SessionAndUser", errorCode: []int{405}},
 	"POST /api/auth/unlink-account":              {summary: "Unlink one of the user's accounts, never the last (fresh session)", tag: "auth", session: true, request: "AccountID", response: "Status", errorCode: []int{400, 401, 403}},
-	"GET /api/auth/delete-user/callback":         {summary: "Refused: user deletion is not enabled on this server", tag: "auth", errorCode: []int{404}},
+	"POST /api/auth/delete-user":                 {summary: "Delete the signed-in user (user.deleteUser): with the password, an emailed token, or a fresh session; or email a confirmation link", tag: "auth", session: true, request: "DeleteUser", response: "SuccessMessage", errorCode: []int{400, 401, 404}},
+	"GET /api/auth/delete-user/callback":         {summary: "Confirmation link target: deletes the signed-in user whose token it is, then redirects to callbackURL or answers {success, message}", tag: "auth", session: true, response: "SuccessMessage", errorCode: []int{400, 403, 404}},
 	"GET /api/auth/list-accounts":                {summary: "The user's linked accounts (never tokens or passwords)", tag: "auth", session: true, response: "AccountList"},
 }
 
@@ -138,6 +139,8 @@ var schemas = map[string]any{
 	"Username":              obj([]string{"username"}, map[string]any{"username": str}),
 	"Available":             obj([]string{"available"}, map[string]any{"available": boolean}),
 	"AccountID":             obj([]string{"accountId"}, map[string]any{"accountId": str}),
+	"DeleteUser":            obj(nil, map[string]any{"password": str, "token": str, "callbackURL": str}),
+	"SuccessMessage":        obj([]string{"success", "message"}, map[string]any{"success": boolean, "message": str}),
 }
 
 // OpenAPI returns the OpenAPI 3.1 document of the routes this server has.

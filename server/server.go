@@ -121,6 +121,20 @@ type Config struct {
 	// Auth's session.expiresIn and session.updateAge.
 	SessionExpiresIn time.Duration
 	SessionUpdateAge time.Duration
+	// SessionFreshAge is session.freshAge: how long after sign-in a session
+	// may delete its user without a password or unlink an account. 1 day
+	// when zero; negative turns the check off (Better Auth's freshAge: 0).
+	SessionFreshAge time.Duration
+	// DeferSessionRefresh is session.deferSessionRefresh: GET get-session
+	// never writes (it answers needsRefresh) and POST get-session refreshes.
+	// Off by default (POST get-session then answers 405).
+	DeferSessionRefresh bool
+	// DeleteUser is user.deleteUser (POST /api/auth/delete-user and its
+	// email callback); off by default.
+	DeleteUser DeleteUserConfig
+	// AllowUnlinkingAll is account.accountLinking.allowUnlinkingAll:
+	// unlink-account may remove a user's last account.
+	AllowUnlinkingAll bool
 	// MaxConcurrentHashes bounds concurrent scrypt runs (each needs 16 MiB);
 	// runtime.GOMAXPROCS(0) by default.
 	MaxConcurrentHashes int
@@ -399,7 +413,8 @@ func (s *Server) routes() http.Handler {
 	auth("POST /api/auth/change-email", s.changeEmail)
 	auth("GET /api/auth/list-accounts", s.listAccounts)
 	auth("POST /api/auth/unlink-account", s.unlinkAccount)
-	auth("GET /api/auth/delete-user/callback", s.deleteUserCallbackDisabled)
+	auth("POST /api/auth/delete-user", s.deleteUser)
+	auth("GET /api/auth/delete-user/callback", s.deleteUserCallback)
 	auth("POST /api/auth/get-session", s.getSessionPost)
 	s.oauthTokenRoutes(auth)
 	if s.schema.HasPlugin(ba.PluginUsername) {

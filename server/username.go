@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"time"
 
 	ba "github.com/betterauth-go/betterauth"
 )
@@ -143,10 +142,13 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) error {
 // when session.deferSessionRefresh is off.
 var errDeferSessionRequired = newError(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED", "POST method requires deferSessionRefresh to be enabled in session config")
 
-// getSessionPost is POST /get-session. This server has no
-// deferSessionRefresh, so it refuses it as Better Auth does without it,
-// before reading any session.
+// getSessionPost is POST /get-session: with Config.DeferSessionRefresh it
+// is the read that refreshes (getSessionRead); without it Better Auth
+// refuses it, before reading any session.
 func (s *Server) getSessionPost(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.DeferSessionRefresh {
+		return s.getSessionRead(w, r, true)
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
 	return errDeferSessionRequired
@@ -159,13 +161,9 @@ var (
 	errSessionNotFresh   = newError(403, "SESSION_NOT_FRESH", "Session is not fresh")
 )
 
-// freshAge is Better Auth's default session.freshAge: a session older
-// than this may not unlink accounts.
-const freshAge = 24 * time.Hour
-
 // unlinkAccount is Better Auth's POST /unlink-account: a fresh session
 // (403 SESSION_NOT_FRESH otherwise) deletes one of its user's accounts by
-// its id, never the last one (allowUnlinkingAll has no equivalent here).
+// its id, never the last one unless Config.AllowUnlinkingAll.
 func (s *Server) unlinkAccount(w http.ResponseWriter, r *http.Request) error {
 	b, err := s.readBody(w, r, bodySpec{schema: objectSchema})
 	if err != nil {
@@ -179,14 +177,14 @@ func (s *Server) unlinkAccount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if s.now().Sub(res.Session.CreatedAt) >= freshAge {
+	if !s.sessionIsFresh(res.Session) {
 		return errSessionNotFresh
 	}
 	list, err := s.store.ListAccounts(r.Context(), res.User.ID)
 	if err != nil {
 		return err
 	}
-	if len(list) == 1 {
+	if len(list) == 1 && !s.cfg.AllowUnlinkingAll {
 		return errUnlinkLastAccount
 	}
 	for i := range list {
@@ -199,12 +197,4 @@ func (s *Server) unlinkAccount(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return errAccountNotFound
-}
-
-// deleteUserCallbackDisabled is GET /delete-user/callback as Better Auth
-// answers it with user.deleteUser.enabled off, which is this server's only
-// mode: 404 with a body (POST /delete-user is the empty 404 of an unknown
-// route, as Better Auth's fromStatus answer is).
-func (s *Server) deleteUserCallbackDisabled(w http.ResponseWriter, r *http.Request) error {
-	return newError(http.StatusNotFound, "NOT_FOUND", "Not found")
 }

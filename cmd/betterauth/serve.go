@@ -458,6 +458,16 @@ func applyAppConfig(cfg *server.Config, app *ba.AppConfig, set map[string]bool, 
 	if d := app.SessionUpdateAge(); d > 0 {
 		cfg.SessionUpdateAge = d
 	}
+	// freshAge 0 turns Better Auth's check off; server.Config says that
+	// with a negative value.
+	cfg.SessionFreshAge = app.SessionFreshAge()
+	if cfg.SessionFreshAge <= 0 {
+		cfg.SessionFreshAge = -1
+	}
+	cfg.DeferSessionRefresh = app.Session.DeferSessionRefresh
+	cfg.AllowUnlinkingAll = app.Account.AccountLinking.AllowUnlinkingAll
+	du := app.User.DeleteUser
+	cfg.DeleteUser = server.DeleteUserConfig{Enabled: du.Enabled, SendVerification: du.SendDeleteAccountVerification, TokenExpiresIn: du.DeleteTokenExpiresIn.Duration()}
 	cfg.MinPasswordLength, cfg.MaxPasswordLength = app.PasswordLengths()
 	cfg.Admin, cfg.Organization = accessFromApp(app)
 	if a := app.Admin(); a != nil {

@@ -84,8 +84,8 @@ func StartProcess(tb testing.TB, name string, cmd *exec.Cmd, ready string, timeo
 
 // AuthServerConfig configures StartAuthServer.
 type AuthServerConfig struct {
-	// DB is the SQLite file Better Auth uses; authserver.mjs runs its
-	// migrations before it listens. Required.
+	// DB is the SQLite file Better Auth uses, or a postgres:// or mysql://
+	// URL; authserver.mjs runs its migrations before it listens. Required.
 	DB string
 	// Secret is Better Auth's secret (BETTER_AUTH_SECRET); authserver.mjs
 	// has a fixed test secret when empty.
@@ -133,6 +133,15 @@ type AuthServerConfig struct {
 	// (the package's "better-auth:" when empty) (AUTHSERVER_REDIS).
 	RedisURL       string
 	RedisKeyPrefix string
+	// User is merged into Better Auth's user option (AUTHSERVER_USER,
+	// JSON), such as {"deleteUser":{"enabled":true,
+	// "sendDeleteAccountVerification":true}}; that true becomes a function
+	// appending {"kind":"delete-account-verification",...} lines to
+	// ResetFile.
+	User map[string]any
+	// Session is Better Auth's session option (AUTHSERVER_SESSION, JSON),
+	// such as {"deferSessionRefresh":true,"freshAge":60}.
+	Session map[string]any
 }
 
 // StartAuthServer runs the real Better Auth as an HTTP server
@@ -190,6 +199,19 @@ func StartAuthServer(tb testing.TB, cfg AuthServerConfig) string {
 			tb.Fatal("batest.StartAuthServer: AdditionalFields is not JSON")
 		}
 		cmd.Env = append(cmd.Env, "AUTHSERVER_ADDITIONAL_FIELDS="+string(cfg.AdditionalFields))
+	}
+	for _, opt := range []struct {
+		env string
+		v   map[string]any
+	}{{"AUTHSERVER_USER", cfg.User}, {"AUTHSERVER_SESSION", cfg.Session}} {
+		if opt.v == nil {
+			continue
+		}
+		b, err := json.Marshal(opt.v)
+		if err != nil {
+			tb.Fatalf("batest.StartAuthServer: %s: %v", opt.env, err)
+		}
+		cmd.Env = append(cmd.Env, opt.env+"="+string(b))
 	}
 	if cfg.Account != nil {
 		b, err := json.Marshal(cfg.Account)

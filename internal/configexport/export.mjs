@@ -520,7 +520,7 @@ async function main() {
 		modelName: null, fields: null, additionalFields: null,
 		expiresIn: null, updateAge: null, freshAge: null, disableSessionRefresh: null,
 		storeSessionInDatabase: null, preserveSessionInDatabase: null, cookieCache: null,
-		deferSessionRefresh: callback("the Go side refreshes sessions on read"),
+		deferSessionRefresh: null,
 	}, "options.session");
 	const cookieCache = ctx.options.session?.cookieCache || {};
 	pick(cookieCache, { enabled: null, strategy: null, maxAge: null, version: null, refreshCache: null }, "options.session.cookieCache");
@@ -546,9 +546,12 @@ async function main() {
 	pick(raw.account || {}, { modelName: null, fields: null, additionalFields: null, encryptOAuthTokens: null, accountLinking: null, storeStateStrategy: null, storeAccountCookie: null, skipStateCookieCheck: null, updateAccountOnSignIn: null }, "options.account");
 	const changeEmail = raw.user?.changeEmail || {};
 	pick(changeEmail, { enabled: null, updateEmailWithoutVerification: null, sendChangeEmailConfirmation: null }, "options.user.changeEmail");
-	for (const [name, sub] of [["deleteUser", raw.user?.deleteUser]]) {
-		if (sub?.enabled) warn(`options.user.${name} is enabled: the Go side does not serve it`);
-	}
+	const deleteUserRaw = raw.user?.deleteUser || {};
+	pick(deleteUserRaw, {
+		enabled: null, sendDeleteAccountVerification: null, deleteTokenExpiresIn: null,
+		beforeDelete: callback("only Better Auth runs it; serve's delete-user does not"),
+		afterDelete: callback("only Better Auth runs it; serve's delete-user does not"),
+	}, "options.user.deleteUser");
 
 	const rl = raw.rateLimit || {};
 	pick(rl, { enabled: null, window: null, max: null, storage: null, customRules: null, modelName: null, fields: null, customStorage: callback("the Go side counts in memory or Redis") }, "options.rateLimit");
@@ -613,6 +616,7 @@ async function main() {
 			disableSessionRefresh: sessionRaw.disableSessionRefresh || undefined,
 			storeSessionInDatabase: sessionRaw.storeSessionInDatabase || undefined,
 			preserveSessionInDatabase: sessionRaw.preserveSessionInDatabase || undefined,
+			deferSessionRefresh: sessionRaw.deferSessionRefresh || undefined,
 			cookieCache: {
 				enabled: !!cookieCache.enabled,
 				strategy: cookieCache.strategy || "compact",
@@ -624,7 +628,25 @@ async function main() {
 			storeInDatabase: verRaw.storeInDatabase || undefined,
 			storeIdentifier: storeIdentifierOf(verRaw.storeIdentifier, "options.verification.storeIdentifier"),
 		},
-		account: { encryptOAuthTokens: raw.account?.encryptOAuthTokens || undefined, storeAccountCookie: ctx.options.account?.storeAccountCookie || undefined },
+		account: {
+			encryptOAuthTokens: raw.account?.encryptOAuthTokens || undefined,
+			storeAccountCookie: ctx.options.account?.storeAccountCookie || undefined,
+			accountLinking: { allowUnlinkingAll: raw.account?.accountLinking?.allowUnlinkingAll || undefined },
+		},
+		user: {
+			deleteUser: {
+				enabled: deleteUserRaw.enabled || undefined,
+				sendDeleteAccountVerification: presence(deleteUserRaw.sendDeleteAccountVerification),
+				deleteTokenExpiresIn: deleteUserRaw.deleteTokenExpiresIn || 86400,
+			},
+			changeEmail: changeEmail.enabled
+				? {
+						enabled: true,
+						updateEmailWithoutVerification: changeEmail.updateEmailWithoutVerification || undefined,
+						sendChangeEmailConfirmation: presence(changeEmail.sendChangeEmailConfirmation),
+					}
+				: undefined,
+		},
 		emailAndPassword: {
 			enabled: !!ep.enabled,
 			minPasswordLength: ctx.password?.config?.minPasswordLength ?? 8,
@@ -644,15 +666,6 @@ async function main() {
 			expiresIn: ev.expiresIn ?? 3600,
 			sendVerificationEmail: presence(ev.sendVerificationEmail),
 		},
-		user: changeEmail.enabled
-			? {
-					changeEmail: {
-						enabled: true,
-						updateEmailWithoutVerification: changeEmail.updateEmailWithoutVerification || undefined,
-						sendChangeEmailConfirmation: presence(changeEmail.sendChangeEmailConfirmation),
-					},
-				}
-			: undefined,
 		rateLimit: {
 			enabled: typeof rl.enabled === "boolean" ? rl.enabled : null,
 			window: ctx.rateLimit.window,

@@ -21,6 +21,15 @@
 // AUTHSERVER_ACCOUNT is a JSON object given as the account option
 // ({"encryptOAuthTokens":true}).
 //
+// AUTHSERVER_USER is a JSON object merged into the user option
+// ({"deleteUser":{"enabled":true}}); deleteUser.sendDeleteAccountVerification
+// true becomes a function that appends {"kind":"delete-account-verification",
+// "email","url","token"} to reset-file (or stderr). AUTHSERVER_SESSION is a
+// JSON object given as the session option ({"deferSessionRefresh":true}).
+//
+// The database argument may also be a postgres:// or mysql:// URL (a pg or
+// mysql2 pool; MySQL in UTC) instead of a SQLite file.
+//
 // AUTHSERVER_EMAIL_VERIFICATION, when set, is a JSON object given as
 // emailVerification ({"sendOnSignUp":true,"expiresIn":600}) with a
 // sendVerificationEmail that appends {"kind":"email-verification","email",
@@ -134,7 +143,24 @@ if (redisConfig) {
 	secondaryStorage = redisStorage(typeof redisConfig.keyPrefix === "string" ? { client: redisClient, keyPrefix: redisConfig.keyPrefix } : { client: redisClient });
 }
 
-const db = new Database(dbPath);
+const userOptions = JSON.parse(process.env.AUTHSERVER_USER || "null");
+if (userOptions?.deleteUser?.sendDeleteAccountVerification === true) {
+	userOptions.deleteUser.sendDeleteAccountVerification = async ({ user, url, token }) => {
+		mailLine(JSON.stringify({ kind: "delete-account-verification", email: user.email, url, token }) + "\n");
+	};
+}
+const sessionOptions = JSON.parse(process.env.AUTHSERVER_SESSION || "null");
+
+let db;
+if (/^postgres(ql)?:\/\//.test(dbPath)) {
+	const pg = (await import("pg")).default;
+	db = new pg.Pool({ connectionString: dbPath });
+} else if (dbPath.startsWith("mysql://")) {
+	const mysql = (await import("mysql2/promise")).default;
+	db = mysql.createPool({ uri: dbPath, timezone: "Z" });
+} else {
+	db = new Database(dbPath);
+}
 const auth = betterAuth({
 	database: db,
 	secret,
@@ -169,7 +195,8 @@ const auth = betterAuth({
 				},
 			}
 		: {}),
-	...(additionalFields ? { user: { additionalFields } } : {}),
+	...(additionalFields || userOptions ? { user: { ...(userOptions || {}), ...(additionalFields ? { additionalFields } : {}) } } : {}),
+	...(sessionOptions ? { session: sessionOptions } : {}),
 	...(accountOptions ? { account: accountOptions } : {}),
 });
 const migrations = await getMigrations(auth.options);
@@ -182,7 +209,8 @@ function shutdown() {
 	server.close();
 	server.closeAllConnections?.();
 	try {
-		db.close();
+		if (typeof db.end === "function") db.end();
+		else db.close();
 	} catch {}
 	redisClient?.disconnect();
 	process.exit(0);
