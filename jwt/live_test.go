@@ -40,17 +40,35 @@ type liveBA struct {
 
 func startLive(t *testing.T, jwtOptions map[string]any) *liveBA {
 	t.Helper()
-	return startLiveAt(t, "", jwtOptions)
+	return startLiveWith(t, liveOptions{jwt: jwtOptions})
 }
 
 // startLiveAt is startLive with Better Auth's baseURL ("" for the
 // harness's http://localhost:3000).
 func startLiveAt(t *testing.T, baseURL string, jwtOptions map[string]any) *liveBA {
 	t.Helper()
-	l := &liveBA{db: storetest.NewDatabase(t, sqlstore.SQLite)}
-	cfg := batest.Config{Dialect: "sqlite", URL: l.db.DSN, Secret: liveSecret, BaseURL: baseURL, Plugins: []string{"jwt", "bearer"}}
-	if jwtOptions != nil {
-		cfg.Extra = map[string]any{"pluginOptions": map[string]any{"jwt": jwtOptions}}
+	return startLiveWith(t, liveOptions{baseURL: baseURL, jwt: jwtOptions})
+}
+
+// liveOptions configure startLiveWith; the zero value is SQLite, the
+// harness's base URL, the jwt plugin's defaults and no cookie cache.
+type liveOptions struct {
+	kind        sqlstore.Kind // SQLite when zero
+	baseURL     string
+	jwt         map[string]any // the jwt plugin's options
+	cookieCache *batest.CookieCache
+}
+
+func startLiveWith(t *testing.T, o liveOptions) *liveBA {
+	t.Helper()
+	kind := o.kind
+	if kind == 0 {
+		kind = sqlstore.SQLite
+	}
+	l := &liveBA{db: storetest.NewDatabase(t, kind)}
+	cfg := batest.Config{Dialect: kind.String(), URL: l.db.DSN, Secret: liveSecret, BaseURL: o.baseURL, Plugins: []string{"jwt", "bearer"}, CookieCache: o.cookieCache}
+	if o.jwt != nil {
+		cfg.Extra = map[string]any{"pluginOptions": map[string]any{"jwt": o.jwt}}
 	}
 	l.h = batest.Start(t, cfg)
 	l.h.MustCall(t, "migrate", nil, nil)

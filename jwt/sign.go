@@ -95,6 +95,7 @@ type Signer struct {
 	rotation   time.Duration
 	grace      time.Duration
 	issuer     string
+	origin     string // BaseURL's origin, the cookie-cache JWTs' iss
 	audience   []string
 	expiration time.Duration
 	now        func() time.Time
@@ -164,6 +165,7 @@ func NewSigner(cfg SignerConfig) (*Signer, error) {
 		}
 		origin = o
 	}
+	s.origin = origin
 	s.issuer = cfg.Issuer
 	if s.issuer == "" {
 		s.issuer = origin
@@ -225,6 +227,11 @@ func (s *Signer) Sign(ctx context.Context, claims map[string]any) (string, error
 }
 
 func (s *Signer) sign(ctx context.Context, payload orderedObject) (string, error) {
+	return s.signTyped(ctx, payload, "")
+}
+
+// signTyped is sign with a typ header when typ is not empty.
+func (s *Signer) signTyped(ctx context.Context, payload orderedObject, typ string) (string, error) {
 	base := s.now().Unix()
 	if iat, ok := payload.get("iat"); ok {
 		var n float64
@@ -250,8 +257,11 @@ func (s *Signer) sign(ctx context.Context, payload orderedObject) (string, error
 	if err != nil {
 		return "", err
 	}
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: supported[key.alg], Key: key.key},
-		(&jose.SignerOptions{}).WithHeader("kid", kid))
+	opts := (&jose.SignerOptions{}).WithHeader("kid", kid)
+	if typ != "" {
+		opts = opts.WithType(jose.ContentType(typ))
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: supported[key.alg], Key: key.key}, opts)
 	if err != nil {
 		return "", fmt.Errorf("betterauth/jwt: signer: %w", err)
 	}
