@@ -32,10 +32,12 @@ type liveBA struct {
 	h      *batest.Harness
 	db     storetest.Database
 	cookie string
-	bearer string // set-auth-token of the sign-up
-	user   json.RawMessage
-	jwks   *httptest.Server
-	hits   atomic.Int64 // requests to jwks
+	// signUpSetCookie is the sign-up's Set-Cookie lines.
+	signUpSetCookie []string
+	bearer          string // set-auth-token of the sign-up
+	user            json.RawMessage
+	jwks            *httptest.Server
+	hits            atomic.Int64 // requests to jwks
 }
 
 func startLive(t *testing.T, jwtOptions map[string]any) *liveBA {
@@ -79,6 +81,7 @@ func startLiveWith(t *testing.T, o liveOptions) *liveBA {
 		t.Fatalf("sign-up: %d %s", r.Status, r.Text)
 	}
 	l.cookie = batest.CookieHeader(r.SetCookie)
+	l.signUpSetCookie = r.SetCookie
 	l.bearer = r.Headers["set-auth-token"]
 	// The handler must not call t.Fatal from the server's goroutine, so
 	// it uses Call and answers 502 on failure.

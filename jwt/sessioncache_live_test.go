@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -220,4 +222,90 @@ func mustB64(t *testing.T, s string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestLiveSessionCookieCacheFromGo: a session_data cache Go writes with
+// CookieCacheConfig.JWTSigner (a jwt.Signer over the same jwks table) is
+// one Better Auth 1.7.25 trusts: its get-session answers from the cache
+// (a name only the cache holds), and refuses a tampered one (answering
+// from the database and expiring the cookie). Go's claims have exactly
+// Better Auth's names and header. On each of the three databases.
+func TestLiveSessionCookieCacheFromGo(t *testing.T) {
+	storetest.ForEachKind(t, func(t *testing.T, kind sqlstore.Kind) {
+		ctx := context.Background()
+		l := sessionCacheLive(t, kind)
+		baData := sessionData(t, l.h.Request(t, "POST", "/api/auth/sign-in/email", nil, map[string]any{
+			"email": "jwt.user@example.com", "password": "correct-horse-battery",
+		}).SetCookie)
+		store := l.store(t)
+		keys, _ := jwt.NewStoreJWKS(store, jwt.StoreOptions{})
+		jv := mustVerifier(t, jwt.Config{Keys: keys, BaseURL: "http://localhost:3000"})
+		signer := mustSigner(t, jwt.SignerConfig{Store: store, Secrets: []ba.Secret{{Value: liveSecret}}, BaseURL: "http://localhost:3000"})
+		v, err := ba.NewVerifier(ba.VerifierConfig{Secrets: []ba.Secret{{Value: liveSecret}}, BaseURL: "http://localhost:3000", Sessions: store,
+			CookieCache: ba.CookieCacheConfig{Strategy: ba.CacheJWT, JWTKeys: jv, JWTSigner: signer}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// l.cookie is the sign-up's: its session_token names a session in
+		// the database.
+		res, err := v.Verify(ctx, requestWith(l.cookie))
+		if err != nil {
+			t.Fatal(err)
+		}
+		user := res.User.Clone()
+		user.Name = "Only In Go's Cache"
+		rec := httptest.NewRecorder()
+		if err := v.SetCookieCache(rec, store.Schema(), res.Session, user, false, ba.CookieAttributes{}); err != nil {
+			t.Fatal(err)
+		}
+		goData := sessionData(t, rec.Result().Header.Values("Set-Cookie"))
+		gh, _, _ := splitToken(t, goData)
+		bh, _, _ := splitToken(t, baData)
+		sameJSON(t, "Go's header vs Better Auth's", gh, bh)
+		names := func(m map[string]any) []string {
+			var out []string
+			for k := range m {
+				out = append(out, k)
+			}
+			slices.Sort(out)
+			return out
+		}
+		gc, bc := claimsOf(t, goData), claimsOf(t, baData)
+		if g, w := names(gc), names(bc); !slices.Equal(g, w) {
+			t.Errorf("claims %q, Better Auth's %q", g, w)
+		}
+		if gc["exp"].(float64)-gc["iat"].(float64) != 300 || gc["iss"] != bc["iss"] || gc["aud"] != bc["aud"] {
+			t.Errorf("Go's claims iat %v exp %v iss %v aud %v; Better Auth's iss %v aud %v", gc["iat"], gc["exp"], gc["iss"], gc["aud"], bc["iss"], bc["aud"])
+		}
+
+		cookie := func(data string) string {
+			return replaceData(l.cookie, sessionData(t, l.signUpSetCookie), data)
+		}
+		gs := l.h.Request(t, "GET", "/api/auth/get-session", map[string]string{"cookie": cookie(goData)}, nil)
+		var body struct {
+			User struct{ Name string } `json:"user"`
+		}
+		if gs.Status != 200 || gs.Decode(&body) != nil || body.User.Name != user.Name {
+			t.Fatalf("Better Auth's get-session with Go's cache: %d %s, want the name %q from the cache", gs.Status, gs.Text, user.Name)
+		}
+		if back, err := v.Verify(ctx, requestWith(cookie(goData))); err != nil || back.Credential != ba.CredentialCookieCache || back.User.Name != user.Name {
+			t.Fatalf("Go reading its own cache: %+v %v", back, err)
+		}
+
+		parts := strings.Split(goData, ".")
+		tampered := parts[0] + "." + parts[1] + "." + strings.Repeat("A", len(parts[2]))
+		gs = l.h.Request(t, "GET", "/api/auth/get-session", map[string]string{"cookie": cookie(tampered)}, nil)
+		if gs.Status != 200 || gs.Decode(&body) != nil || body.User.Name != res.User.Name {
+			t.Fatalf("Better Auth's get-session with a tampered cache: %d %s, want the database's name %q", gs.Status, gs.Text, res.User.Name)
+		}
+		expired := false
+		for _, line := range gs.SetCookie {
+			if c, err := http.ParseSetCookie(line); err == nil && c.Name == "better-auth.session_data" && c.MaxAge < 0 {
+				expired = true
+			}
+		}
+		if !expired {
+			t.Errorf("Better Auth did not expire the tampered cache: %q", gs.SetCookie)
+		}
+	})
 }
