@@ -552,6 +552,9 @@ type JWTOptions struct {
 		ExpirationTime string   `json:"expirationTime,omitempty"`
 	} `json:"jwt"`
 	DisableSettingJWTHeader bool `json:"disableSettingJwtHeader,omitempty"`
+	// SessionCookieCache signs the session_data cookie cache with the
+	// jwks keys (needs session.cookieCache.strategy "jwt").
+	SessionCookieCache bool `json:"sessionCookieCache,omitempty"`
 }
 
 // APIKeyOptions are the api-key plugin's options.

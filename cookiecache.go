@@ -1,7 +1,9 @@
 package betterauth
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -45,11 +47,50 @@ type CookieCacheConfig struct {
 	// every request decodes its cookie: ~10–90 µs, mostly JSON). Each
 	// entry holds one session and user (about 2 KB).
 	Memo int
+	// JWTKeys verifies the jwt strategy's cache the way Better Auth does
+	// with the jwt plugin's sessionCookieCache option (jwt({
+	// sessionCookieCache: true })): a JWS of typ
+	// "better-auth.session-cache+jwt" signed with a key of the jwks table
+	// (EdDSA by default), instead of HS256 with the secret. Give it a
+	// *jwt.Verifier (package github.com/betterauth-go/betterauth/jwt)
+	// over the jwks table (NewStoreJWKS) or Better Auth's /jwks
+	// (NewRemoteJWKS); its key cache means a request reads no database.
+	// Requires Strategy CacheJWT, as Better Auth does. nil (the default):
+	// HS256 with the current secret.
+	JWTKeys CookieCacheJWTVerifier
+	// JWTSigner makes SetCookieCache write such caches, as Better Auth
+	// writes them with sessionCookieCache: a *jwt.Signer over the jwks
+	// table. Requires JWTKeys. nil (the default): SetCookieCache writes
+	// HS256 caches.
+	JWTSigner CookieCacheJWTSigner
 	// Schema describes the user and session fields in the cache (plugins,
 	// custom fields); Better Auth's default when nil. Writing a cache
 	// (SetCookieCache) uses the schema passed there.
 	Schema *ResolvedSchema
 }
+
+// CookieCacheJWTVerifier checks a session_data value that Better Auth's jwt
+// plugin signed with its JWKS keys (sessionCookieCache) and returns its
+// verified claims as JSON: header typ, alg, kid and signature, iss, aud
+// "better-auth:session-cache", exp and nbf (15 s of clock tolerance, as
+// Better Auth allows), and that sub and sid are the user id and session
+// token inside. *jwt.Verifier implements it. The claims' session and user
+// are then checked by the Verifier as for every strategy.
+type CookieCacheJWTVerifier interface {
+	VerifySessionCache(ctx context.Context, value string) (claims []byte, err error)
+}
+
+// CookieCacheJWTSigner signs a session_data cache with the jwt plugin's
+// JWKS keys, as Better Auth does with sessionCookieCache. sessionData is
+// the cache's JSON object (session, user, updatedAt, version); expires is
+// its exp. *jwt.Signer implements it.
+type CookieCacheJWTSigner interface {
+	SignSessionCache(ctx context.Context, sessionData []byte, expires time.Time) (string, error)
+}
+
+// sessionCacheTolerance is the clockTolerance Better Auth's jwt plugin
+// verifies its cookie-cache JWTs with.
+const sessionCacheTolerance = 15
 
 // DefaultCookieCacheMemo is CookieCacheConfig.Memo's default: 1024
 // decoded caches, about 2 MB at most.
@@ -63,6 +104,13 @@ func (c *CookieCacheConfig) validate() error {
 	case "", CacheCompact, CacheJWT, CacheJWE:
 	default:
 		return fmt.Errorf("betterauth: unknown cookie cache strategy %q (want compact, jwt or jwe)", c.Strategy)
+	}
+	if c.JWTSigner != nil && c.JWTKeys == nil {
+		return errors.New("betterauth: CookieCache.JWTSigner needs CookieCache.JWTKeys to read the caches it writes")
+	}
+	if c.JWTKeys != nil && c.Strategy != CacheJWT {
+		// Better Auth refuses to start in this case too.
+		return errors.New("betterauth: CookieCache.JWTKeys (the jwt plugin's sessionCookieCache) requires CookieCache.Strategy \"jwt\"")
 	}
 	if c.MaxAge <= 0 {
 		c.MaxAge = 5 * time.Minute
@@ -87,7 +135,7 @@ func (v *Verifier) cacheSecrets() []cookiecache.Secret {
 // fromCookieCache returns the session in a valid session_data cookie for
 // token, or false when there is none or it does not check out (the caller
 // then reads the store, as Better Auth does).
-func (v *Verifier) fromCookieCache(cookies []cookiecache.Cookie, token string) (*Result, bool) {
+func (v *Verifier) fromCookieCache(ctx context.Context, cookies []cookiecache.Cookie, token string) (*Result, bool) {
 	var raw string
 	found := false
 	for _, name := range v.dataNames {
@@ -110,7 +158,14 @@ func (v *Verifier) fromCookieCache(cookies []cookiecache.Cookie, token string) (
 		case CacheCompact:
 			p, err = cookiecache.DecodeCompact(raw, v.currentSecret(), now)
 		case CacheJWT:
-			p, err = cookiecache.DecodeJWT(raw, v.currentSecret(), now)
+			if v.cache.JWTKeys == nil {
+				p, err = cookiecache.DecodeJWT(raw, v.currentSecret(), now)
+				break
+			}
+			var claims []byte
+			if claims, err = v.cache.JWTKeys.VerifySessionCache(ctx, raw); err == nil {
+				p, err = cookiecache.DecodeClaims(claims, now, sessionCacheTolerance)
+			}
 		case CacheJWE:
 			p, err = cookiecache.DecodeJWE(raw, v.cacheSecrets(), now)
 		}
@@ -195,7 +250,16 @@ func (v *Verifier) SetCookieCache(w http.ResponseWriter, schema *ResolvedSchema,
 	case CacheCompact:
 		value, err = cookiecache.EncodeCompact(p, v.currentSecret())
 	case CacheJWT:
-		value, err = cookiecache.EncodeJWT(p, v.currentSecret(), now)
+		if v.cache.JWTSigner == nil {
+			value, err = cookiecache.EncodeJWT(p, v.currentSecret(), now)
+			break
+		}
+		var data []byte
+		if data, err = cookiecache.SessionData(p); err == nil {
+			// SetCookieCache has no request context; the signer reads
+			// the jwks table only when its key is not cached.
+			value, err = v.cache.JWTSigner.SignSessionCache(context.Background(), data, p.Expires)
+		}
 	case CacheJWE:
 		value, err = cookiecache.EncodeJWE(p, v.currentSecret(), now)
 	}

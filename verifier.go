@@ -297,7 +297,7 @@ func (v *Verifier) verify(ctx context.Context, r *http.Request) (*Result, Creden
 		return nil, cred, err
 	}
 	if cred == CredentialCookie && v.cache.Enabled() {
-		if res, ok := v.fromCookieCache(cookies, token); ok {
+		if res, ok := v.fromCookieCache(ctx, cookies, token); ok {
 			return res, res.Credential, nil
 		}
 	}

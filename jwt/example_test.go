@@ -98,3 +98,47 @@ func ExampleSigner() {
 	}
 	_ = token // send it as "Authorization: Bearer <token>"
 }
+
+// The jwt plugin's sessionCookieCache (jwt({ sessionCookieCache: true })
+// with session.cookieCache.strategy "jwt"): Better Auth signs the
+// session_data cookie with its jwks key. A Go session Verifier given a
+// jwt.Verifier trusts that cookie with no session store read; with a
+// Signer it also writes caches Better Auth trusts.
+func ExampleVerifier_VerifySessionCache() {
+	ctx := context.Background()
+	store, closeDB, err := dburl.Open(ctx, os.Getenv("DATABASE_URL"), sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginJWT}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer closeDB()
+	keys, err := jwt.NewStoreJWKS(store, jwt.StoreOptions{}) // or NewRemoteJWKS: no database at all
+	if err != nil {
+		log.Fatal(err)
+	}
+	tokens, err := jwt.New(jwt.Config{Keys: keys, BaseURL: "https://auth.example.com"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	secrets, _ := ba.SecretsFromEnv()
+	signer, err := jwt.NewSigner(jwt.SignerConfig{Store: store, Secrets: secrets, BaseURL: "https://auth.example.com"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	sessions, err := ba.NewVerifier(ba.VerifierConfig{
+		Sessions: store, BaseURL: "https://auth.example.com",
+		CookieCache: ba.CookieCacheConfig{Strategy: ba.CacheJWT, JWTKeys: tokens, JWTSigner: signer},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	http.HandleFunc("/api/me", func(w http.ResponseWriter, r *http.Request) {
+		res, err := sessions.Verify(r.Context(), r)
+		if err != nil {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		// res.Credential is ba.CredentialCookieCache when the signed
+		// cookie answered.
+		fmt.Fprintln(w, res.User.Email)
+	})
+}

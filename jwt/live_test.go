@@ -32,25 +32,45 @@ type liveBA struct {
 	h      *batest.Harness
 	db     storetest.Database
 	cookie string
-	bearer string // set-auth-token of the sign-up
-	user   json.RawMessage
-	jwks   *httptest.Server
-	hits   atomic.Int64 // requests to jwks
+	// signUpSetCookie is the sign-up's Set-Cookie lines.
+	signUpSetCookie []string
+	bearer          string // set-auth-token of the sign-up
+	user            json.RawMessage
+	jwks            *httptest.Server
+	hits            atomic.Int64 // requests to jwks
 }
 
 func startLive(t *testing.T, jwtOptions map[string]any) *liveBA {
 	t.Helper()
-	return startLiveAt(t, "", jwtOptions)
+	return startLiveWith(t, liveOptions{jwt: jwtOptions})
 }
 
 // startLiveAt is startLive with Better Auth's baseURL ("" for the
 // harness's http://localhost:3000).
 func startLiveAt(t *testing.T, baseURL string, jwtOptions map[string]any) *liveBA {
 	t.Helper()
-	l := &liveBA{db: storetest.NewDatabase(t, sqlstore.SQLite)}
-	cfg := batest.Config{Dialect: "sqlite", URL: l.db.DSN, Secret: liveSecret, BaseURL: baseURL, Plugins: []string{"jwt", "bearer"}}
-	if jwtOptions != nil {
-		cfg.Extra = map[string]any{"pluginOptions": map[string]any{"jwt": jwtOptions}}
+	return startLiveWith(t, liveOptions{baseURL: baseURL, jwt: jwtOptions})
+}
+
+// liveOptions configure startLiveWith; the zero value is SQLite, the
+// harness's base URL, the jwt plugin's defaults and no cookie cache.
+type liveOptions struct {
+	kind        sqlstore.Kind // SQLite when zero
+	baseURL     string
+	jwt         map[string]any // the jwt plugin's options
+	cookieCache *batest.CookieCache
+}
+
+func startLiveWith(t *testing.T, o liveOptions) *liveBA {
+	t.Helper()
+	kind := o.kind
+	if kind == 0 {
+		kind = sqlstore.SQLite
+	}
+	l := &liveBA{db: storetest.NewDatabase(t, kind)}
+	cfg := batest.Config{Dialect: kind.String(), URL: l.db.DSN, Secret: liveSecret, BaseURL: o.baseURL, Plugins: []string{"jwt", "bearer"}, CookieCache: o.cookieCache}
+	if o.jwt != nil {
+		cfg.Extra = map[string]any{"pluginOptions": map[string]any{"jwt": o.jwt}}
 	}
 	l.h = batest.Start(t, cfg)
 	l.h.MustCall(t, "migrate", nil, nil)
@@ -61,6 +81,7 @@ func startLiveAt(t *testing.T, baseURL string, jwtOptions map[string]any) *liveB
 		t.Fatalf("sign-up: %d %s", r.Status, r.Text)
 	}
 	l.cookie = batest.CookieHeader(r.SetCookie)
+	l.signUpSetCookie = r.SetCookie
 	l.bearer = r.Headers["set-auth-token"]
 	// The handler must not call t.Fatal from the server's goroutine, so
 	// it uses Call and answers 502 on failure.
@@ -129,11 +150,15 @@ func sameJSON(t *testing.T, what string, got, want []byte) {
 }
 
 // TestLiveBetterAuth verifies tokens from the real Better Auth 1.7.25 over
-// its /jwks and straight from its SQLite jwks table, refuses forged and
+// its /jwks and straight from its jwks table (SQLite, PostgreSQL, MariaDB), refuses forged and
 // stale ones, and records the tokens for the Node-free tests.
 func TestLiveBetterAuth(t *testing.T) {
+	storetest.ForEachKind(t, func(t *testing.T, kind sqlstore.Kind) { testLiveBetterAuth(t, kind) })
+}
+
+func testLiveBetterAuth(t *testing.T, kind sqlstore.Kind) {
 	ctx := context.Background()
-	l := startLive(t, nil)
+	l := startLiveWith(t, liveOptions{kind: kind})
 
 	tokenFromCookie := l.token(t, map[string]string{"cookie": l.cookie})
 	// Tokens minted in the same second are identical (Ed25519 signatures
@@ -211,7 +236,10 @@ func TestLiveBetterAuth(t *testing.T) {
 
 	t.Run("Refused", func(t *testing.T) { liveNegatives(t, l, tokenFromCookie) })
 
-	recordLive(t, l, tokens, gs.Headers["access-control-expose-headers"])
+	if kind == sqlstore.SQLite {
+		// One capture; the tokens do not depend on the database.
+		recordLive(t, l, tokens, gs.Headers["access-control-expose-headers"])
+	}
 }
 
 func checkLiveClaims(t *testing.T, c *jwt.Claims, token string, user *ba.User, userJSON []byte) {
@@ -358,9 +386,13 @@ func liveNegatives(t *testing.T, l *liveBA, token string) {
 // refetching the key set once for the new kid, and drops the old key when
 // its grace period ends, exactly when Better Auth's /jwks does.
 func TestLiveKeyRotation(t *testing.T) {
+	storetest.ForEachKind(t, func(t *testing.T, kind sqlstore.Kind) { testLiveKeyRotation(t, kind) })
+}
+
+func testLiveKeyRotation(t *testing.T, kind sqlstore.Kind) {
 	ctx := context.Background()
 	const rotation, grace = 1, 6 // seconds
-	l := startLive(t, map[string]any{"jwks": map[string]any{"rotationInterval": rotation, "gracePeriod": grace}})
+	l := startLiveWith(t, liveOptions{kind: kind, jwt: map[string]any{"jwks": map[string]any{"rotationInterval": rotation, "gracePeriod": grace}}})
 	tok1 := l.token(t, map[string]string{"cookie": l.cookie})
 
 	clk := newClock(time.Now())

@@ -36,6 +36,13 @@ type JWKStore interface {
 	CreateJWK(ctx context.Context, j *ba.JWK) error
 }
 
+// jwkStoredOrder is implemented by stores that can list the jwks rows in
+// the order the database returns them without ORDER BY
+// (sqlstore.Store.ListJWKsAsStored), the order of Better Auth's /jwks.
+type jwkStoredOrder interface {
+	ListJWKsAsStored(ctx context.Context) ([]ba.JWK, error)
+}
+
 // SignerConfig configures a Signer: the jwt plugin's options. The zero
 // value of each optional field is Better Auth's default.
 type SignerConfig struct {
@@ -95,6 +102,7 @@ type Signer struct {
 	rotation   time.Duration
 	grace      time.Duration
 	issuer     string
+	origin     string // BaseURL's origin, the cookie-cache JWTs' iss
 	audience   []string
 	expiration time.Duration
 	now        func() time.Time
@@ -164,6 +172,7 @@ func NewSigner(cfg SignerConfig) (*Signer, error) {
 		}
 		origin = o
 	}
+	s.origin = origin
 	s.issuer = cfg.Issuer
 	if s.issuer == "" {
 		s.issuer = origin
@@ -225,6 +234,11 @@ func (s *Signer) Sign(ctx context.Context, claims map[string]any) (string, error
 }
 
 func (s *Signer) sign(ctx context.Context, payload orderedObject) (string, error) {
+	return s.signTyped(ctx, payload, "")
+}
+
+// signTyped is sign with a typ header when typ is not empty.
+func (s *Signer) signTyped(ctx context.Context, payload orderedObject, typ string) (string, error) {
 	base := s.now().Unix()
 	if iat, ok := payload.get("iat"); ok {
 		var n float64
@@ -250,8 +264,11 @@ func (s *Signer) sign(ctx context.Context, payload orderedObject) (string, error
 	if err != nil {
 		return "", err
 	}
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: supported[key.alg], Key: key.key},
-		(&jose.SignerOptions{}).WithHeader("kid", kid))
+	opts := (&jose.SignerOptions{}).WithHeader("kid", kid)
+	if typ != "" {
+		opts = opts.WithType(jose.ContentType(typ))
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: supported[key.alg], Key: key.key}, opts)
 	if err != nil {
 		return "", fmt.Errorf("betterauth/jwt: signer: %w", err)
 	}
@@ -394,21 +411,39 @@ func (s *Signer) CreateKey(ctx context.Context) (*ba.JWK, error) {
 	return row, nil
 }
 
+// jwksRows lists the rows in the order Better Auth's /jwks does. Its
+// findMany has no ORDER BY, so that is the database's order: insertion
+// order on SQLite and PostgreSQL, primary-key order on MySQL. A store that
+// can read them that way (jwkStoredOrder) does; otherwise insertion order
+// is assumed, oldest first.
+func (s *Signer) jwksRows(ctx context.Context) ([]ba.JWK, error) {
+	if st, ok := s.store.(jwkStoredOrder); ok {
+		return st.ListJWKsAsStored(ctx)
+	}
+	rows, err := s.store.ListJWKs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(rows)
+	slices.SortStableFunc(rows, func(a, b ba.JWK) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	return rows, nil
+}
+
 // JWKS is the body of Better Auth's GET /jwks: every key not past its
 // expiresAt plus GracePeriod, each {alg, crv, ...publicKey, kid}, making a
 // key first when the table is empty.
 func (s *Signer) JWKS(ctx context.Context) ([]byte, error) {
-	rows, err := s.store.ListJWKs(ctx)
+	rows, err := s.jwksRows(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if len(rows) == 0 {
 		s.mu.Lock()
-		rows, err = s.store.ListJWKs(ctx)
+		rows, err = s.jwksRows(ctx)
 		if err == nil && len(rows) == 0 {
 			_, err = s.CreateKey(ctx)
 			if err == nil {
-				rows, err = s.store.ListJWKs(ctx)
+				rows, err = s.jwksRows(ctx)
 			}
 		}
 		s.mu.Unlock()
@@ -416,10 +451,6 @@ func (s *Signer) JWKS(ctx context.Context) ([]byte, error) {
 			return nil, err
 		}
 	}
-	// Better Auth's findMany has no ORDER BY; the databases answer in
-	// insertion order, oldest first.
-	slices.Reverse(rows)
-	slices.SortStableFunc(rows, func(a, b ba.JWK) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	now := s.now()
 	buf := []byte(`{"keys":[`)
 	first := true

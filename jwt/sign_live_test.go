@@ -3,12 +3,15 @@ package jwt_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	ba "github.com/betterauth-go/betterauth"
+	"github.com/betterauth-go/betterauth/internal/storetest"
 	"github.com/betterauth-go/betterauth/jwt"
+	"github.com/betterauth-go/betterauth/sqlstore"
 )
 
 // baVerify asks Better Auth's own verifyJWT (auth.api.verifyJWT) about a
@@ -39,8 +42,12 @@ func kidOf(t *testing.T, token string) string {
 // Better Auth replaces an expired Go key, and Better Auth signs with a key
 // Go made later.
 func TestLiveSignerInterop(t *testing.T) {
+	storetest.ForEachKind(t, func(t *testing.T, kind sqlstore.Kind) { testLiveSignerInterop(t, kind) })
+}
+
+func testLiveSignerInterop(t *testing.T, kind sqlstore.Kind) {
 	ctx := context.Background()
-	l := startLive(t, nil)
+	l := startLiveWith(t, liveOptions{kind: kind})
 	store := l.store(t)
 	gs := l.h.Request(t, "GET", "/api/auth/get-session", map[string]string{"cookie": l.cookie}, nil)
 	var session struct {
@@ -134,8 +141,12 @@ func TestLiveSignerInterop(t *testing.T) {
 // Go signs with that one (Better Auth's encryption), and the expired key's
 // token still verifies on both sides within the grace period.
 func TestLiveBetterAuthRotatesGoKey(t *testing.T) {
+	storetest.ForEachKind(t, func(t *testing.T, kind sqlstore.Kind) { testLiveBetterAuthRotatesGoKey(t, kind) })
+}
+
+func testLiveBetterAuthRotatesGoKey(t *testing.T, kind sqlstore.Kind) {
 	ctx := context.Background()
-	l := startLive(t, map[string]any{"disableSettingJwtHeader": true})
+	l := startLiveWith(t, liveOptions{kind: kind, jwt: map[string]any{"disableSettingJwtHeader": true}})
 	store := l.store(t)
 	if rows, _ := store.ListJWKs(ctx); len(rows) != 0 {
 		t.Fatalf("%d keys before any token", len(rows))
@@ -172,4 +183,63 @@ func TestLiveBetterAuthRotatesGoKey(t *testing.T) {
 			t.Errorf("Better Auth refused the %s token", name)
 		}
 	}
+}
+
+// TestLiveDisablePrivateKeyEncryption: with jwks.disablePrivateKeyEncryption
+// the privateKey column holds the private JWK as plain JSON, both ways:
+// Go signs with the key Better Auth made, Better Auth signs with a later
+// one Go made, each verifies the other's tokens, and a Signer that expects
+// encrypted keys refuses the plain one with ErrKeyDecrypt.
+func TestLiveDisablePrivateKeyEncryption(t *testing.T) {
+	storetest.ForEachKind(t, func(t *testing.T, kind sqlstore.Kind) {
+		ctx := context.Background()
+		l := startLiveWith(t, liveOptions{kind: kind, jwt: map[string]any{"jwks": map[string]any{"disablePrivateKeyEncryption": true}}})
+		store := l.store(t)
+		baTok := l.token(t, map[string]string{"cookie": l.cookie})
+		rows, err := store.ListJWKs(ctx)
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("jwks rows %d %v", len(rows), err)
+		}
+		var plain struct{ Kty, D string }
+		if err := json.Unmarshal([]byte(rows[0].PrivateKey), &plain); err != nil || plain.Kty != "OKP" || plain.D == "" {
+			t.Fatalf("Better Auth's privateKey is not a plain private JWK: %v", err)
+		}
+		keys, _ := jwt.NewStoreJWKS(store, jwt.StoreOptions{MinRefreshInterval: time.Nanosecond})
+		v := mustVerifier(t, jwt.Config{Keys: keys, BaseURL: "http://localhost:3000"})
+		if _, err := v.Verify(ctx, baTok); err != nil {
+			t.Fatalf("Go refused Better Auth's token: %v", err)
+		}
+		signer := mustSigner(t, jwt.SignerConfig{Store: store, DisablePrivateKeyEncryption: true, BaseURL: "http://localhost:3000"})
+		goTok, err := signer.Sign(ctx, map[string]any{"sub": "someone"})
+		if err != nil || kidOf(t, goTok) != rows[0].ID {
+			t.Fatalf("Go did not sign with Better Auth's plain key: %v", err)
+		}
+		if l.baVerify(t, goTok) == nil {
+			t.Error("Better Auth refused Go's token on its plain key")
+		}
+		encrypted := mustSigner(t, jwt.SignerConfig{Store: store, Secrets: []ba.Secret{{Value: liveSecret}}, BaseURL: "http://localhost:3000"})
+		if _, err := encrypted.Sign(ctx, map[string]any{"sub": "someone"}); !errors.Is(err, jwt.ErrKeyDecrypt) {
+			t.Errorf("a Signer expecting encrypted keys: %v, want ErrKeyDecrypt", err)
+		}
+
+		later := mustSigner(t, jwt.SignerConfig{Store: store, DisablePrivateKeyEncryption: true, BaseURL: "http://localhost:3000",
+			Now: func() time.Time { return time.Now().Add(2 * time.Second) }})
+		row, err := later.CreateKey(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(row.PrivateKey), &plain); err != nil || plain.D == "" {
+			t.Fatalf("Go's privateKey is not a plain private JWK: %v", err)
+		}
+		baTok = l.token(t, map[string]string{"cookie": l.cookie})
+		if kidOf(t, baTok) != row.ID {
+			t.Fatalf("Better Auth signed with %s, not Go's plain key %s", kidOf(t, baTok), row.ID)
+		}
+		if _, err := v.Verify(ctx, baTok); err != nil {
+			t.Errorf("Go refused Better Auth's token on Go's key: %v", err)
+		}
+		if jwks := l.jwksText(t); !strings.Contains(jwks, rows[0].ID) || !strings.Contains(jwks, row.ID) {
+			t.Errorf("Better Auth's /jwks lacks a key: %s", jwks)
+		}
+	})
 }

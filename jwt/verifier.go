@@ -61,13 +61,15 @@ type Config struct {
 // Verifier checks JWTs minted by Better Auth's jwt plugin. It is safe for
 // concurrent use.
 type Verifier struct {
-	keys     KeySource
-	issuer   string // "" when not checked
-	audience []string
-	checkAud bool
-	algs     []string
-	leeway   float64 // seconds
-	now      func() time.Time
+	keys       KeySource
+	issuer     string // "" when not checked
+	origin     string // BaseURL's origin, the cookie-cache JWTs' iss
+	skipIssuer bool
+	audience   []string
+	checkAud   bool
+	algs       []string
+	leeway     float64 // seconds
+	now        func() time.Time
 }
 
 // maxTokenBytes bounds the work done for one token. Better Auth's tokens
@@ -109,6 +111,7 @@ func New(cfg Config) (*Verifier, error) {
 			return nil, fmt.Errorf("betterauth/jwt: BaseURL (or BETTER_AUTH_URL) is not an absolute http(s) URL Better Auth would accept: %v", err)
 		}
 	}
+	v.origin, v.skipIssuer = origin, cfg.SkipIssuerCheck
 	if !cfg.SkipIssuerCheck {
 		v.issuer = cfg.Issuer
 		if v.issuer == "" {
@@ -149,28 +152,47 @@ func New(cfg Config) (*Verifier, error) {
 // the specific verdicts) or betterauth.ErrUnavailable when keys could not
 // be obtained.
 func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
-	if token == "" {
-		return nil, ErrNoToken
-	}
-	if len(token) > maxTokenBytes {
-		return nil, fmt.Errorf("%w: longer than %d bytes", ErrTokenMalformed, maxTokenBytes)
-	}
-	hdr, err := parseHeader(token)
+	payload, now, err := v.verifySignature(ctx, token, false)
 	if err != nil {
 		return nil, err
 	}
+	return v.checkClaims(payload, now)
+}
+
+// verifySignature checks token's header (with the cookie-cache typ when
+// sessionCache, without it otherwise), finds its key and verifies the
+// signature, returning the payload and the time it was checked at.
+func (v *Verifier) verifySignature(ctx context.Context, token string, sessionCache bool) ([]byte, time.Time, error) {
+	if token == "" {
+		return nil, time.Time{}, ErrNoToken
+	}
+	if len(token) > maxTokenBytes {
+		return nil, time.Time{}, fmt.Errorf("%w: longer than %d bytes", ErrTokenMalformed, maxTokenBytes)
+	}
+	hdr, err := parseHeader(token)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	switch {
+	case sessionCache && hdr.typ != sessionCacheType:
+		// Better Auth compares the typ exactly: an access token (no typ)
+		// is not a cookie cache, even though the same keys sign both.
+		return nil, time.Time{}, fmt.Errorf("%w: typ %s, want %q", ErrTokenMalformed, errtext.Quote(hdr.typ), sessionCacheType)
+	case !sessionCache && strings.EqualFold(strings.TrimPrefix(strings.ToLower(hdr.typ), "application/"), sessionCacheType):
+		return nil, time.Time{}, fmt.Errorf("%w: a session cookie-cache JWT is not an access token", ErrTokenMalformed)
+	}
 	if !slices.Contains(v.algs, hdr.alg) {
-		return nil, fmt.Errorf("%w: %s (allowed: %s)", ErrAlgorithmNotAllowed, errtext.Quote(hdr.alg), strings.Join(v.algs, ", "))
+		return nil, time.Time{}, fmt.Errorf("%w: %s (allowed: %s)", ErrAlgorithmNotAllowed, errtext.Quote(hdr.alg), strings.Join(v.algs, ", "))
 	}
 	if hdr.kid == "" {
-		return nil, fmt.Errorf("%w: the token has no kid", ErrUnknownKey)
+		return nil, time.Time{}, fmt.Errorf("%w: the token has no kid", ErrUnknownKey)
 	}
 	keys, err := v.keys.Keys(ctx, hdr.kid)
 	if err != nil {
 		if errors.Is(err, ErrTokenInvalid) || errors.Is(err, ba.ErrUnavailable) {
-			return nil, err
+			return nil, time.Time{}, err
 		}
-		return nil, fmt.Errorf("%w: %w", ba.ErrUnavailable, err)
+		return nil, time.Time{}, fmt.Errorf("%w: %w", ba.ErrUnavailable, err)
 	}
 	now := v.now()
 	var candidates []Key
@@ -189,32 +211,27 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	}
 	switch {
 	case !algOK && len(keys) > 0:
-		return nil, fmt.Errorf("%w: token says %s but key %s verifies %s", ErrAlgorithmNotAllowed, errtext.Quote(hdr.alg), errtext.Quote(hdr.kid), keys[0].Algorithm)
+		return nil, time.Time{}, fmt.Errorf("%w: token says %s but key %s verifies %s", ErrAlgorithmNotAllowed, errtext.Quote(hdr.alg), errtext.Quote(hdr.kid), keys[0].Algorithm)
 	case len(candidates) == 0 && !retired.IsZero():
-		return nil, fmt.Errorf("%w: key %s was retired at %s (expiresAt plus grace period)", ErrUnknownKey, errtext.Quote(hdr.kid), retired.UTC().Format(time.RFC3339))
+		return nil, time.Time{}, fmt.Errorf("%w: key %s was retired at %s (expiresAt plus grace period)", ErrUnknownKey, errtext.Quote(hdr.kid), retired.UTC().Format(time.RFC3339))
 	case len(candidates) == 0:
-		return nil, fmt.Errorf("%w: kid %s", ErrUnknownKey, errtext.Quote(hdr.kid))
+		return nil, time.Time{}, fmt.Errorf("%w: kid %s", ErrUnknownKey, errtext.Quote(hdr.kid))
 	}
 	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{supported[hdr.alg]})
 	if err != nil {
 		// Not go-jose's text, which can quote header values whole.
-		return nil, fmt.Errorf("%w: not a compact JWS go-jose accepts", ErrTokenMalformed)
+		return nil, time.Time{}, fmt.Errorf("%w: not a compact JWS go-jose accepts", ErrTokenMalformed)
 	}
-	var payload []byte
 	for _, k := range candidates {
 		if p, err := jws.Verify(k.Public); err == nil {
-			payload = p
-			break
+			return p, now, nil
 		}
 	}
-	if payload == nil {
-		return nil, fmt.Errorf("%w: kid %s", ErrBadSignature, errtext.Quote(hdr.kid))
-	}
-	return v.checkClaims(payload, now)
+	return nil, time.Time{}, fmt.Errorf("%w: kid %s", ErrBadSignature, errtext.Quote(hdr.kid))
 }
 
 type header struct {
-	alg, kid string
+	alg, kid, typ string
 }
 
 // parseHeader reads what Verify needs from the protected header before any
@@ -246,12 +263,8 @@ func parseHeader(token string) (header, error) {
 			return header{}, fmt.Errorf("%w: header member %q is not accepted", ErrTokenMalformed, name)
 		}
 	}
-	var typ string
-	if err := stringMember(fields, "typ", &typ); err != nil {
+	if err := stringMember(fields, "typ", &h.typ); err != nil {
 		return header{}, fmt.Errorf("%w: header typ is not a string", ErrTokenMalformed)
-	}
-	if strings.EqualFold(strings.TrimPrefix(strings.ToLower(typ), "application/"), sessionCacheType) {
-		return header{}, fmt.Errorf("%w: a session cookie-cache JWT is not an access token", ErrTokenMalformed)
 	}
 	return h, nil
 }

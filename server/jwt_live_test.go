@@ -16,14 +16,19 @@ import (
 )
 
 // TestLiveJWTRoutes runs serve's GET /api/auth/token, GET /api/auth/jwks
-// and the set-auth-jwt header of get-session on the database of a real
+// and the set-auth-jwt header of get-session on the database (SQLite,
+// PostgreSQL, MariaDB) of a real
 // Better Auth 1.7.25 with the jwt plugin: Better Auth's verifyJWT accepts
 // Go's tokens, their claims equal Better Auth's own for the same user, the
 // key sets are byte-identical, and a caller without a session gets Better
 // Auth's answer.
 func TestLiveJWTRoutes(t *testing.T) {
-	db := storetest.NewDatabase(t, sqlstore.SQLite)
-	h := batest.Start(t, batest.Config{Dialect: "sqlite", URL: db.DSN, Secret: secret, Plugins: []string{"jwt", "bearer"}})
+	storetest.ForEachKind(t, testLiveJWTRoutes)
+}
+
+func testLiveJWTRoutes(t *testing.T, kind sqlstore.Kind) {
+	db := storetest.NewDatabase(t, kind)
+	h := batest.Start(t, batest.Config{Dialect: kind.String(), URL: db.DSN, Secret: secret, Plugins: []string{"jwt", "bearer"}})
 	h.MustCall(t, "migrate", nil, nil)
 	store := db.Open(t, sqlstore.Options{Schema: ba.Schema{Plugins: []ba.Plugin{ba.PluginJWT}}})
 	signer, err := jwt.NewSigner(jwt.SignerConfig{Store: store, Secrets: []ba.Secret{{Value: secret}}, BaseURL: "http://localhost:3000"})

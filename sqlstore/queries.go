@@ -31,7 +31,7 @@ type queries struct {
 	teamMemberInsert, teamMembersByTeam, teamMemberCountSync string
 	teamMemberCountIncrement                                 string
 	orgRoleInsert, orgRolesByOrg, orgRoleByOrgAndName        string
-	jwksInsert, jwksAll                                      string
+	jwksInsert, jwksAll, jwksAsStored                        string
 }
 
 func buildQueries(s *Store) queries {
@@ -136,6 +136,7 @@ func buildQueries(s *Store) queries {
 	if j := s.jwks; j != nil {
 		q.jwksInsert = j.insertSQL()
 		q.jwksAll = "SELECT " + j.selectList("") + " FROM " + j.name + " ORDER BY " + j.col("createdAt") + " DESC"
+		q.jwksAsStored = "SELECT " + j.selectList("") + " FROM " + j.name
 	}
 	return q
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -61,5 +62,32 @@ func useJWTSigner(cfg *server.Config, store *sqlstore.Store, schema ba.Schema, a
 		return fmt.Errorf("jwt plugin: %w", err)
 	}
 	cfg.JWTSigner = s
+	if app != nil && app.JWT() != nil && app.JWT().SessionCookieCache {
+		return useJWTCookieCache(cfg, store, sc, s, base)
+	}
+	return nil
+}
+
+// useJWTCookieCache is the jwt plugin's sessionCookieCache: the
+// session_data cookie is a JWS under the jwks keys, which serve writes
+// with the Signer and reads with a Verifier over the table.
+func useJWTCookieCache(cfg *server.Config, store *sqlstore.Store, sc jwt.SignerConfig, s *jwt.Signer, base string) error {
+	if cfg.CookieCache.Strategy != ba.CacheJWT {
+		// Better Auth refuses to start too.
+		return errors.New("app config: jwt({ sessionCookieCache: true }) requires session.cookieCache.strategy = \"jwt\"")
+	}
+	alg := sc.Algorithm
+	if alg == "" {
+		alg = jwt.EdDSA
+	}
+	keys, err := jwt.NewStoreJWKS(store, jwt.StoreOptions{GracePeriod: sc.GracePeriod, DefaultAlgorithm: alg})
+	if err != nil {
+		return fmt.Errorf("jwt plugin: %w", err)
+	}
+	v, err := jwt.New(jwt.Config{Keys: keys, BaseURL: base, Algorithms: []string{alg}, SkipAudienceCheck: true})
+	if err != nil {
+		return fmt.Errorf("jwt plugin: %w", err)
+	}
+	cfg.CookieCache.JWTKeys, cfg.CookieCache.JWTSigner = v, s
 	return nil
 }

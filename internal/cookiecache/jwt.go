@@ -140,3 +140,27 @@ func jwtClaims(p Payload, now time.Time, jti string) ([]byte, error) {
 	}
 	return append(b, '}'), nil
 }
+
+// DecodeClaims reads the sessionData out of JWT claims whose signature the
+// caller has already verified: the jwt plugin's sessionCookieCache, signed
+// with its asymmetric JWKS keys rather than the secret. exp is required,
+// and exp and nbf are checked with tolerance seconds of clock skew (jose's
+// clockTolerance; Better Auth passes 15 for these caches).
+func DecodeClaims(claims []byte, now time.Time, tolerance float64) (*Payload, error) {
+	v, err := parseJSON(claims)
+	if err != nil || v.kind != kindObject {
+		return nil, fmt.Errorf("%w: claims are not a JSON object", ErrMalformed)
+	}
+	return claimsPayload(claims, v, now, tolerance)
+}
+
+// SessionData is JSON.stringify of p's sessionData ({session, user,
+// updatedAt, version}), the object an asymmetric signer (the jwt plugin's
+// sessionCookieCache) puts its claims around. The session and user must
+// pass Better Auth's schema.
+func SessionData(p Payload) ([]byte, error) {
+	if err := checkEncodable(p, false); err != nil {
+		return nil, err
+	}
+	return append(sessionDataJSON(p), '}'), nil
+}
