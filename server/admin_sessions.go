@@ -31,8 +31,13 @@ var (
 	errAdminImpersonateAdmins  = newError(403, "YOU_CANNOT_IMPERSONATE_ADMINS", "You cannot impersonate admins")
 	errAdminUserNotFound       = newError(404, "USER_NOT_FOUND", "User not found")
 	errNotImpersonating        = newError(400, "", "You are not impersonating anyone")
-	errImpersonatorMissing     = newError(500, "", "Failed to find user")
-	errImpersonatorSessionGone = newError(500, "", "Failed to find admin session")
+	// Better Auth answers these two with a 500; both are the client's
+	// stale or missing cookie (or an admin deleted meanwhile), not a
+	// server fault, so serve answers 400 with Better Auth's body: a
+	// deliberate difference (README), pinned by
+	// TestAdminSessionRoutesMatchBetterAuth.
+	errImpersonatorMissing     = newError(400, "", "Failed to find user")
+	errImpersonatorSessionGone = newError(400, "", "Failed to find admin session")
 )
 
 // adminSessionRoutes registers the admin plugin's session routes at Better
@@ -313,8 +318,8 @@ func (s *Server) adminImpersonateUser(w http.ResponseWriter, r *http.Request) er
 
 // POST /api/auth/admin/stop-impersonating: ends the impersonation session
 // and signs the admin back in with the session kept in admin_session.
-// Better Auth answers a missing or stale admin_session with a 500, and so
-// does this.
+// Better Auth answers a missing or stale admin_session with a 500; this
+// answers 400 with the same body (never a 5xx for a client's bad cookie).
 func (s *Server) adminStopImpersonating(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.readBody(w, r, bodySpec{schema: noSchema}); err != nil {
 		return err
