@@ -63,7 +63,7 @@ func (s *Server) getSessionRead(w http.ResponseWriter, r *http.Request, post boo
 		return s.writeSession(w, res, nil)
 	}
 	now := s.now()
-	needsRefresh := !res.Session.ExpiresAt.Add(-s.cfg.SessionExpiresIn).Add(s.cfg.SessionUpdateAge).After(now)
+	needsRefresh := !s.cfg.DisableSessionRefresh && !res.Session.ExpiresAt.Add(-s.cfg.SessionExpiresIn).Add(s.cfg.SessionUpdateAge).After(now)
 	if deferred {
 		if s.cfg.CookieCache.Enabled() {
 			if err := s.verifier.SetCookieCache(w, s.schema, res.Session, res.User, false, s.cookieAttrs()); err != nil {

@@ -193,3 +193,47 @@ func TestGetSessionQueryFlagsLive(t *testing.T) {
 	}
 	compareRuns(t, runs)
 }
+
+// TestGetSessionDisableSessionRefreshLive: with session.disableSessionRefresh
+// neither server extends a session past its updateAge on get-session (no
+// new session cookie, the row unchanged), and with deferSessionRefresh the
+// GET says needsRefresh:false.
+func TestGetSessionDisableSessionRefreshLive(t *testing.T) {
+	for _, deferred := range []bool{false, true} {
+		t.Run(map[bool]string{false: "Immediate", true: "Deferred"}[deferred], func(t *testing.T) {
+			p := newSharedPair(t, sqlstore.SQLite, sharedPairOptions{
+				session: map[string]any{"disableSessionRefresh": true, "deferSessionRefresh": deferred},
+				config: func(c *server.Config) {
+					c.DisableSessionRefresh = true
+					c.DeferSessionRefresh = deferred
+				},
+			})
+			var runs [2]map[string]liveAnswer
+			for i, base := range p.sideURLs {
+				got := map[string]liveAnswer{}
+				runs[i] = got
+				tag := strings.ReplaceAll(strings.ToLower(p.label(base)), " ", "")
+				_, user := p.signUp(t, p.sideURLs[1-i], "norefresh-"+tag+"@example.com")
+				old, sess := p.sessionCookie(t, user, 48*time.Hour)
+				for _, method := range []string{"GET", "POST"} {
+					if method == "POST" && !deferred {
+						continue
+					}
+					a := p.do(t, base, method, "/api/auth/get-session", old, nil)
+					a.body, a.exact = strings.ReplaceAll(a.body, tag, "<tag>"), strings.ReplaceAll(a.exact, tag, "<tag>")
+					got[method] = a
+					if a.status != 200 || hasSetCookie(a, "better-auth.session_token") || !strings.Contains(a.body, `"norefresh-<tag>@example.com"`) {
+						t.Errorf("%s %s: %d %s %v", p.label(base), method, a.status, a.body, a.cookies)
+					}
+					if deferred && method == "GET" && !strings.Contains(a.exact, `"needsRefresh":false}`) {
+						t.Errorf("%s deferred GET: %s", p.label(base), a.exact)
+					}
+				}
+				if row := p.sessionRow(t, sess.Token); row == nil || !row.ExpiresAt.Equal(sess.ExpiresAt) {
+					t.Errorf("%s: the session was extended: %+v", p.label(base), row)
+				}
+			}
+			compareRuns(t, runs)
+		})
+	}
+}

@@ -129,6 +129,10 @@ type Config struct {
 	// never writes (it answers needsRefresh) and POST get-session refreshes.
 	// Off by default (POST get-session then answers 405).
 	DeferSessionRefresh bool
+	// DisableSessionRefresh is session.disableSessionRefresh: get-session
+	// never extends a session (with DeferSessionRefresh, its GET answers
+	// needsRefresh:false), as Better Auth.
+	DisableSessionRefresh bool
 	// DeleteUser is user.deleteUser (POST /api/auth/delete-user and its
 	// email callback); off by default.
 	DeleteUser DeleteUserConfig

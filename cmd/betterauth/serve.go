@@ -465,6 +465,7 @@ func applyAppConfig(cfg *server.Config, app *ba.AppConfig, set map[string]bool, 
 		cfg.SessionFreshAge = -1
 	}
 	cfg.DeferSessionRefresh = app.Session.DeferSessionRefresh
+	cfg.DisableSessionRefresh = app.Session.DisableSessionRefresh
 	cfg.AllowUnlinkingAll = app.Account.AccountLinking.AllowUnlinkingAll
 	du := app.User.DeleteUser
 	cfg.DeleteUser = server.DeleteUserConfig{Enabled: du.Enabled, SendVerification: du.SendDeleteAccountVerification, TokenExpiresIn: du.DeleteTokenExpiresIn.Duration()}
