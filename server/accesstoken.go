@@ -362,3 +362,39 @@ func isoTime(t *time.Time) *string {
 	v := ba.FormatTime(*t)
 	return &v
 }
+
+// setCookieCache writes the session_data cookie, and then, as Better
+// Auth's setCookieCache does with account.storeAccountCookie, carries the
+// request's account_data cookie along: set again (a fresh Max-Age) when
+// it belongs to the session's user, expired when it belongs to someone
+// else (serve always has an account table, so the cookie is bound to the
+// session's user), left alone when this response already sets it.
+func (s *Server) setCookieCache(w http.ResponseWriter, r *http.Request, sess *ba.Session, user *ba.User, dontRemember bool) {
+	if err := s.verifier.SetCookieCache(w, s.schema, sess, user, dontRemember, s.cookieAttrs()); err != nil {
+		s.log.Error("cookie cache not set", "error", err.Error())
+	}
+	if s.cfg.OAuthTokens == nil || !s.cfg.OAuthTokens.StoreAccountCookie || r == nil {
+		return
+	}
+	name := s.verifier.AccountCookieName()
+	for _, line := range w.Header().Values("Set-Cookie") {
+		if n, _, _ := strings.Cut(line, "="); n == name || strings.HasPrefix(n, name+".") {
+			return
+		}
+	}
+	a, err := s.verifier.AccountCookie(r)
+	if err != nil {
+		return
+	}
+	if a.UserID == user.ID {
+		if err := s.verifier.SetAccountCookie(w, r, a, s.accountCookieMaxAge(), s.cookieAttrs()); err != nil {
+			s.log.Error("account cookie not set", "error", err.Error())
+		}
+		return
+	}
+	for _, c := range r.Cookies() {
+		if c.Name == name || strings.HasPrefix(c.Name, name+".") {
+			w.Header().Add("Set-Cookie", ba.SerializeCookie(c.Name, "", 0, s.secure, s.cookieAttrs()))
+		}
+	}
+}

@@ -46,9 +46,7 @@ func (s *Server) adminSession(w http.ResponseWriter, r *http.Request) (*ba.Resul
 	// is set), also when the route then refuses; impersonate-user's
 	// success scrubs it again (dropSetCookies).
 	if s.cfg.CookieCache.Enabled() && res.Session != nil && !s.dontRemember(r) {
-		if err := s.verifier.SetCookieCache(w, s.schema, res.Session, res.User, false, s.cookieAttrs()); err != nil {
-			s.log.Error("cookie cache not set", "error", err.Error())
-		}
+		s.setCookieCache(w, r, res.Session, res.User, false)
 	}
 	return res, nil
 }

@@ -219,9 +219,7 @@ func (s *Server) setSessionCookies(w http.ResponseWriter, r *http.Request, sess 
 		w.Header().Add("Set-Cookie", ba.SerializeCookie(s.verifier.CookieName("dont_remember"), "", 0, s.secure, s.cookieAttrs()))
 	}
 	if s.cfg.CookieCache.Enabled() {
-		if err := s.verifier.SetCookieCache(w, s.schema, sess, user, dontRemember, s.cookieAttrs()); err != nil {
-			s.log.Error("cookie cache not set", "error", err.Error())
-		}
+		s.setCookieCache(w, r, sess, user, dontRemember)
 	}
 	if s.cfg.Bearer {
 		w.Header().Set("set-auth-token", ba.Sign(sess.Token, s.cfg.Secrets[0].Value))

@@ -66,9 +66,7 @@ func (s *Server) getSessionRead(w http.ResponseWriter, r *http.Request, post boo
 	needsRefresh := !s.cfg.DisableSessionRefresh && !res.Session.ExpiresAt.Add(-s.cfg.SessionExpiresIn).Add(s.cfg.SessionUpdateAge).After(now)
 	if deferred {
 		if s.cfg.CookieCache.Enabled() {
-			if err := s.verifier.SetCookieCache(w, s.schema, res.Session, res.User, false, s.cookieAttrs()); err != nil {
-				s.log.Error("cookie cache not set", "error", err.Error())
-			}
+			s.setCookieCache(w, r, res.Session, res.User, false)
 		}
 		return s.writeSession(w, res, &needsRefresh)
 	}
