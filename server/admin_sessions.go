@@ -27,10 +27,10 @@ type ImpersonationConfig struct {
 
 // The admin plugin's session-route refusals besides the permission ones.
 var (
-	errAdminRemoveSelf         = newError(400, "YOU_CANNOT_REMOVE_YOURSELF", "You cannot remove yourself")
-	errAdminImpersonateAdmins  = newError(403, "YOU_CANNOT_IMPERSONATE_ADMINS", "You cannot impersonate admins")
-	errAdminUserNotFound       = newError(404, "USER_NOT_FOUND", "User not found")
-	errNotImpersonating        = newError(400, "", "You are not impersonating anyone")
+	errAdminRemoveSelf        = newError(400, "YOU_CANNOT_REMOVE_YOURSELF", "You cannot remove yourself")
+	errAdminImpersonateAdmins = newError(403, "YOU_CANNOT_IMPERSONATE_ADMINS", "You cannot impersonate admins")
+	errAdminUserNotFound      = newError(404, "USER_NOT_FOUND", "User not found")
+	errNotImpersonating       = newError(400, "", "You are not impersonating anyone")
 	// Better Auth answers these two with a 500; both are the client's
 	// stale or missing cookie (or an admin deleted meanwhile), not a
 	// server fault, so serve answers 400 with Better Auth's body: a
