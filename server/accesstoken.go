@@ -264,7 +264,7 @@ func (s *Server) oauthPrologue(w http.ResponseWriter, r *http.Request) (*ba.Acco
 	res, err := s.requireFreshSession(r)
 	if errors.Is(err, errUnauthorizedNoBody) {
 		// Better Auth's ctx.error("UNAUTHORIZED"): no body.
-		w.WriteHeader(http.StatusUnauthorized)
+		writeBareUnauthorized(w)
 		return nil, false, errResponseWritten
 	}
 	if err != nil {

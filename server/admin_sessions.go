@@ -329,7 +329,7 @@ func (s *Server) adminStopImpersonating(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	if res == nil || res.Session == nil {
-		w.WriteHeader(http.StatusUnauthorized)
+		writeBareUnauthorized(w)
 		return errResponseWritten
 	}
 	if res.Session.ImpersonatedBy == nil {

@@ -38,7 +38,7 @@ func (s *Server) adminSession(w http.ResponseWriter, r *http.Request) (*ba.Resul
 	}
 	if res == nil {
 		// Better Auth's APIError.fromStatus("UNAUTHORIZED"): no body.
-		w.WriteHeader(http.StatusUnauthorized)
+		writeBareUnauthorized(w)
 		return nil, errResponseWritten
 	}
 	// With the cookie cache on, Better Auth's authoritative getSession

@@ -130,21 +130,26 @@ func (s *Server) requireSession(r *http.Request) (*ba.Result, error) {
 // requireAuthoritativeSession is Better Auth's sensitiveSessionMiddleware
 // (change-email, delete-user): requireSession, read again from the session
 // store when it came from the cookie cache, so that a revoked session or a
-// stale email still cached in a cookie cannot authorize the action.
-func (s *Server) requireAuthoritativeSession(r *http.Request) (*ba.Result, error) {
-	res, err := s.requireSession(r)
-	if err != nil || res.Credential != ba.CredentialCookieCache {
-		return res, err
+// stale email still cached in a cookie cannot authorize the action. As
+// there, the session read is get-session's: a session cookie whose session
+// is gone or expired (a deleted user's) is deleted on the 401.
+func (s *Server) requireAuthoritativeSession(w http.ResponseWriter, r *http.Request) (*ba.Result, error) {
+	res, err := s.verify(r)
+	if err == nil && res.Credential == ba.CredentialCookieCache {
+		res, err = s.verifier.VerifyToken(r.Context(), res.Token)
+		if err == nil {
+			res.Credential = ba.CredentialCookie
+		}
 	}
-	fresh, err := s.verifier.VerifyToken(r.Context(), res.Token)
 	switch {
 	case err == nil:
-		fresh.Credential = ba.CredentialCookie
-		return fresh, nil
+		return res, nil
 	case errors.Is(err, ba.ErrUnavailable):
 		return nil, err
 	case errors.Is(err, ba.ErrUserBanned):
 		return nil, errBanned
+	case errors.Is(err, ba.ErrSessionExpired), errors.Is(err, ba.ErrSessionNotFound):
+		s.clearCookies(w)
 	}
 	return nil, errUnauthorized
 }

@@ -70,7 +70,7 @@ func (s *Server) changeEmail(w http.ResponseWriter, r *http.Request) error {
 	if err := b.err(); err != nil {
 		return err
 	}
-	res, err := s.requireAuthoritativeSession(r)
+	res, err := s.requireAuthoritativeSession(w, r)
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if err := b.err(); err != nil {
 		return err
 	}
-	res, err := s.requireAuthoritativeSession(r)
+	res, err := s.requireAuthoritativeSession(w, r)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (s *Server) deleteUserCallback(w http.ResponseWriter, r *http.Request) erro
 	if !s.cfg.DeleteUser.Enabled {
 		return newError(http.StatusNotFound, "NOT_FOUND", "Not found")
 	}
-	res, err := s.requireAuthoritativeSession(r)
+	res, err := s.requireAuthoritativeSession(w, r)
 	if errors.Is(err, ba.ErrUnavailable) {
 		return err
 	}

@@ -92,7 +92,7 @@ func (s *Server) adminHasPermission(w http.ResponseWriter, r *http.Request) erro
 	if res == nil {
 		// Better Auth's APIError("UNAUTHORIZED") with no message: 401 and
 		// an empty body.
-		w.WriteHeader(http.StatusUnauthorized)
+		writeBareUnauthorized(w)
 		return nil
 	}
 	role := ""
