@@ -105,6 +105,11 @@ func classify(err error) (error, string) {
 			return ba.ErrInvalid, "referenced row does not exist"
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return ba.ErrUnavailable, "database is locked"
+		case sqlite3.SQLITE_MISMATCH:
+			// A value of the wrong type where SQLite insists on one, such
+			// as a LIMIT or OFFSET past int64 (bound as a REAL): the
+			// input's fault, as with PostgreSQL's data exceptions.
+			return ba.ErrInvalid, "invalid value (datatype mismatch)"
 		}
 		msg := e.Error()
 		if strings.Contains(msg, "no such table") || strings.Contains(msg, "no such column") || strings.Contains(msg, "has no column") {
