@@ -38,14 +38,23 @@ func New(db DBTX, opts Options) (*Store, error) {
 // use the same file at the same time. The file's journal mode is left as
 // it is; WAL (see OpenWAL) lets readers and a writer overlap.
 func Open(ctx context.Context, path string) (*sql.DB, error) {
-	return open(ctx, path, "")
+	return open(ctx, path, "", immediateTx)
 }
+
+// immediateTx makes transactions begin with BEGIN IMMEDIATE. A deferred
+// transaction that reads and then writes (consuming a verification token,
+// a compare-and-set) cannot upgrade while another connection holds the
+// write lock, and SQLite answers SQLITE_BUSY at once instead of waiting
+// out busy_timeout; taking the write lock at BEGIN makes the second
+// writer wait its turn. (Found as a 1-in-4 failure of
+// TestVerificationStore/ConcurrentConsumeOnce: "database is locked".)
+const immediateTx = "_txlock=immediate"
 
 // OpenWAL is Open that also switches the file to WAL journaling — a
 // persistent change to the file, which suits a database this program owns
 // (the embedded default of `betterauth serve`).
 func OpenWAL(ctx context.Context, path string) (*sql.DB, error) {
-	return open(ctx, path, "journal_mode(WAL)")
+	return open(ctx, path, "journal_mode(WAL)", immediateTx)
 }
 
 // OpenReadOnly opens an existing SQLite file without the right to change
