@@ -210,7 +210,7 @@ func jsKeyOrder(raw []byte) []string {
 // requireFreshSession is requireSession reading the session store, never
 // the cookie cache (Better Auth's resolveUserId: disableCookieCache).
 func (s *Server) requireFreshSession(r *http.Request) (*ba.Result, error) {
-	res, err := s.verifier.VerifyFresh(r.Context(), r)
+	res, err := s.verifyFresh(r)
 	switch {
 	case err == nil:
 		return res, nil

@@ -1,8 +1,8 @@
 package server
 
 import (
+	"errors"
 	"net/http"
-	"strings"
 
 	ba "github.com/betterauth-go/betterauth"
 	"github.com/betterauth-go/betterauth/access"
@@ -32,11 +32,11 @@ var (
 // cache is not trusted: a role or ban changed since the cache was written
 // counts), or a bare 401 without a body.
 func (s *Server) adminSession(w http.ResponseWriter, r *http.Request) (*ba.Result, error) {
-	res, err := s.session(withoutCookieCache(r, s.cfg.CookieCache.Enabled(), s.verifier.CookieName("session_data")))
-	if err != nil {
+	res, err := s.verifyFresh(r)
+	if errors.Is(err, ba.ErrUnavailable) {
 		return nil, err
 	}
-	if res == nil {
+	if err != nil {
 		// Better Auth's APIError.fromStatus("UNAUTHORIZED"): no body.
 		writeBareUnauthorized(w)
 		return nil, errResponseWritten
@@ -49,34 +49,6 @@ func (s *Server) adminSession(w http.ResponseWriter, r *http.Request) (*ba.Resul
 		s.setCookieCache(w, r, res.Session, res.User, false)
 	}
 	return res, nil
-}
-
-// withoutCookieCache returns r without its cookie-cache cookies (name and
-// its chunks name.0, name.1, …), so that the verifier reads the session
-// from the session store; r itself when the cache is off.
-func withoutCookieCache(r *http.Request, enabled bool, name string) *http.Request {
-	if !enabled {
-		return r
-	}
-	cookies := r.Cookies()
-	kept := make([]string, 0, len(cookies))
-	dropped := false
-	for _, c := range cookies {
-		if c.Name == name || strings.HasPrefix(c.Name, name+".") {
-			dropped = true
-			continue
-		}
-		kept = append(kept, c.Name+"="+c.Value)
-	}
-	if !dropped {
-		return r
-	}
-	r2 := r.Clone(r.Context())
-	r2.Header.Del("Cookie")
-	if len(kept) > 0 {
-		r2.Header.Set("Cookie", strings.Join(kept, "; "))
-	}
-	return r2
 }
 
 // adminGate runs adminMiddleware and then the route's own hasPermission

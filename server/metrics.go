@@ -84,6 +84,16 @@ func (s *Server) verify(r *http.Request) (*ba.Result, error) {
 	return res, err
 }
 
+// verifyFresh is verify past the cookie cache: the session store is read
+// (Better Auth's disableCookieCache / authoritative getSession).
+func (s *Server) verifyFresh(r *http.Request) (*ba.Result, error) {
+	res, err := s.verifier.VerifyFresh(r.Context(), r)
+	if s.metrics != nil {
+		s.metrics.verifications.WithLabelValues(outcome(res, err)).Inc()
+	}
+	return res, err
+}
+
 // timedSessions measures session lookups for the store-latency histogram.
 type timedSessions struct {
 	SessionBackend
