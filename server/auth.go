@@ -134,13 +134,7 @@ func (s *Server) requireSession(r *http.Request) (*ba.Result, error) {
 // there, the session read is get-session's: a session cookie whose session
 // is gone or expired (a deleted user's) is deleted on the 401.
 func (s *Server) requireAuthoritativeSession(w http.ResponseWriter, r *http.Request) (*ba.Result, error) {
-	res, err := s.verify(r)
-	if err == nil && res.Credential == ba.CredentialCookieCache {
-		res, err = s.verifier.VerifyToken(r.Context(), res.Token)
-		if err == nil {
-			res.Credential = ba.CredentialCookie
-		}
-	}
+	res, err := s.verifyFresh(r)
 	switch {
 	case err == nil:
 		return res, nil

@@ -30,13 +30,11 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 // says {"needsRefresh":bool} instead: the POST does the refresh.
 func (s *Server) getSessionRead(w http.ResponseWriter, r *http.Request, post bool) error {
 	deferred := s.cfg.DeferSessionRefresh && !post
-	res, err := s.verify(r)
-	if err == nil && res.Credential == ba.CredentialCookieCache && queryFlag(r, "disableCookieCache") {
-		res, err = s.verifier.VerifyToken(r.Context(), res.Token)
-		if err == nil {
-			res.Credential = ba.CredentialCookie
-		}
+	verify := s.verify
+	if queryFlag(r, "disableCookieCache") {
+		verify = s.verifyFresh
 	}
+	res, err := verify(r)
 	switch {
 	case errors.Is(err, ba.ErrUnavailable):
 		return err
