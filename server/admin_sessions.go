@@ -29,7 +29,6 @@ type ImpersonationConfig struct {
 var (
 	errAdminRemoveSelf        = newError(400, "YOU_CANNOT_REMOVE_YOURSELF", "You cannot remove yourself")
 	errAdminImpersonateAdmins = newError(403, "YOU_CANNOT_IMPERSONATE_ADMINS", "You cannot impersonate admins")
-	errAdminUserNotFound      = newError(404, "USER_NOT_FOUND", "User not found")
 	errNotImpersonating       = newError(400, "", "You are not impersonating anyone")
 	// Better Auth answers these two with a 500; both are the client's
 	// stale or missing cookie (or an admin deleted meanwhile), not a
@@ -225,7 +224,7 @@ func (s *Server) adminRemoveUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	if _, err := s.store.GetUser(ctx, userID); errors.Is(err, ba.ErrNotFound) {
-		return errAdminUserNotFound
+		return errUserNotFound
 	} else if err != nil {
 		return err
 	}
@@ -271,7 +270,7 @@ func (s *Server) adminImpersonateUser(w http.ResponseWriter, r *http.Request) er
 	ctx := r.Context()
 	target, err := s.store.GetUser(ctx, userID)
 	if errors.Is(err, ba.ErrNotFound) {
-		return errAdminUserNotFound
+		return errUserNotFound
 	} else if err != nil {
 		return err
 	}

@@ -110,7 +110,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.store.GetUser(r.Context(), r.PathValue("id"))
 	if errors.Is(err, ba.ErrNotFound) {
-		return newError(404, "USER_NOT_FOUND", "User not found")
+		return errUserNotFound
 	}
 	if err != nil {
 		return err
@@ -163,7 +163,7 @@ func (s *Server) adminListUsers(w http.ResponseWriter, r *http.Request, _ *ba.Re
 func (s *Server) targetUser(r *http.Request) (*ba.User, error) {
 	u, err := s.store.GetUser(r.Context(), r.PathValue("id"))
 	if errors.Is(err, ba.ErrNotFound) {
-		return nil, newError(404, "USER_NOT_FOUND", "User not found")
+		return nil, errUserNotFound
 	}
 	return u, err
 }
